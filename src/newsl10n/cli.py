@@ -1,0 +1,279 @@
+"""The ``newsl10n`` command: configuration at the edge, work in the library and flows."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from newsl10n.config import Settings, load_settings, parse_languages
+from newsl10n.errors import Newsl10nError
+
+console = Console(stderr=True)
+out = Console()
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj["settings"]
+    return settings
+
+
+def _fail(message: str, code: int = 1) -> None:
+    console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsl10n")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Project folder (with pyproject.toml); default: the current folder or a parent.",
+)
+@click.pass_context
+def main(ctx: click.Context, project: Path | None) -> None:
+    """Offline localization of news articles into reviewable gettext catalogs."""
+    try:
+        ctx.obj = {"settings": load_settings(project)}
+    except Newsl10nError as err:
+        _fail(str(err), 2)
+
+
+def _languages(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    try:
+        return parse_languages(value, what=param.name or "languages")
+    except Newsl10nError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+_dir = click.Path(file_okay=False, path_type=Path)
+
+
+@main.command()
+@click.option("--source", type=_dir, help="Folder of source articles.")
+@click.option("--locales", type=_dir, help="Folder of catalogs.")
+@click.option("--bundles", type=_dir, help="Folder of article bundles.")
+@click.option("--glossary", type=_dir, help="Folder of glossaries.")
+@click.option("--to", "targets", callback=_languages, help="Target languages, e.g. ru,ko,zh.")
+@click.pass_context
+def run(
+    ctx: click.Context,
+    source: Path | None,
+    locales: Path | None,
+    bundles: Path | None,
+    glossary: Path | None,
+    targets: tuple[str, ...] | None,
+) -> None:
+    """Translate every article under the source folder into every target language."""
+    settings = _settings(ctx).with_overrides(
+        source=source, locales=locales, bundles=bundles, glossary=glossary, targets=targets
+    )
+    if not settings.source.is_dir():
+        _fail(f"{settings.source}: source folder does not exist", 2)
+    _run_flow(settings, articles=[])
+
+
+@main.command()
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "targets", callback=_languages, help="Target languages, e.g. ru,ko,zh.")
+@click.option("--locales", type=_dir, help="Folder of catalogs.")
+@click.pass_context
+def translate(
+    ctx: click.Context, article: Path, targets: tuple[str, ...] | None, locales: Path | None
+) -> None:
+    """Translate one article into the target languages."""
+    settings = _settings(ctx).with_overrides(targets=targets, locales=locales)
+    _run_flow(settings, articles=[article])
+
+
+def _run_flow(settings: Settings, articles: Sequence[Path]) -> None:
+    """Run the Prefect flow (a temporary local server when none is configured)."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.translate import translate_articles
+
+    results = translate_articles(
+        articles=[str(a.resolve()) for a in articles] or None,
+        targets=list(settings.targets),
+        project=str(settings.root),
+        source=str(settings.source),
+        locales=str(settings.locales),
+    )
+    table = Table(title="newsl10n run")
+    for column in ("article", "language", "segments", "translated", "kept", "failed", "status"):
+        table.add_column(
+            column,
+            justify="right" if column in ("segments", "translated", "kept", "failed") else "left",
+        )
+    failures: list[str] = []
+    for r in results:
+        status = "ok" if r.written else "ok (unchanged)"
+        if r.error:
+            status = "[red]FAILED[/]"
+            failures.append(f"{r.slug} → {r.target}: {r.error}")
+        elif r.skipped:
+            status = f"skipped: {r.skipped}"
+        elif r.failed:
+            status = "[yellow]incomplete[/]"
+            failures.append(f"{r.slug} → {r.target}: {r.failed} segment(s) left untranslated")
+        numbers = (r.segments, r.translated, r.kept, r.failed)
+        table.add_row(r.slug, r.target, *map(str, numbers), status)
+    out.print(table)
+    for line in failures:
+        click.echo(f"error: {line}", err=True)
+    if failures:
+        _fail(f"{len(failures)} article/language pair(s) failed")
+
+
+@main.command()
+@click.option("--candidates", callback=_languages, help="Languages to choose from, e.g. en,ru,ko.")
+@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@click.pass_context
+def detect(ctx: click.Context, candidates: tuple[str, ...] | None, file: IO[str]) -> None:
+    """Detect the language of each input line: prints LANG<TAB>CONFIDENCE per line."""
+    from newsl10n.detect import detect_language
+
+    chosen = candidates or _settings(ctx).candidates
+    for line in file:
+        found = detect_language(line.rstrip("\n"), chosen)
+        click.echo(f"{found.lang}\t{found.confidence:.2f}")
+
+
+@main.group()
+def models() -> None:
+    """List, install and download Argos translation models."""
+
+
+@models.command("list")
+def models_list() -> None:
+    """Show installed language pairs."""
+    from newsl10n.engines.argos import installed_packages, packages_dirs
+
+    table = Table(title=f"Argos packages in {', '.join(map(str, packages_dirs()))}")
+    for column in ("pair", "version", "path"):
+        table.add_column(column)
+    for pkg in installed_packages():
+        table.add_row(f"{pkg.source}→{pkg.target}", pkg.version, str(pkg.path))
+    out.print(table)
+
+
+@models.command("install")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def models_install(files: tuple[Path, ...]) -> None:
+    """Install .argosmodel package files (downloaded by hand)."""
+    from newsl10n.engines.argos import install_package_file
+
+    for file in files:
+        try:
+            pkg = install_package_file(file)
+        except Newsl10nError as err:
+            _fail(str(err))
+        else:
+            out.print(f"installed {pkg.source}→{pkg.target} {pkg.version} from {file}")
+
+
+@models.command("download")
+@click.argument("pairs", nargs=-1, required=True)
+def models_download(pairs: tuple[str, ...]) -> None:
+    """Download and install packages for PAIRS (en-ru ...) from the Argos index (online)."""
+    from newsl10n.engines.argos_index import parse_pair
+
+    try:
+        wanted = [parse_pair(p) for p in pairs]
+    except Newsl10nError as err:
+        _fail(str(err), 2)
+    _download(wanted)
+
+
+@models.command("ensure")
+@click.pass_context
+def models_ensure(ctx: click.Context) -> None:
+    """Install whatever the configured articles and targets still need (used by `make run`)."""
+    from newsl10n.engines.argos import ArgosEngine
+
+    settings = _settings(ctx)
+    missing = missing_pairs(settings, ArgosEngine(settings.engine_settings))
+    if not missing:
+        out.print("all models needed by the configured articles and targets are installed")
+        return
+    out.print("missing models: " + ", ".join(f"{a}-{b}" for a, b in missing))
+    _download(missing)
+
+
+def missing_pairs(settings: Settings, engine: Any) -> list[tuple[str, str]]:
+    """(source, target) pairs the source folder needs and no installed model covers."""
+    from newsl10n.article import discover_articles, read_article
+    from newsl10n.detect import detect_language
+
+    sources: set[str] = set()
+    for path in discover_articles(settings.source):
+        try:
+            article = read_article(path)
+        except Newsl10nError:
+            continue  # reported when the run reaches it
+        sources.add(
+            article.declared_lang or detect_language(article.text, settings.candidates).lang
+        )
+    missing: list[tuple[str, str]] = []
+    for source in sorted(sources - {"und"}):
+        for target in settings.targets:
+            if target == source:
+                continue
+            try:
+                engine.model_version(source, target)
+            except Newsl10nError:
+                missing.append((source, target))
+    return missing
+
+
+def _download(pairs: Sequence[tuple[str, str]]) -> None:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+    from newsl10n.engines.argos import packages_dirs
+    from newsl10n.engines.argos_index import (
+        IndexUnreachable,
+        download_and_install,
+        fetch_index,
+        packages_for,
+    )
+
+    listed = " ".join(f"{a}-{b}" for a, b in pairs)
+    try:
+        index = fetch_index()
+    except IndexUnreachable as err:
+        _fail(
+            f"{err}\nmissing pairs: {listed}\n"
+            "to install by hand: download each package file (.argosmodel) on a machine with "
+            "network access from https://www.argosopentech.com/argospm/index/ , copy it here and "
+            f"run `newsl10n models install FILE.argosmodel` (installs into {packages_dirs()[0]}; "
+            "set ARGOS_PACKAGES_DIR to use another folder)"
+        )
+    try:
+        wanted = packages_for(pairs, index)
+        with Progress(
+            "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+            TransferSpeedColumn(), console=console,
+        ) as progress:  # fmt: skip
+            for pkg in wanted:
+                task = progress.add_task(pkg.name, total=None)
+
+                def update(_name: str, done: int, total: int | None, task: Any = task) -> None:
+                    progress.update(task, completed=done, total=total)
+
+                info = download_and_install(pkg, update)
+                progress.console.print(f"installed {info.source}→{info.target} {info.version}")
+    except Newsl10nError as err:
+        _fail(str(err))

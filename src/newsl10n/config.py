@@ -1,0 +1,141 @@
+"""Settings from ``[tool.newsl10n]`` in pyproject.toml, overridable from the command line.
+
+Paths in the file are relative to the folder holding pyproject.toml, so the project works
+from wherever it is cloned.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from newsl10n.errors import ConfigError
+
+DEFAULT_TARGETS = ("ru", "ko", "zh", "ja", "de", "fr", "es", "uk")
+DEFAULT_CANDIDATES = ("en", "ru", "ko", "zh", "ja", "fr", "es", "de", "uk", "ar")
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """CTranslate2 knobs; intra_threads 0 ("all cores") is many times slower on 2 cores."""
+
+    device: str = "cpu"
+    intra_threads: int = 1
+    inter_threads: int = 1
+    beam_size: int = 2
+    max_batch_size: int = 32  # sentences per CTranslate2 batch
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    source: Path
+    locales: Path
+    bundles: Path
+    glossary: Path
+    targets: tuple[str, ...] = DEFAULT_TARGETS
+    candidates: tuple[str, ...] = DEFAULT_CANDIDATES
+    engine: str = "argos"
+    engine_settings: EngineSettings = field(default_factory=EngineSettings)
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """Replace fields whose override is not None (CLI options left unset change nothing)."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        for key in ("targets", "candidates"):
+            if key in given:
+                given[key] = parse_languages(given[key], what=key)
+        return replace(self, **given)
+
+
+def find_pyproject(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(start: Path | None = None) -> Settings:
+    """Settings for the project containing ``start`` (default: the working directory)."""
+    start = (start or Path.cwd()).resolve()
+    pyproject = find_pyproject(start)
+    table: Mapping[str, Any] = {}
+    root = start
+    if pyproject is not None:
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise ConfigError(f"{pyproject}: {err}") from None
+        table = data.get("tool", {}).get("newsl10n", {})
+        root = pyproject.parent
+    return settings_from_table(table, root, where=str(pyproject or start))
+
+
+def settings_from_table(table: Mapping[str, Any], root: Path, where: str = "settings") -> Settings:
+    known = {
+        "source", "locales", "bundles", "glossary", "targets", "candidates", "engine",
+        "device", "intra_threads", "inter_threads", "beam_size", "max_batch_size",
+    }  # fmt: skip
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown [tool.newsl10n] keys: {', '.join(unknown)}")
+
+    def folder(key: str, default: str) -> Path:
+        return root / str(table.get(key, default))
+
+    def number(key: str, default: int) -> int:
+        value = table.get(key, default)
+        if not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{where}: {key} must be a non-negative integer, not {value!r}")
+        return value
+
+    engine = EngineSettings(
+        device=str(table.get("device", "cpu")),
+        intra_threads=number("intra_threads", 1),
+        inter_threads=number("inter_threads", 1),
+        beam_size=max(1, number("beam_size", 2)),
+        max_batch_size=max(1, number("max_batch_size", 32)),
+    )
+    return Settings(
+        root=root,
+        source=folder("source", "source_articles"),
+        locales=folder("locales", "locales"),
+        bundles=folder("bundles", "bundles"),
+        glossary=folder("glossary", "glossaries"),
+        targets=parse_languages(table.get("targets", DEFAULT_TARGETS), what="targets"),
+        candidates=parse_languages(table.get("candidates", DEFAULT_CANDIDATES), what="candidates"),
+        engine=str(table.get("engine", "argos")),
+        engine_settings=engine,
+    )
+
+
+def parse_languages(value: str | Iterable[str], what: str = "languages") -> tuple[str, ...]:
+    """Comma-separated or listed language codes, validated against CLDR; order kept, no repeats."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    codes: list[str] = []
+    for item in items:
+        code = str(item).strip()
+        if not code:
+            continue
+        check_language(code, what)
+        if code not in codes:
+            codes.append(code)
+    if not codes:
+        raise ConfigError(f"{what}: no language codes given")
+    return tuple(codes)
+
+
+def check_language(code: str, what: str = "language") -> str:
+    """A bare ISO 639 code that CLDR knows ("pt", "zh"); anything else is refused by name."""
+    if not code.isascii() or not code.isalpha() or not 2 <= len(code) <= 3 or code != code.lower():
+        raise ConfigError(f"{what}: {code!r} is not a language code (use e.g. ru, zh, es)")
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        raise ConfigError(f"{what}: unknown language code {code!r}") from None
+    return code

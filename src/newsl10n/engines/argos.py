@@ -1,0 +1,226 @@
+"""Argos Translate packages run directly on CTranslate2 and SentencePiece.
+
+We use argostranslate for what it is good at offline (finding and installing packages)
+and call the package's CTranslate2 model ourselves, because Argos' own translate path
+splits sentences with a model it downloads on first use, and translates one paragraph per
+call. Our segments are already sentences, so one batched call per article and language
+is both offline and as fast as the model allows. Each model is loaded once per process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsl10n.config import EngineSettings
+from newsl10n.errors import InputError, MissingModelError
+
+PIVOT = "en"
+# Inputs longer than this many tokens are cut at word boundaries before translation:
+# a model's positions are finite, and a scraped run-on paragraph must not crash it.
+MAX_INPUT_TOKENS = 200
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    """An installed Argos package, as ``newsl10n models list`` shows it."""
+
+    source: str
+    target: str
+    version: str
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return f"translate-{self.source}_{self.target}"
+
+
+def packages_dirs() -> list[Path]:
+    """Where packages live: ``ARGOS_PACKAGES_DIR`` when set, else Argos' default folder."""
+    env = os.environ.get("ARGOS_PACKAGES_DIR")
+    if env:
+        return [Path(env)]
+    from argostranslate import settings
+
+    return [Path(p) for p in settings.package_dirs]
+
+
+def installed_packages() -> list[PackageInfo]:
+    """Installed translation packages, newest version first for each pair."""
+    from argostranslate import package
+
+    found: list[PackageInfo] = []
+    for folder in packages_dirs():
+        if not folder.is_dir():
+            continue
+        for pkg in package.get_installed_packages(path=[folder]):
+            if pkg.type != "translate" or not pkg.from_code or not pkg.to_code:
+                continue
+            found.append(
+                PackageInfo(pkg.from_code, pkg.to_code, pkg.package_version, pkg.package_path)
+            )
+    return sorted(found, key=lambda p: (p.source, p.target, _version_key(p.version)), reverse=True)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(x) if x.isdigit() else 0 for x in version.replace("-", ".").split("."))
+
+
+def install_package_file(path: Path) -> PackageInfo:
+    """Install an ``.argosmodel`` file into the packages folder after checking its shape."""
+    if not zipfile.is_zipfile(path):
+        raise InputError(path, "not an Argos package (.argosmodel files are zip archives)")
+    with zipfile.ZipFile(path) as archive:
+        tops = {name.split("/", 1)[0] for name in archive.namelist()}
+        if len(tops) != 1 or f"{next(iter(tops))}/metadata.json" not in archive.namelist():
+            raise InputError(path, "not an Argos package: expected one folder with metadata.json")
+        top = next(iter(tops))
+    from argostranslate import package, settings
+
+    target_dir = packages_dirs()[0]
+    target_dir.mkdir(parents=True, exist_ok=True)
+    with package.package_lock:
+        settings.package_data_dir = target_dir  # install_from_path extracts here
+    package.install_from_path(path)
+    for info in installed_packages():
+        if info.path.name == top:
+            return info
+    raise InputError(path, "installed, but the package is not a translation package")
+
+
+class _Model:
+    """A loaded CTranslate2 translator with its SentencePiece processor."""
+
+    def __init__(self, path: Path, settings: EngineSettings, target_prefix: str) -> None:
+        import ctranslate2
+        import sentencepiece
+
+        self.translator: Any = ctranslate2.Translator(
+            str(path / "model"),
+            device=settings.device,
+            inter_threads=settings.inter_threads,
+            intra_threads=settings.intra_threads,
+        )
+        self.sp: Any = sentencepiece.SentencePieceProcessor(
+            model_file=str(path / "sentencepiece.model")
+        )
+        self.target_prefix = target_prefix
+        self.settings = settings
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        pieces: list[list[str]] = []
+        owners: list[int] = []
+        for i, text in enumerate(texts):
+            for chunk in _chunks(self.sp.encode(text, out_type=str), MAX_INPUT_TOKENS):
+                pieces.append(chunk)
+                owners.append(i)
+        if not pieces:
+            return ["" for _ in texts]
+        prefix = [[self.target_prefix]] * len(pieces) if self.target_prefix else None
+        results = self.translator.translate_batch(
+            pieces,
+            target_prefix=prefix,
+            beam_size=self.settings.beam_size,
+            max_batch_size=self.settings.max_batch_size,
+            replace_unknowns=True,
+            length_penalty=0.2,
+        )
+        outputs: list[list[str]] = [[] for _ in texts]
+        for owner, result in zip(owners, results, strict=True):
+            tokens = result.hypotheses[0]
+            if self.target_prefix and tokens[:1] == [self.target_prefix]:
+                tokens = tokens[1:]
+            outputs[owner].append(self.sp.decode_pieces(tokens).strip())
+        return [" ".join(part for part in parts if part) for parts in outputs]
+
+
+def _chunks(tokens: list[str], limit: int) -> list[list[str]]:
+    """Cut a long token list into pieces of at most ``limit``, preferring word starts."""
+    chunks: list[list[str]] = []
+    while len(tokens) > limit:
+        cut = max((i for i in range(limit // 2, limit) if tokens[i].startswith("▁")), default=limit)
+        chunks.append(tokens[:cut])
+        tokens = tokens[cut:]
+    if tokens:
+        chunks.append(tokens)
+    return chunks
+
+
+_MODELS: dict[tuple[Path, EngineSettings], _Model] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _load(path: Path, settings: EngineSettings, target_prefix: str) -> _Model:
+    """One model object per package and settings for the whole process."""
+    key = (path, settings)
+    with _MODELS_LOCK:
+        model = _MODELS.get(key)
+        if model is None:
+            model = _MODELS[key] = _Model(path, settings, target_prefix)
+        return model
+
+
+def loaded_model_count() -> int:
+    return len(_MODELS)
+
+
+class ArgosEngine:
+    """The default engine: installed Argos packages, pivoting through English if needed."""
+
+    name = "argos"
+
+    def __init__(self, settings: EngineSettings | None = None) -> None:
+        self.settings = settings or EngineSettings()
+
+    def route(self, source: str, target: str) -> list[PackageInfo]:
+        """Packages to chain for the pair: direct, else source→en→target."""
+        by_pair: dict[tuple[str, str], PackageInfo] = {}
+        for info in installed_packages():
+            by_pair.setdefault((info.source, info.target), info)
+        if (source, target) in by_pair:
+            return [by_pair[(source, target)]]
+        if PIVOT not in (source, target) and {(source, PIVOT), (PIVOT, target)} <= by_pair.keys():
+            return [by_pair[(source, PIVOT)], by_pair[(PIVOT, target)]]
+        missing = [
+            f"{a}-{b}"
+            for a, b in (
+                [(source, target)]
+                if PIVOT in (source, target)
+                else [(source, PIVOT), (PIVOT, target)]
+            )
+            if (a, b) not in by_pair
+        ]
+        hint = (
+            f"install it with `newsl10n models download {' '.join(missing)}` "
+            "or `newsl10n models install FILE.argosmodel`"
+        )
+        raise MissingModelError(source, target, hint)
+
+    def model_version(self, source: str, target: str) -> str:
+        if source == target:
+            return "identity"
+        return " + ".join(f"argos {p.name} {p.version}" for p in self.route(source, target))
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        if source == target:
+            return list(texts)
+        outputs = list(texts)
+        for info in self.route(source, target):
+            model = _load(info.path, self.settings, _target_prefix(info.path))
+            outputs = model.translate(outputs)
+        return outputs
+
+
+def _target_prefix(path: Path) -> str:
+    import json
+
+    try:
+        meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    return str(meta.get("target_prefix", ""))

@@ -1,0 +1,41 @@
+"""Errors that name the file (or thing) and the problem, so the CLI can print them as is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class Newsl10nError(Exception):
+    """Base class: a user-facing problem. ``str(err)`` is the whole message."""
+
+
+class InputError(Newsl10nError):
+    """A file we were given cannot be used; names the file (and line when known)."""
+
+    def __init__(self, path: Path | str, problem: str, line: int | None = None) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        self.line = line
+        where = f"{self.path}:{line}" if line else str(self.path)
+        super().__init__(f"{where}: {problem}")
+
+
+class ArticleError(InputError):
+    """An article cannot be read or parsed."""
+
+
+class CatalogError(InputError):
+    """A PO catalog cannot be read, or writing it would lose a person's work."""
+
+
+class ConfigError(Newsl10nError):
+    """Settings or command-line values are invalid."""
+
+
+class MissingModelError(Newsl10nError):
+    """No installed model (direct or via English) for a language pair."""
+
+    def __init__(self, source: str, target: str, hint: str) -> None:
+        self.source = source
+        self.target = target
+        super().__init__(f"no translation model installed for {source}→{target}; {hint}")

@@ -1,0 +1,164 @@
+"""The process, as plain functions: prepare an article once, then translate it per language.
+
+Prefect flows (``flows/``) and the CLI call these; nothing here knows about either.
+Failures that concern one article or one language are returned as results, not raised,
+so the other pairs of a run go on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from newsl10n import catalog
+from newsl10n.article import Article, read_article
+from newsl10n.config import Settings
+from newsl10n.detect import Detection, detect_language, detect_segments
+from newsl10n.engines.base import Engine
+from newsl10n.errors import MissingModelError, Newsl10nError
+from newsl10n.segment import Layout, Residue, Segment, segment_blocks
+
+
+@dataclass(frozen=True)
+class PreparedArticle:
+    """An article read, language-detected and segmented: everything a pair needs."""
+
+    article: Article
+    language: Detection
+    segments: tuple[Segment, ...]
+    residue: tuple[Residue, ...]
+    reference: str  # the source path as catalogs cite it (relative to the project)
+
+    @property
+    def slug(self) -> str:
+        return self.article.slug
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """What happened to one article in one language; ``error`` set means the pair failed."""
+
+    slug: str
+    target: str
+    segments: int = 0
+    translated: int = 0  # machine-translated in this run
+    kept: int = 0  # existing entries left as they were
+    failed: int = 0  # segments left untranslated
+    catalog: str = ""
+    written: bool = False
+    model: str = ""
+    error: str = ""
+    skipped: str = ""  # why nothing was done (the article is already in this language)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and not self.failed
+
+
+def prepare_article(path: Path, settings: Settings) -> PreparedArticle:
+    """Read, detect the article's language, segment, then detect each segment's language."""
+    article = read_article(path)
+    candidates = settings.candidates
+    if article.declared_lang:
+        language = Detection(article.declared_lang, 1.0, "declared")
+    else:
+        language = detect_language(article.text, candidates)
+        if language.lang == "und":
+            raise Newsl10nError(f"{path}: cannot tell which language the article is in")
+    layout: Layout = segment_blocks(article.blocks, language.lang)
+    found = detect_segments([s.text for s in layout.segments], language.lang, candidates)
+    segments = tuple(
+        replace(seg, lang=det.lang) for seg, det in zip(layout.segments, found, strict=True)
+    )
+    return PreparedArticle(article, language, segments, layout.residue, _reference(path, settings))
+
+
+def _reference(path: Path, settings: Settings) -> str:
+    try:
+        return path.resolve().relative_to(settings.root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def write_template(prepared: PreparedArticle, settings: Settings) -> bool:
+    path = catalog.template_path(settings.locales, prepared.slug)
+    previous = catalog.load_catalog(path) if path.exists() else None
+    pot = catalog.build_template(
+        prepared.slug, prepared.language.lang, prepared.segments, prepared.reference
+    )
+    return catalog.write_if_changed(pot, path, previous)
+
+
+def translate_pair(
+    prepared: PreparedArticle, target: str, engine: Engine, settings: Settings
+) -> PairResult:
+    """Bring one catalog up to date: translate only segments without an entry, keep the rest."""
+    path = catalog.catalog_path(settings.locales, target, prepared.slug)
+    result = PairResult(prepared.slug, target, len(prepared.segments), catalog=str(path))
+    if target == prepared.language.lang:
+        return replace(result, catalog="", skipped=f"the article is already in {target}")
+    try:
+        existing = catalog.load_catalog(path)
+        model = engine.model_version(prepared.language.lang, target)
+    except Newsl10nError as err:
+        return replace(result, error=str(err))
+    plan = catalog.plan_update(existing, prepared.segments)
+    translations, notes = translate_segments(plan.todo, target, engine)
+    po = catalog.build_catalog(
+        prepared.slug,
+        target,
+        prepared.language.lang,
+        prepared.segments,
+        prepared.reference,
+        plan,
+        translations,
+        notes,
+        model,
+        previous=existing,
+    )
+    try:
+        written = catalog.write_if_changed(po, path, existing)
+    except OSError as err:
+        return replace(result, error=f"{path}: cannot write catalog: {err.strerror or err}")
+    return replace(
+        result,
+        translated=len(translations),
+        kept=len(plan.kept),
+        failed=len(plan.todo) - len(translations),
+        written=written,
+        model=model,
+    )
+
+
+def translate_segments(
+    todo: Sequence[Segment], target: str, engine: Engine
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Machine translations by segment id, in one batch per source language.
+
+    A segment whose own language has no model is left out and gets a note instead.
+    """
+    by_lang: dict[str, list[Segment]] = defaultdict(list)
+    for seg in todo:
+        by_lang[seg.lang].append(seg)
+    translations: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    for lang, segs in by_lang.items():
+        try:
+            outputs = engine.translate([s.text for s in segs], lang, target)
+        except MissingModelError as err:
+            for seg in segs:
+                notes[seg.id] = f"not translated: {err}"
+            continue
+        for seg, text in zip(segs, outputs, strict=True):
+            if text:
+                translations[seg.id] = text
+    return translations, notes
+
+
+def discover(settings: Settings, only: Sequence[Path] = ()) -> list[Path]:
+    """Articles to process: the given files, or every article under the source folder."""
+    from newsl10n.article import discover_articles
+
+    return list(only) if only else discover_articles(settings.source)

@@ -1,0 +1,287 @@
+"""Split an article's layout into translatable segments.
+
+Scraped news has no markup, so roles come from layout alone: the first short line
+without closing punctuation is the title, anything before it is the photo caption (whose
+unpunctuated last sentence is the credit), later short unpunctuated lines that introduce
+text are headings, and short lines with no text after them (a lone "COMMENTS") are scrape
+residue. Sentence splitting is delegated to sentencex, which knows abbreviations per
+language ("U.S.", "U.N.", initials, decimals, quotes closing after the full stop, 。！？).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sentencex import segment as _sentencex_segment
+
+
+class Role(StrEnum):
+    CAPTION = "caption"
+    CREDIT = "credit"
+    TITLE = "title"
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One physical line of the source, 1-based."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A layout unit: consecutive source lines that belong together.
+
+    ``role`` is set when the source format already says what the block is (Markdown);
+    plain text leaves it ``None`` and the layout rules decide.
+    """
+
+    lines: tuple[Line, ...]
+    role: Role | None = None
+
+    @property
+    def line(self) -> int:
+        return self.lines[0].number
+
+    @property
+    def text(self) -> str:
+        return join_lines([ln.text for ln in self.lines])
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable unit; ``id`` (the msgctxt) must not move when text elsewhere does."""
+
+    id: str
+    role: Role
+    text: str
+    paragraph: int  # 1-based index of the block among the article's segmentable blocks
+    sentence: int  # 1-based index of the sentence within its block
+    line: int  # 1-based source line where the segment starts
+    lang: str = ""  # source language, filled in by detection
+
+
+@dataclass(frozen=True)
+class Residue:
+    """A line recognised as scraping residue and left out of translation."""
+
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    segments: tuple[Segment, ...]
+    residue: tuple[Residue, ...]
+
+
+# Sentence-final punctuation, optionally followed by closing quotes/brackets.
+_CLOSERS = "\"'”’»)]」』）"
+_FINAL = re.compile(rf"[.!?…;:,。！？][{re.escape(_CLOSERS)}]*$")
+_QUESTION = re.compile(rf"[!?！？][{re.escape(_CLOSERS)}]*$")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
+_WRAPPED_MAX = 100  # lines at most this long are treated as hard-wrapped prose
+_HEADING_MAX_CHARS = 150
+_HEADING_MAX_WORDS = 20
+_TITLE_SEARCH_BLOCKS = 3
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Join hard-wrapped lines: a space between words, nothing between CJK characters."""
+    out = ""
+    for raw in lines:
+        part = raw.strip()
+        if not part:
+            continue
+        if out and not (_CJK.match(out[-1]) and _CJK.match(part[0])):
+            out += " "
+        out += part
+    return out
+
+
+def is_heading_like(text: str) -> bool:
+    """Short, starts like a title and ends without sentence punctuation (a "?" is allowed)."""
+    text = text.strip()
+    if not text or len(text) > _HEADING_MAX_CHARS:
+        return False
+    if text[0].islower():
+        return False
+    words = text.split()
+    if len(words) > _HEADING_MAX_WORDS:
+        return False
+    if _QUESTION.search(text):
+        return len(words) <= 12
+    return not _FINAL.search(text)
+
+
+def is_shouting_fragment(text: str) -> bool:
+    """A one- or two-word all-caps line ("COMMENTS", "ADVERTISEMENT"): page chrome, not prose."""
+    words = text.split()
+    letters = [c for c in text if c.isalpha()]
+    return (
+        0 < len(words) <= 2
+        and len(letters) >= 3
+        and all(c.isalpha() and c.isupper() for c in letters)
+        and all(ch.isalpha() or ch.isspace() for ch in text.strip())
+    )
+
+
+def split_plain_blocks(lines: Sequence[Line]) -> list[Block]:
+    """Group plain-text lines into blocks at blank lines, then undo scraper line structure.
+
+    Long lines are one paragraph each (the usual scrape); short lines are hard-wrapped prose
+    and are joined, except a heading-like line that follows a finished sentence.
+    """
+    blocks: list[Block] = []
+    run: list[Line] = []
+    for line in [*lines, Line(0, "")]:
+        if line.text.strip():
+            run.append(line)
+            continue
+        if run:
+            blocks.extend(_split_run(run))
+            run = []
+    return blocks
+
+
+def _split_run(run: list[Line]) -> Iterator[Block]:
+    width = max(len(ln.text.strip()) for ln in run)
+    if len(run) == 1 or width > _WRAPPED_MAX:
+        for ln in run:
+            yield Block((ln,))
+        return
+
+    # Hard-wrapped prose: a heading is a line clearly shorter than the wrap width that
+    # starts a unit (first line, or after a finished sentence) and reads like a heading.
+    def is_heading(ln: Line) -> bool:
+        return is_heading_like(ln.text) and len(ln.text.strip()) <= 0.6 * width
+
+    units: list[list[Line]] = []
+    for ln in run:
+        prev = units[-1] if units else None
+        if (
+            prev is None
+            or (len(prev) == 1 and is_heading(prev[0]))
+            or (is_heading(ln) and _FINAL.search(prev[-1].text.strip()))
+        ):
+            units.append([ln])
+        else:
+            prev.append(ln)
+    for unit in units:
+        yield Block(tuple(unit))
+
+
+def classify_blocks(blocks: Sequence[Block]) -> list[tuple[Block, Role | None]]:
+    """Give each block a role; ``None`` marks residue."""
+    roles: list[Role | None] = [b.role for b in blocks]
+    if all(r is None for r in roles):
+        title_at = next(
+            (
+                i
+                for i, b in enumerate(blocks[:_TITLE_SEARCH_BLOCKS])
+                if len(b.lines) == 1 and is_heading_like(b.text)
+            ),
+            None,
+        )
+        start = 0
+        if title_at is not None:
+            for i in range(title_at):
+                roles[i] = Role.CAPTION
+            roles[title_at] = Role.TITLE
+            start = title_at + 1
+        for i in range(start, len(blocks)):
+            b = blocks[i]
+            if len(b.lines) == 1 and is_heading_like(b.text):
+                roles[i] = Role.HEADING
+            else:
+                roles[i] = Role.PARAGRAPH
+    # Headings that introduce nothing, and all-caps fragments, are page chrome.
+    last_body = max(
+        (i for i, r in enumerate(roles) if r in (Role.PARAGRAPH, Role.CAPTION)), default=-1
+    )
+    result: list[tuple[Block, Role | None]] = []
+    for i, (b, r) in enumerate(zip(blocks, roles, strict=True)):
+        chrome = b.role is None and (
+            (r is not Role.TITLE and is_shouting_fragment(b.text))
+            or (r is Role.HEADING and i > last_body)
+        )
+        result.append((b, None if chrome else r))
+    return result
+
+
+def split_sentences(text: str, lang: str) -> list[str]:
+    """Sentences of one block, stripped; language-aware (abbreviations, CJK stops)."""
+    return [s.strip() for s in _sentencex_segment(lang or "en", text) if s.strip()]
+
+
+def segment_blocks(blocks: Sequence[Block], lang: str) -> Layout:
+    """Turn blocks into ordered segments with roles, positions, source lines and stable ids."""
+    segments: list[Segment] = []
+    residue: list[Residue] = []
+    seen: dict[str, int] = {}
+    paragraph = 0
+    for block, role in classify_blocks(blocks):
+        if role is None:
+            residue.append(Residue(block.line, block.text))
+            continue
+        paragraph += 1
+        text = block.text
+        pieces = [text] if role in (Role.TITLE, Role.HEADING) else split_sentences(text, lang)
+        offsets = _locate(text, pieces)
+        for n, (piece, offset) in enumerate(zip(pieces, offsets, strict=True), start=1):
+            seg_role = role
+            if role is Role.CAPTION and n == len(pieces) and n > 1 and not _FINAL.search(piece):
+                seg_role = Role.CREDIT
+            segments.append(
+                Segment(
+                    id=_stable_id(seg_role, piece, seen),
+                    role=seg_role,
+                    text=piece,
+                    paragraph=paragraph,
+                    sentence=n,
+                    line=_line_at(block, offset),
+                )
+            )
+    return Layout(tuple(segments), tuple(residue))
+
+
+def _locate(text: str, pieces: Iterable[str]) -> list[int]:
+    """Character offset of each piece in the block text (pieces are in order)."""
+    offsets: list[int] = []
+    pos = 0
+    for piece in pieces:
+        found = text.find(piece, pos)
+        offsets.append(found if found >= 0 else pos)
+        pos = (found if found >= 0 else pos) + len(piece)
+    return offsets
+
+
+def _line_at(block: Block, offset: int) -> int:
+    """Map an offset in the joined block text back to its physical source line."""
+    consumed = 0
+    for ln in block.lines:
+        length = len(ln.text.strip())
+        if offset < consumed + length + 1:
+            return ln.number
+        consumed += length + 1
+    return block.lines[-1].number
+
+
+def _normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _stable_id(role: Role, text: str, seen: dict[str, int]) -> str:
+    """Content-derived id: unaffected by edits elsewhere; repeats of a text get a counter."""
+    digest = hashlib.sha1(_normalise(text).encode("utf-8")).hexdigest()[:10]
+    base = f"{role.value}:{digest}"
+    seen[base] = seen.get(base, 0) + 1
+    return base if seen[base] == 1 else f"{base}.{seen[base]}"

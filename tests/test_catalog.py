@@ -1,0 +1,139 @@
+"""Catalog writing: headers msgfmt accepts, fuzzy machine output, nothing a person did is lost."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import polib
+import pytest
+
+from newsl10n import catalog
+from newsl10n.errors import CatalogError
+from newsl10n.segment import Role, Segment
+from tests.helpers import msgfmt_check
+
+REF = "source_articles/story.txt"
+
+
+def seg(n: int, text: str, role: Role = Role.PARAGRAPH) -> Segment:
+    return Segment(f"{role.value}:{n:010d}", role, text, n, 1, n * 2, "en")
+
+
+SEGMENTS = [seg(1, "A Title", Role.TITLE), seg(2, "First sentence."), seg(3, "Second one.")]
+
+
+def make(
+    segments: list[Segment], existing: polib.POFile | None = None, lang: str = "ru"
+) -> polib.POFile:
+    plan = catalog.plan_update(existing, segments)
+    machine = {s.id: f"[{lang}] {s.text}" for s in plan.todo}
+    return catalog.build_catalog(
+        "story", lang, "en", segments, REF, plan, machine, {}, "argos test 1.0", existing
+    )
+
+
+@pytest.mark.parametrize(("lang", "nplurals"), [("ru", 3), ("uk", 3), ("ko", 1), ("zh", 1),
+                                                ("ja", 1), ("de", 2), ("ar", 6)])  # fmt: skip
+def test_header_is_complete_and_msgfmt_accepts_it(tmp_path: Path, lang: str, nplurals: int) -> None:
+    po = make(SEGMENTS, lang=lang)
+    path = catalog.catalog_path(tmp_path, lang, "story")
+    assert catalog.write_if_changed(po, path, None)
+    meta = polib.pofile(str(path)).metadata
+    for key in ("Project-Id-Version", "POT-Creation-Date", "PO-Revision-Date", "Language",
+                "Plural-Forms", "Content-Type", "X-Generator"):  # fmt: skip
+        assert meta[key], key
+    assert meta["Language"] == lang
+    assert meta["Plural-Forms"].startswith(f"nplurals={nplurals};")
+    assert meta["Content-Type"] == "text/plain; charset=UTF-8"
+    msgfmt_check(path)
+
+
+def test_entries_carry_context_comment_reference_and_fuzzy_machine_output() -> None:
+    entry = make(SEGMENTS)[1]
+    assert entry.msgctxt == SEGMENTS[1].id
+    assert entry.msgid == "First sentence."
+    assert entry.msgstr == "[ru] First sentence."
+    assert entry.comment == "paragraph, paragraph 2, sentence 1; source language en"
+    assert entry.occurrences == [(REF, "4")]
+    assert "fuzzy" in entry.flags
+
+
+def test_template_is_accepted_by_msgfmt(tmp_path: Path) -> None:
+    path = catalog.template_path(tmp_path, "story")
+    catalog.write_if_changed(catalog.build_template("story", "en", SEGMENTS, REF), path, None)
+    assert [e.msgid for e in polib.pofile(str(path))] == [s.text for s in SEGMENTS]
+    msgfmt_check(path)
+
+
+def test_rerun_keeps_existing_entries_and_translates_only_new_segments(tmp_path: Path) -> None:
+    first = make(SEGMENTS)
+    first[1].msgstr = "Первое предложение."
+    first[1].flags.remove("fuzzy")
+    first[1].tcomment = "checked by Olga"
+    added = [*SEGMENTS, seg(4, "A new sentence.")]
+    plan = catalog.plan_update(first, added)
+    assert [s.text for s in plan.todo] == ["A new sentence."]
+    second = make(added, first)
+    assert second[1].msgstr == "Первое предложение." and second[1].tcomment == "checked by Olga"
+    assert second[1].flags == []
+    assert second[3].msgstr == "[ru] A new sentence." and "fuzzy" in second[3].flags
+
+
+def test_removed_segments_with_translations_become_obsolete() -> None:
+    first = make(SEGMENTS)
+    second = make(SEGMENTS[:2], first)
+    assert [e.msgid for e in second.obsolete_entries()] == ["Second one."]
+    assert [e.msgid for e in second.translated_entries() + second.fuzzy_entries()] == [
+        "A Title",
+        "First sentence.",
+    ]
+
+
+def test_translator_header_is_kept(tmp_path: Path) -> None:
+    first = make(SEGMENTS)
+    first.metadata["Last-Translator"] = "Olga <olga@example.org>"
+    first.header = "Russian translation, reviewed by the desk."
+    second = make(SEGMENTS, first)
+    assert second.metadata["Last-Translator"] == "Olga <olga@example.org>"
+    assert second.header == "Russian translation, reviewed by the desk."
+
+
+def test_unchanged_catalog_is_not_rewritten(tmp_path: Path) -> None:
+    path = catalog.catalog_path(tmp_path, "ru", "story")
+    catalog.write_if_changed(make(SEGMENTS), path, None)
+    before = path.read_bytes()
+    previous = catalog.load_catalog(path)
+    assert previous is not None
+    assert not catalog.write_if_changed(make(SEGMENTS, previous), path, previous)
+    assert path.read_bytes() == before
+
+
+def test_changed_catalog_gets_a_new_revision_date(tmp_path: Path) -> None:
+    path = catalog.catalog_path(tmp_path, "ru", "story")
+    first = make(SEGMENTS)
+    first.metadata["PO-Revision-Date"] = "2020-01-01 00:00+0000"
+    catalog.write_if_changed(first, path, None)
+    previous = catalog.load_catalog(path)
+    assert previous is not None
+    changed = [*SEGMENTS[:2], replace(SEGMENTS[2], id="paragraph:x", text="Edited.")]
+    assert catalog.write_if_changed(make(changed, previous), path, previous)
+    meta = polib.pofile(str(path)).metadata
+    assert meta["PO-Revision-Date"] != "2020-01-01 00:00+0000"
+    msgfmt_check(path)
+
+
+def test_broken_catalog_names_file_and_line_and_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "broken.po"
+    path.write_text('msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "unterminated\n', encoding="utf-8")
+    before = path.read_bytes()
+    with pytest.raises(CatalogError) as err:
+        catalog.load_catalog(path)
+    assert str(path) in str(err.value)
+    assert path.read_bytes() == before
+
+
+def test_atomic_write_leaves_no_temporary_files(tmp_path: Path) -> None:
+    path = tmp_path / "x" / "a.po"
+    catalog.atomic_write(path, "content\n")
+    assert [p.name for p in path.parent.iterdir()] == ["a.po"]

@@ -1,0 +1,39 @@
+"""Settings from pyproject.toml and the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsl10n.config import load_settings, parse_languages
+from newsl10n.errors import ConfigError
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_repository_defaults() -> None:
+    settings = load_settings(ROOT / "tests")
+    assert settings.root == ROOT
+    assert settings.source == ROOT / "source_articles"
+    assert settings.locales == ROOT / "locales"
+    assert settings.targets == ("ru", "ko", "zh", "ja", "de", "fr", "es", "uk")
+    assert settings.engine_settings.intra_threads >= 1
+
+
+def test_overrides_replace_only_what_is_given() -> None:
+    settings = load_settings(ROOT).with_overrides(targets="de,fr", locales=None)
+    assert settings.targets == ("de", "fr")
+    assert settings.locales == ROOT / "locales"
+
+
+@pytest.mark.parametrize("bad", ["xx", "ru,klingon", "RU", "../etc", ""])
+def test_unknown_language_codes_are_refused(bad: str) -> None:
+    with pytest.raises(ConfigError):
+        parse_languages(bad)
+
+
+def test_unknown_settings_keys_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.newsl10n]\ntargest = ["ru"]\n')
+    with pytest.raises(ConfigError, match="targest"):
+        load_settings(tmp_path)
