@@ -14,6 +14,7 @@ from newsl10n.segment import Role, Segment
 from tests.helpers import msgfmt_check
 
 REF = "source_articles/story.txt"
+SOURCE = catalog.SourceInfo("story", REF, "0" * 64, "en", 0.99)
 
 
 def seg(n: int, text: str, role: Role = Role.PARAGRAPH) -> Segment:
@@ -28,9 +29,7 @@ def make(
 ) -> polib.POFile:
     plan = catalog.plan_update(existing, segments)
     machine = {s.id: f"[{lang}] {s.text}" for s in plan.todo}
-    return catalog.build_catalog(
-        "story", lang, "en", segments, REF, plan, machine, {}, "argos test 1.0", existing
-    )
+    return catalog.build_catalog(SOURCE, lang, segments, plan, machine, {}, "argos 1.0", existing)
 
 
 @pytest.mark.parametrize(("lang", "nplurals"), [("ru", 3), ("uk", 3), ("ko", 1), ("zh", 1),
@@ -46,6 +45,8 @@ def test_header_is_complete_and_msgfmt_accepts_it(tmp_path: Path, lang: str, npl
     assert meta["Language"] == lang
     assert meta["Plural-Forms"].startswith(f"nplurals={nplurals};")
     assert meta["Content-Type"] == "text/plain; charset=UTF-8"
+    assert (meta["X-Source-File"], meta["X-Source-SHA256"]) == (REF, "0" * 64)
+    assert (meta["X-Source-Language"], meta["X-Source-Language-Confidence"]) == ("en", "0.99")
     msgfmt_check(path)
 
 
@@ -61,7 +62,7 @@ def test_entries_carry_context_comment_reference_and_fuzzy_machine_output() -> N
 
 def test_template_is_accepted_by_msgfmt(tmp_path: Path) -> None:
     path = catalog.template_path(tmp_path, "story")
-    catalog.write_if_changed(catalog.build_template("story", "en", SEGMENTS, REF), path, None)
+    catalog.write_if_changed(catalog.build_template(SOURCE, SEGMENTS), path, None)
     assert [e.msgid for e in polib.pofile(str(path))] == [s.text for s in SEGMENTS]
     msgfmt_check(path)
 

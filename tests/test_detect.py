@@ -191,6 +191,8 @@ def test_unknown_candidate_raises_naming_it() -> None:
         detect_language("Hello world", ["en", "xx"])
     with pytest.raises(ValueError, match="zh-cn"):
         detect_segments(["Hello world"], "en", ["en", "zh-cn"])
+    with pytest.raises(ValueError, match="english"):
+        detect_segments(["Hello world"], "english", ["en", "de"])
 
 
 def test_nothing_to_judge() -> None:

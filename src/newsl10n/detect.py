@@ -5,20 +5,27 @@ How a text is judged (:func:`detect_language`):
 1. **Script evidence** (:func:`script_hint`, pure and cheap). The letters of the text are sorted
    into scripts; the dominant one narrows the candidates: Hangul means Korean, kana means
    Japanese, Arabic letters mean Arabic, Han without kana or Hangul is never Korean and is
-   Chinese unless it holds kanji that exist only in Japanese; Cyrillic ``і ї є ґ`` (or an
-   apostrophe inside a word) rule out Russian and ``ы э ъ ё`` rule out Ukrainian. When a single
+   Chinese unless it holds kanji that exist only in Japanese; Cyrillic ``і ї є ґ`` (or the
+   apostrophe of п'ять) rule out Russian and ``ы э ъ ё`` rule out Ukrainian. When a single
    candidate is left, that is the answer (reason ``"script"``).
-2. **Statistics** among the candidates that the script leaves: lingua's n-gram models (shipped
-   in its wheel, loaded once per process) give the probabilities, and for texts of
-   :data:`LONG_TEXT_CHARS` characters or more langdetect (seeded, so deterministic) is averaged
-   in. The measurements behind this split are in ``tests/test_detect.py`` and the fixture
-   README: lingua is far better on short text, both are right on paragraphs.
+2. **Statistics** among the candidates that the script leaves: lingua (high-accuracy n-gram
+   models shipped in its wheel) decides short text. From :data:`LONG_TEXT_CHARS` letters on,
+   langdetect (seeded, so deterministic) is averaged in and the average decides.
+
+Measured on real human-written text in 10 languages (tests/fixtures/langid, rerun with
+``scripts/eval_langid.py``): on 4-40 character segments lingua alone is right 97.5%,
+langdetect alone 88.8%, this module 97.6%; on paragraphs all are right (langdetect alone
+98.3%: it calls Traditional Chinese Korean, which the script rule forbids).
 
 :func:`detect_segments` adds the inheritance rule: a segment that is too short to judge, or
 whose verdict is unsure, takes the article's language, unless its script cannot be the
-article's (a Cyrillic quote in an English article keeps its own language).
+article's (a Cyrillic quote in an English article keeps its own language). When lingua is
+unsure whether a sentence leaves the article's language, langdetect gives a second opinion.
 
-Nothing here touches the network: both detectors ship their models inside their packages.
+Models are loaded lazily, once per process (about 3 s and 260 MB for the 10 product
+languages). Pass ``candidates``: without them every language lingua knows (75) is in play,
+which is slower to load (~20 s), needs over 1 GB and is less accurate. Nothing here touches
+the network: both detectors ship their models inside their packages.
 """
 
 from __future__ import annotations
@@ -46,12 +53,15 @@ __all__ = [
     "supported_languages",
 ]
 
-#: A segment with fewer letters than this never overrides the article's language, unless its
-#: script cannot be the article's (see :func:`detect_segments`).
+#: A segment with fewer letters (not characters: digits, spaces and punctuation do not count)
+#: than this takes the article's language, unless its script alone says otherwise (see
+#: :func:`detect_segments`). On the tuning sample, lingua was right on 75% of the texts with
+#: under 4 letters and on 94% of those with 4-7.
 MIN_CHARS_TO_JUDGE: int = 4
 
 #: A segment whose verdict differs from the article's language keeps its own language only with
-#: at least this confidence (again unless its script cannot be the article's).
+#: at least this confidence (again unless its script cannot be the article's). On the tuning
+#: sample, lingua's answers at 0.8 or more were right 99.8% of the time.
 CONFIDENT: float = 0.8
 
 #: From this many letters on, langdetect's probabilities are averaged with lingua's, and the
@@ -507,6 +517,8 @@ def detect_segments(
     """
     allowed = _check_candidates(candidates)
     article = article_lang.strip().lower()
+    if article != UNDETERMINED and article not in _lingua_languages():
+        raise ValueError(f"unknown article language {article_lang!r}")
     out: list[Detection] = []
     for text in texts:
         det, scores, info = _detect(text, allowed, article)

@@ -35,6 +35,16 @@ class PreparedArticle:
     def slug(self) -> str:
         return self.article.slug
 
+    @property
+    def source(self) -> catalog.SourceInfo:
+        return catalog.SourceInfo(
+            self.slug,
+            self.reference,
+            self.article.sha256,
+            self.language.lang,
+            self.language.confidence,
+        )
+
 
 @dataclass(frozen=True)
 class PairResult:
@@ -85,9 +95,7 @@ def _reference(path: Path, settings: Settings) -> str:
 def write_template(prepared: PreparedArticle, settings: Settings) -> bool:
     path = catalog.template_path(settings.locales, prepared.slug)
     previous = catalog.load_catalog(path) if path.exists() else None
-    pot = catalog.build_template(
-        prepared.slug, prepared.language.lang, prepared.segments, prepared.reference
-    )
+    pot = catalog.build_template(prepared.source, prepared.segments)
     return catalog.write_if_changed(pot, path, previous)
 
 
@@ -107,11 +115,9 @@ def translate_pair(
     plan = catalog.plan_update(existing, prepared.segments)
     translations, notes = translate_segments(plan.todo, target, engine)
     po = catalog.build_catalog(
-        prepared.slug,
+        prepared.source,
         target,
-        prepared.language.lang,
         prepared.segments,
-        prepared.reference,
         plan,
         translations,
         notes,

@@ -70,15 +70,22 @@ _PLACEHOLDER_PLURALS = re.compile(
     r"\s*nplurals\s*=\s*INTEGER\s*;\s*plural\s*=\s*EXPRESSION\s*;?\s*"
 )
 _PRESCAN_BYTES = 65536
+_BACKSLASH_COMMENT = (
+    "comment ends with a backslash, so gettext joins the next line to it (polib does not)"
+)
 _INCONSISTENT = "inconsistent use of #~ (obsolete and live lines in one entry)"
 _COMPLEX_ESCAPE = re.compile(r'\\[^nt"\\]')
+
+
+# A comment line; not one ending in a backslash, which gettext joins with the next line.
+_COMMENT = r"\#(?![~|])(?:[^\n]*[^\n\\])?(?:\n|\Z)"
 
 
 def _entry_pattern() -> re.Pattern[str]:
     """One whole entry, with the comments before it, in the layout tools write."""
     string = rf'"[^"\\\n]*(?:\\(?:{_ESCAPE_BODY})[^"\\\n]*)*"'
     end = r"[ \t\r\f\v]*(?:\n|\Z)"
-    comment = r"\#(?![~|])[^\n]*(?:\n|\Z)"
+    comment = _COMMENT
     blank = r"[ \t\r\f\v]*\n"
     indexed = r"msgstr\[[0-9]+\]"
 
@@ -102,7 +109,7 @@ def _entry_pattern() -> re.Pattern[str]:
 
 
 _ENTRY = _entry_pattern()
-_TRAILER = re.compile(r"(?:\#(?![~|])[^\n]*(?:\n|\Z)|[ \t\r\f\v]*\n)*[ \t\r\f\v]*")
+_TRAILER = re.compile(rf"(?:{_COMMENT}|[ \t\r\f\v]*\n)*[ \t\r\f\v]*")
 _PIECE = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
 _FORM = re.compile(r"^(?:\#~[ \t]*)?msgstr\[([0-9]+)\]", re.MULTILINE)
 _FORM_START = re.compile(r"^(?:\#~[ \t]*)?msgstr\[", re.MULTILINE)
@@ -399,6 +406,8 @@ def _scan_lines(text: str, first_entry_only: bool = False) -> tuple[list[PoProbl
                 commented = True
             if line[1:2] == "," and "fuzzy" in line:
                 fuzzy_next = fuzzy_next or _has_fuzzy(line)
+            if line[-1] == "\\":
+                add(PoProblem(lineno, _BACKSLASH_COMMENT))
             cont_ok = False
             prev_kw = None
             continue
