@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import polib
@@ -122,39 +123,85 @@ def build_template(source: SourceInfo, segments: Sequence[Segment]) -> polib.POF
     return pot
 
 
-def is_edited(entry: polib.POEntry) -> bool:
-    """Did a person touch this entry? Reviewed (translated, not fuzzy) or commented."""
-    return bool((entry.msgstr and FUZZY not in entry.flags) or entry.tcomment)
+def is_reviewed(entry: polib.POEntry) -> bool:
+    """A person's translation: msgstr set and no fuzzy flag."""
+    return bool(entry.msgstr or any(entry.msgstr_plural.values())) and FUZZY not in entry.flags
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two source texts are (0..1), as difflib sees them."""
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+CHANGED_THRESHOLD = 0.6  # below this, a new sentence is new, not an edit of an old one
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What a run must do for one catalog: entries to keep, segments to translate."""
+    """What a run must do for one catalog.
+
+    ``kept``: entries left as they are; ``todo``: segments to translate; ``changed``: for
+    todo segments that are an edit of an old entry, that entry (its text becomes the
+    previous msgid); ``obsolete``: old entries with nothing left to match.
+    """
 
     kept: Mapping[str, polib.POEntry]  # by segment id
     todo: tuple[Segment, ...]
+    changed: Mapping[str, polib.POEntry]
     obsolete: tuple[polib.POEntry, ...]
 
 
-def plan_update(existing: polib.POFile | None, segments: Sequence[Segment]) -> Plan:
-    """Match segments to existing entries by (msgctxt, msgid); the rest needs translating.
+def plan_update(
+    existing: polib.POFile | None, segments: Sequence[Segment], retranslate: bool = False
+) -> Plan:
+    """Merge like msgmerge: exact matches are kept, edits are found by similarity.
 
-    An obsolete entry whose segment is back is revived as it was, as msgmerge does.
+    Matching is by (msgctxt, msgid), then by msgid alone (the segment's role or id moved),
+    then, for what is left, by the most similar old source of the same role. An obsolete
+    entry whose segment is back is revived. ``retranslate`` sends unreviewed machine output
+    back to the engine (a new model or glossary); reviewed entries are never touched.
     """
-    by_key: dict[tuple[str | None, str], polib.POEntry] = {}
-    for old in existing or ():
-        by_key[(old.msgctxt, old.msgid)] = old
+    old_entries = list(existing or ())
+    by_key = {(e.msgctxt, e.msgid): e for e in old_entries}
+    by_text: dict[str, polib.POEntry] = {}
+    for e in old_entries:
+        by_text.setdefault(e.msgid, e)
+    used: set[int] = set()
     kept: dict[str, polib.POEntry] = {}
     todo: list[Segment] = []
     for seg in segments:
-        found = by_key.pop((seg.id, seg.text), None)
-        if found is not None and (found.msgstr or found.tcomment):
+        found = by_key.get((seg.id, seg.text)) or by_text.get(seg.text)
+        if found is None or id(found) in used:
+            todo.append(seg)
+            continue
+        used.add(id(found))
+        has_work = bool(found.msgstr or found.tcomment or any(found.msgstr_plural.values()))
+        if has_work and not (retranslate and not is_reviewed(found)):
             found.obsolete = False
+            found.msgctxt = seg.id
             kept[seg.id] = found
         else:
             todo.append(seg)
-    leftover = tuple(e for e in by_key.values() if e.msgstr or e.tcomment or e.obsolete)
-    return Plan(kept, tuple(todo), leftover)
+    changed: dict[str, polib.POEntry] = {}
+    for seg in todo:
+        role = seg.id.split(":", 1)[0]
+        candidates = [
+            e
+            for e in old_entries
+            if id(e) not in used
+            and not e.obsolete
+            and (e.msgctxt or "").split(":", 1)[0] == role
+            and (e.msgstr or e.tcomment)
+        ]
+        scored = [(similarity(seg.text, e.msgid), e) for e in candidates]
+        best = max(scored, key=lambda pair: pair[0], default=None)
+        if best is not None and best[0] >= CHANGED_THRESHOLD:
+            used.add(id(best[1]))
+            changed[seg.id] = best[1]
+    leftover = tuple(
+        e for e in old_entries if id(e) not in used and (e.msgstr or e.tcomment or e.obsolete)
+    )
+    return Plan(kept, tuple(todo), changed, leftover)
 
 
 def build_catalog(
@@ -195,17 +242,36 @@ def build_catalog(
         entry = plan.kept.get(seg.id)
         if entry is not None:
             entry.occurrences = [(reference, str(seg.line))]
-            entry.comment = describe(seg)
+            entry.comment = "\n".join([describe(seg), *entry.comment.split("\n")[1:]])
         else:
-            text = translations.get(seg.id, "")
-            entry = new_entry(seg, reference, text, fuzzy=bool(text))
-            if seg.id in notes:
-                entry.comment = f"{entry.comment}\n{notes[seg.id]}"
+            entry = _machine_entry(seg, reference, translations, notes, plan.changed.get(seg.id))
         po.append(entry)
     for old in plan.obsolete:
         old.obsolete = True
         po.append(old)
     return po
+
+
+def _machine_entry(
+    seg: Segment,
+    reference: str,
+    translations: Mapping[str, str],
+    notes: Mapping[str, str],
+    old: polib.POEntry | None,
+) -> polib.POEntry:
+    text = translations.get(seg.id, "")
+    entry = new_entry(seg, reference, text, fuzzy=bool(text) or old is not None)
+    if seg.id in notes:
+        entry.comment = f"{entry.comment}\n{notes[seg.id]}"
+    if old is not None:
+        # The translator sees what changed (#| msgid) and keeps their earlier work in view.
+        entry.previous_msgctxt = old.msgctxt
+        entry.previous_msgid = old.msgid
+        lines = [old.tcomment] if old.tcomment else []
+        if is_reviewed(old):
+            lines.append(f"previous reviewed translation: {old.msgstr}")
+        entry.tcomment = "\n".join(lines)
+    return entry
 
 
 def load_catalog(path: Path) -> polib.POFile | None:

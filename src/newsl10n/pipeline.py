@@ -19,6 +19,7 @@ from newsl10n.detect import Detection, detect_language, detect_segments
 from newsl10n.engines.base import Engine
 from newsl10n.errors import MissingModelError, Newsl10nError
 from newsl10n.segment import Layout, Residue, Segment, segment_blocks
+from newsl10n.tm import TranslationMemory
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class PairResult:
     target: str
     segments: int = 0
     translated: int = 0  # machine-translated in this run
+    from_memory: int = 0  # taken from reviewed translations in other catalogs
     kept: int = 0  # existing entries left as they were
     failed: int = 0  # segments left untranslated
     catalog: str = ""
@@ -100,9 +102,14 @@ def write_template(prepared: PreparedArticle, settings: Settings) -> bool:
 
 
 def translate_pair(
-    prepared: PreparedArticle, target: str, engine: Engine, settings: Settings
+    prepared: PreparedArticle,
+    target: str,
+    engine: Engine,
+    settings: Settings,
+    memory: TranslationMemory | None = None,
+    retranslate: bool = False,
 ) -> PairResult:
-    """Bring one catalog up to date: translate only segments without an entry, keep the rest."""
+    """Bring one catalog up to date: translate only what is new or changed, keep the rest."""
     path = catalog.catalog_path(settings.locales, target, prepared.slug)
     result = PairResult(prepared.slug, target, len(prepared.segments), catalog=str(path))
     if target == prepared.language.lang:
@@ -112,15 +119,16 @@ def translate_pair(
         model = engine.model_version(prepared.language.lang, target)
     except Newsl10nError as err:
         return replace(result, error=str(err))
-    plan = catalog.plan_update(existing, prepared.segments)
-    translations, notes = translate_segments(plan.todo, target, engine)
+    plan = catalog.plan_update(existing, prepared.segments, retranslate=retranslate)
+    memory = memory or TranslationMemory(settings.locales, target)
+    drafts = draft_translations(plan.todo, target, engine, memory, exclude=str(path))
     po = catalog.build_catalog(
         prepared.source,
         target,
         prepared.segments,
         plan,
-        translations,
-        notes,
+        drafts.texts,
+        drafts.notes,
         model,
         previous=existing,
     )
@@ -130,12 +138,65 @@ def translate_pair(
         return replace(result, error=f"{path}: cannot write catalog: {err.strerror or err}")
     return replace(
         result,
-        translated=len(translations),
+        translated=drafts.machine,
+        from_memory=drafts.memory,
         kept=len(plan.kept),
-        failed=len(plan.todo) - len(translations),
+        failed=len(plan.todo) - len(drafts.texts),
         written=written,
         model=model,
     )
+
+
+@dataclass(frozen=True)
+class Drafts:
+    """Proposed msgstrs for segments without an entry, and where each came from."""
+
+    texts: dict[str, str]
+    notes: dict[str, str]
+    machine: int
+    memory: int
+
+
+def draft_translations(
+    todo: Sequence[Segment],
+    target: str,
+    engine: Engine,
+    memory: TranslationMemory,
+    exclude: str = "",
+) -> Drafts:
+    """Reviewed work first (exact memory matches), the engine for the rest, and a close
+    memory match (≥75%) offered instead of raw machine output, with the machine output
+    kept in the comment for the translator."""
+    if not todo:
+        return Drafts({}, {}, 0, 0)
+    texts: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    rest: list[Segment] = []
+    for seg in todo:
+        match = memory.lookup(seg.text, exclude=exclude, threshold=1.0)
+        if match is None:
+            rest.append(seg)
+            continue
+        texts[seg.id] = match.unit.target
+        notes[seg.id] = f"translation memory: reviewed translation from {match.unit.origin}"
+    machine_texts, machine_notes = translate_segments(rest, target, engine)
+    notes.update(machine_notes)
+    from_memory = len(texts)
+    for seg in rest:
+        mt = machine_texts.get(seg.id)
+        if mt is None:
+            continue
+        match = memory.lookup(seg.text, exclude=exclude)
+        if match is None:
+            texts[seg.id] = mt
+            continue
+        texts[seg.id] = match.unit.target
+        from_memory += 1
+        notes[seg.id] = (
+            f"translation memory: {match.score:.0%} match from {match.unit.origin} "
+            f"for “{match.unit.source}”; machine translation: {mt}"
+        )
+    return Drafts(texts, notes, len(texts) - from_memory, from_memory)
 
 
 def translate_segments(

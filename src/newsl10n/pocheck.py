@@ -60,7 +60,12 @@ _SIMPLE_ESCAPES = {
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INDEX = re.compile(r"[ \t]*\[[ \t]*([0-9]+)[ \t]*\]")
 _KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural", "msgstr"})
-_PREVIOUS_KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural"})
+# The #| keywords, and which one each may follow (None: the first #| line).
+_PREVIOUS_ORDER: dict[str, tuple[str | None, ...]] = {
+    "msgctxt": (None,),
+    "msgid": (None, "msgctxt"),
+    "msgid_plural": ("msgid",),
+}
 _CHARSET = re.compile(r"charset\s*=\s*([^\s;]+)", re.IGNORECASE | re.ASCII)
 _PLURAL_FORMS = re.compile(
     r"\s*nplurals\s*=\s*([0-9]+)\s*;\s*plural\s*=\s*([^;]*?)\s*;?\s*", re.ASCII
@@ -73,6 +78,8 @@ _PRESCAN_BYTES = 65536
 _BACKSLASH_COMMENT = (
     "comment ends with a backslash, so gettext joins the next line to it (polib does not)"
 )
+_MAYBE_EOT = re.compile(r"\x04|\\x0?4|\\0{0,2}4")  # a superset: _separator_problems decides
+_EOT = "string contains U+0004 (EOT), which gettext reserves to separate msgctxt and msgid"
 _INCONSISTENT = "inconsistent use of #~ (obsolete and live lines in one entry)"
 _COMPLEX_ESCAPE = re.compile(r'\\[^nt"\\]')
 
@@ -93,7 +100,11 @@ def _entry_pattern() -> re.Pattern[str]:
         return rf"{prefix}{keyword}[ \t]*{string}{end}(?:{prefix}{string}{end})*"
 
     def entry(tag: str, prefix: str, previous: str) -> str:
-        before = f"(?:{comment}|{blank}|{field(previous, '(?:msgctxt|msgid_plural|msgid)')})*"
+        prev = (
+            f"(?:{field(previous, 'msgctxt')})?{field(previous, 'msgid')}"
+            f"(?:{field(previous, 'msgid_plural')})?"
+        )
+        before = f"(?:{comment}|{blank})*(?:{prev})?"
         return (
             rf"(?P<{tag}pre>{before})"
             rf"(?P<{tag}c>{field(prefix, 'msgctxt')})?"
@@ -209,9 +220,28 @@ def _parse(text: str) -> _Parsed:
         def to_line(offset: int) -> int:
             return text.count("\n", 0, offset) + 1
 
-        return _finish([], found, to_line)
+        return _finish(_separator_problems(text), found, to_line)
     problems, found = _scan_lines(text)
-    return _finish(problems, found, int)
+    return _finish(problems + _separator_problems(text), found, int)
+
+
+def _separator_problems(text: str) -> list[PoProblem]:
+    """Strings holding U+0004, which separates msgctxt from msgid in MO files."""
+    problems: list[PoProblem] = []
+    lines: set[int] = set()
+    for candidate in _MAYBE_EOT.finditer(text):
+        start = text.rfind("\n", 0, candidate.start()) + 1
+        lineno = text.count("\n", 0, start) + 1
+        if lineno in lines:
+            continue
+        end = text.find("\n", start)
+        match = _LINE.fullmatch(text, start, len(text) if end < 0 else end)
+        if match is None or match.group("s") is None or (match.group("pre") or "").endswith("|"):
+            continue  # a comment, a previous msgid, or a line with problems of its own
+        if "\x04" in _unescape(match.group("s")):
+            lines.add(lineno)
+            problems.append(PoProblem(lineno, _EOT))
+    return problems
 
 
 def _finish(problems: list[PoProblem], found: _Found, to_line: Callable[[int], int]) -> _Parsed:
@@ -373,8 +403,10 @@ def _scan_lines(text: str, first_entry_only: bool = False) -> tuple[list[PoProbl
     header_parts: list[str] | None = None
     header_lines: list[int] = []
     collecting_header = False
-    prev_kw: str | None = None  # last keyword of the current run of #| lines
-    prev_obsolete: bool | None = None  # whether pending #| lines were #~|
+    # Previous-message lines (#| msgctxt, #| msgid, #| msgid_plural, in this order) must
+    # come right before their entry's msgctxt or msgid, with no comment in between.
+    prev_kw: str | None = None  # the last one seen, while waiting for the entry
+    prev_obsolete = False  # whether they are #~|
     prev_line = 0
 
     def finish_entry() -> None:
@@ -408,8 +440,12 @@ def _scan_lines(text: str, first_entry_only: bool = False) -> tuple[list[PoProbl
                 fuzzy_next = fuzzy_next or _has_fuzzy(line)
             if line[-1] == "\\":
                 add(PoProblem(lineno, _BACKSLASH_COMMENT))
+            if prev_kw is not None:
+                add(
+                    PoProblem(lineno, "comment between previous-message (#|) lines and their entry")
+                )
+                prev_kw = None
             cont_ok = False
-            prev_kw = None
             continue
         match = fullmatch(line)
         if match is not None:
@@ -437,16 +473,26 @@ def _scan_lines(text: str, first_entry_only: bool = False) -> tuple[list[PoProbl
             if kw is None:
                 if prev_kw is None:
                     add(PoProblem(lineno, "string without a keyword in a previous-message line"))
-            elif kw in _PREVIOUS_KEYWORDS and idx is None:
-                prev_kw = kw
-                if prev_obsolete is None:
-                    prev_obsolete, prev_line = obs, lineno
-            else:
+                elif obs != prev_obsolete:
+                    add(PoProblem(lineno, _INCONSISTENT))
+            elif kw not in _PREVIOUS_ORDER:
                 add(PoProblem(lineno, f"{kw} cannot be a previous-message (#|) line"))
+            elif prev_kw not in _PREVIOUS_ORDER[kw]:
+                if prev_kw is None:
+                    add(PoProblem(lineno, f"#| {kw} without a #| msgid before it"))
+                else:
+                    add(PoProblem(lineno, f"#| {kw} out of order after #| {prev_kw}"))
+            else:
+                if prev_kw is None:
+                    prev_obsolete, prev_line = obs, lineno
+                elif obs != prev_obsolete:
+                    add(PoProblem(lineno, _INCONSISTENT))
+                prev_kw = kw
             cont_ok = False
             continue
-        prev_kw = None
 
+        if prev_kw is not None and (kw is None or kw not in ("msgctxt", "msgid")):
+            prev_kw = None  # the line's own problem says enough
         if kw is None:  # continuation string
             if not cont_ok:
                 add(PoProblem(lineno, "string without a keyword"))
@@ -529,11 +575,12 @@ def _scan_lines(text: str, first_entry_only: bool = False) -> tuple[list[PoProbl
             stopped = True
             break
         finish_entry()
-        if prev_obsolete is not None and prev_obsolete != obs:
-            add(
-                PoProblem(prev_line, "inconsistent use of #~ (previous-message line and its entry)")
-            )
-        prev_obsolete = None
+        if prev_kw is not None:
+            if prev_obsolete != obs:
+                add(PoProblem(prev_line, "inconsistent use of #~ (#| lines and their entry)"))
+            if prev_kw == "msgctxt":
+                add(PoProblem(prev_line, "#| msgctxt without a #| msgid"))
+            prev_kw = None
         obsolete, inconsistent, commented, bad_forms, nforms = obs, False, False, False, 0
         fuzzy, fuzzy_next = fuzzy_next, False
         collecting_header = False
@@ -546,6 +593,8 @@ def _scan_lines(text: str, first_entry_only: bool = False) -> tuple[list[PoProbl
             cur = id_parts
     if not stopped:
         finish_entry()
+        if prev_kw is not None:
+            add(PoProblem(prev_line, "previous-message (#|) lines without an entry after them"))
     header = None if header_parts is None else (header_parts, header_lines)
     return problems, _Found(keys, plurals, header)
 
