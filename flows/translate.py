@@ -23,6 +23,7 @@ from newsl10n.pipeline import (
     translate_pair,
     write_template,
 )
+from newsl10n.tm import TranslationMemory
 
 
 @task(name="prepare-article", task_run_name="prepare {path.name}", cache_policy=NO_CACHE)
@@ -50,11 +51,16 @@ def prepare_task(path: Path, settings: Settings) -> PreparedArticle | PairResult
     retry_delay_seconds=2,
 )
 def translate_task(
-    prepared: PreparedArticle, slug: str, target: str, settings: Settings
+    prepared: PreparedArticle,
+    slug: str,
+    target: str,
+    settings: Settings,
+    memory: TranslationMemory,
+    retranslate: bool,
 ) -> PairResult:
     """One catalog; expected problems come back as results, surprises raise and are retried."""
     engine = get_engine(settings.engine, settings.engine_settings)
-    return translate_pair(prepared, target, engine, settings)
+    return translate_pair(prepared, target, engine, settings, memory, retranslate)
 
 
 @flow(name="translate-articles", log_prints=True)
@@ -64,6 +70,7 @@ def translate_articles(
     project: str | None = None,
     source: str | None = None,
     locales: str | None = None,
+    retranslate: bool = False,
 ) -> list[PairResult]:
     """Translate articles (default: every article in the source folder) into target languages."""
     logger = get_run_logger()
@@ -75,8 +82,9 @@ def translate_articles(
     paths = discover(settings, [Path(a) for a in articles or []])
     prepared = [prepare_task(p, settings) for p in paths]
     results: list[PairResult] = [r for r in prepared if isinstance(r, PairResult)]
+    memories = {t: TranslationMemory(settings.locales, t) for t in settings.targets}
     futures: list[PrefectFuture[PairResult]] = [
-        translate_task.submit(art, art.slug, target, settings)
+        translate_task.submit(art, art.slug, target, settings, memories[target], retranslate)
         for art in prepared
         if isinstance(art, PreparedArticle)
         for target in settings.targets
@@ -96,5 +104,5 @@ def summarize(result: PairResult) -> str:
         return f"{head}: skipped ({result.skipped})"
     return (
         f"{head}: {result.segments} segments, {result.translated} translated, "
-        f"{result.kept} kept, {result.failed} failed"
+        f"{result.from_memory} from memory, {result.kept} kept, {result.failed} failed"
     )

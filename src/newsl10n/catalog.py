@@ -308,22 +308,25 @@ def write_if_changed(po: polib.POFile, path: Path, previous: polib.POFile | None
         for key in _DATE_KEYS:
             if key in previous.metadata:
                 po.metadata[key] = previous.metadata[key]
-        if path.exists() and render(po) == path.read_text(encoding="utf-8"):
+        if path.exists() and render(po).encode(po.encoding) == path.read_bytes():
             return False
         now = timestamp()
         po.metadata["PO-Revision-Date"] = now
         if path.suffix == ".pot":
             po.metadata["POT-Creation-Date"] = now
-    atomic_write(path, render(po))
+    atomic_write(path, render(po), encoding=po.encoding)
     return True
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Temporary file + rename in the same folder: readers see the old file or the new one."""
+def atomic_write(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Temporary file + rename in the same folder: readers see the old file or the new one.
+
+    Catalogs keep the charset their header declares (EUC-JP files stay EUC-JP).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, "w", encoding=encoding, newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -336,3 +339,59 @@ def atomic_write(path: Path, text: str) -> None:
 def entries(po: polib.POFile) -> Iterable[polib.POEntry]:
     """Live (non-obsolete) entries."""
     return (e for e in po if not e.obsolete)
+
+
+@dataclass(frozen=True)
+class Counts:
+    reviewed: int
+    fuzzy: int
+    untranslated: int
+    obsolete: int
+
+    @property
+    def total(self) -> int:
+        return self.reviewed + self.fuzzy + self.untranslated
+
+    @property
+    def share_reviewed(self) -> float:
+        return self.reviewed / self.total if self.total else 1.0
+
+
+def count(po: polib.POFile) -> Counts:
+    live = list(entries(po))
+    reviewed = sum(1 for e in live if is_reviewed(e))
+    fuzzy = sum(1 for e in live if FUZZY in e.flags)
+    return Counts(reviewed, fuzzy, len(live) - reviewed - fuzzy, len(po) - len(live))
+
+
+def catalogs(locales: Path, languages: Sequence[str] | None = None) -> list[tuple[str, Path]]:
+    """(language, path) of every catalog under ``locales``, sorted."""
+    found: list[tuple[str, Path]] = []
+    if not locales.is_dir():
+        return found
+    for folder in sorted(p for p in locales.iterdir() if p.is_dir()):
+        if languages and folder.name not in languages:
+            continue
+        found.extend((folder.name, po) for po in sorted((folder / "LC_MESSAGES").glob("*.po")))
+    return found
+
+
+def compile_mo(path: Path, use_fuzzy: bool = False) -> Path:
+    """Write ``<catalog>.mo`` next to the catalog: reviewed entries only, as msgfmt does."""
+    po = load_catalog(path)
+    if po is None:
+        raise CatalogError(path, "catalog does not exist")
+    if use_fuzzy:
+        for entry in po:
+            if FUZZY in entry.flags:
+                entry.flags.remove(FUZZY)
+    target = path.with_suffix(".mo")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        po.save_as_mofile(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

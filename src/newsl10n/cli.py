@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -66,6 +67,7 @@ _dir = click.Path(file_okay=False, path_type=Path)
 @click.option("--bundles", type=_dir, help="Folder of article bundles.")
 @click.option("--glossary", type=_dir, help="Folder of glossaries.")
 @click.option("--to", "targets", callback=_languages, help="Target languages, e.g. ru,ko,zh.")
+@click.option("--retranslate", is_flag=True, help="Re-translate unreviewed machine output.")
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -74,6 +76,7 @@ def run(
     bundles: Path | None,
     glossary: Path | None,
     targets: tuple[str, ...] | None,
+    retranslate: bool,
 ) -> None:
     """Translate every article under the source folder into every target language."""
     settings = _settings(ctx).with_overrides(
@@ -81,23 +84,28 @@ def run(
     )
     if not settings.source.is_dir():
         _fail(f"{settings.source}: source folder does not exist", 2)
-    _run_flow(settings, articles=[])
+    _run_flow(settings, articles=[], retranslate=retranslate)
 
 
 @main.command()
 @click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--to", "targets", callback=_languages, help="Target languages, e.g. ru,ko,zh.")
 @click.option("--locales", type=_dir, help="Folder of catalogs.")
+@click.option("--retranslate", is_flag=True, help="Re-translate unreviewed machine output.")
 @click.pass_context
 def translate(
-    ctx: click.Context, article: Path, targets: tuple[str, ...] | None, locales: Path | None
+    ctx: click.Context,
+    article: Path,
+    targets: tuple[str, ...] | None,
+    locales: Path | None,
+    retranslate: bool,
 ) -> None:
     """Translate one article into the target languages."""
     settings = _settings(ctx).with_overrides(targets=targets, locales=locales)
-    _run_flow(settings, articles=[article])
+    _run_flow(settings, articles=[article], retranslate=retranslate)
 
 
-def _run_flow(settings: Settings, articles: Sequence[Path]) -> None:
+def _run_flow(settings: Settings, articles: Sequence[Path], retranslate: bool = False) -> None:
     """Run the Prefect flow (a temporary local server when none is configured)."""
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -127,7 +135,7 @@ def _run_flow(settings: Settings, articles: Sequence[Path]) -> None:
         elif r.failed:
             status = "[yellow]incomplete[/]"
             failures.append(f"{r.slug} → {r.target}: {r.failed} segment(s) left untranslated")
-        numbers = (r.segments, r.translated, r.kept, r.failed)
+        numbers = (r.segments, r.translated, r.from_memory, r.kept, r.failed)
         table.add_row(r.slug, r.target, *map(str, numbers), status)
     out.print(table)
     for line in failures:
@@ -148,6 +156,92 @@ def detect(ctx: click.Context, candidates: tuple[str, ...] | None, file: IO[str]
     for line in file:
         found = detect_language(line.rstrip("\n"), chosen)
         click.echo(f"{found.lang}\t{found.confidence:.2f}")
+
+
+@main.command()
+@click.option("--locales", type=_dir, help="Folder of catalogs.")
+@click.option("--to", "targets", callback=_languages, help="Only these languages.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def status(
+    ctx: click.Context, locales: Path | None, targets: tuple[str, ...] | None, as_json: bool
+) -> None:
+    """Per article and language: reviewed, fuzzy, untranslated, obsolete; totals per language."""
+    from newsl10n.status import collect
+
+    settings = _settings(ctx).with_overrides(locales=locales)
+    report = collect(settings.locales, targets)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        table = Table(title=f"catalogs in {settings.locales}")
+        columns = ("reviewed", "fuzzy", "untranslated", "obsolete")
+        for column in ("article", "language", *columns, "reviewed %"):
+            table.add_column(
+                column, justify="left" if column in ("article", "language") else "right"
+            )
+        rows = [(c.article, c.language, c.counts) for c in report.catalogs]
+        rows += [("[b]total[/]", lang, c) for lang, c in report.totals.items()]
+        for article, lang, c in rows:
+            numbers = (c.reviewed, c.fuzzy, c.untranslated, c.obsolete)
+            table.add_row(article, lang, *map(str, numbers), f"{c.share_reviewed:.0%}")
+        out.print(table)
+    for line in report.errors:
+        click.echo(f"error: {line}", err=True)
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command("compile")
+@click.option("--locales", type=_dir, help="Folder of catalogs.")
+@click.option("--use-fuzzy", is_flag=True, help="Include unreviewed (fuzzy) entries.")
+@click.pass_context
+def compile_(ctx: click.Context, locales: Path | None, use_fuzzy: bool) -> None:
+    """Write .mo files next to the catalogs (reviewed entries only, as msgfmt does)."""
+    from newsl10n.catalog import catalogs, compile_mo
+
+    settings = _settings(ctx).with_overrides(locales=locales)
+    failures = 0
+    for _lang, path in catalogs(settings.locales):
+        try:
+            out.print(f"wrote {compile_mo(path, use_fuzzy)}")
+        except Newsl10nError as err:
+            failures += 1
+            click.echo(f"error: {err}", err=True)
+    if failures:
+        sys.exit(1)
+
+
+@main.group()
+def tm() -> None:
+    """Translation memory (reviewed translations of all catalogs)."""
+
+
+@tm.command("export")
+@click.option("--locales", type=_dir, help="Folder of catalogs.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="TMX file to write (default: standard output).")  # fmt: skip
+@click.pass_context
+def tm_export(ctx: click.Context, locales: Path | None, output: Path | None) -> None:
+    """Export reviewed translations as TMX 1.4b for other CAT tools."""
+    from newsl10n.catalog import atomic_write
+    from newsl10n.tm import export_tmx, reviewed_units
+
+    settings = _settings(ctx).with_overrides(locales=locales)
+    languages = sorted({lang for lang, _ in _catalog_languages(settings.locales)})
+    units = [u for lang in languages for u in reviewed_units(settings.locales, lang)]
+    text = export_tmx(units)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write(output, text)
+        console.print(f"wrote {len(units)} translation(s) to {output}")
+
+
+def _catalog_languages(locales: Path) -> list[tuple[str, Path]]:
+    from newsl10n.catalog import catalogs
+
+    return catalogs(locales)
 
 
 @main.group()

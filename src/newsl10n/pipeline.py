@@ -121,7 +121,8 @@ def translate_pair(
         return replace(result, error=str(err))
     plan = catalog.plan_update(existing, prepared.segments, retranslate=retranslate)
     memory = memory or TranslationMemory(settings.locales, target)
-    drafts = draft_translations(plan.todo, target, engine, memory, exclude=str(path))
+    origin = path.relative_to(settings.locales.parent).as_posix()
+    drafts = draft_translations(plan.todo, target, engine, memory, exclude=origin)
     po = catalog.build_catalog(
         prepared.source,
         target,

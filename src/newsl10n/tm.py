@@ -7,6 +7,7 @@ nothing to translate never reads it. Export is TMX 1.4b, which CAT tools import.
 
 from __future__ import annotations
 
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -49,9 +50,10 @@ def reviewed_units(locales: Path, lang: str) -> list[Unit]:
         if po is None:
             continue
         source_lang = po.metadata.get("X-Source-Language", "")
+        origin = path.relative_to(locales.parent).as_posix()
         for entry in po:
             if not entry.obsolete and entry.msgstr and is_reviewed(entry):
-                units.append(Unit(entry.msgid, entry.msgstr, source_lang, lang, str(path)))
+                units.append(Unit(entry.msgid, entry.msgstr, source_lang, lang, origin))
     return units
 
 
@@ -63,17 +65,17 @@ class TranslationMemory:
         self.lang = lang
         self._units: list[Unit] | None = list(units) if units is not None else None
         self._exact: dict[str, Unit] = {}  # first unit per source text
+        self._lock = threading.Lock()  # tasks of one run share a memory per language
 
     @property
     def units(self) -> list[Unit]:
         """Loaded on first use: a run with nothing to translate never reads catalogs."""
-        if self._units is None:
-            self._units = reviewed_units(self.locales, self.lang)
-        if len(self._exact) == 0:
-            self._exact = {}
-            for unit in reversed(self._units):
-                self._exact[unit.source] = unit
-        return self._units
+        with self._lock:
+            if self._units is None:
+                self._units = reviewed_units(self.locales, self.lang)
+            if not self._exact:
+                self._exact = {u.source: u for u in reversed(self._units)}
+            return self._units
 
     def lookup(
         self, text: str, exclude: str = "", threshold: float = FUZZY_THRESHOLD
