@@ -138,3 +138,16 @@ def test_atomic_write_leaves_no_temporary_files(tmp_path: Path) -> None:
     path = tmp_path / "x" / "a.po"
     catalog.atomic_write(path, "content\n")
     assert [p.name for p in path.parent.iterdir()] == ["a.po"]
+
+
+def test_a_locked_catalog_is_not_updated_by_a_second_run(tmp_path: Path) -> None:
+    path = catalog.catalog_path(tmp_path, "ru", "story")
+    with (
+        catalog.locked(path),
+        pytest.raises(CatalogError, match="another run"),
+        catalog.locked(path, timeout=0.1),
+    ):
+        pass
+    with catalog.locked(path, timeout=0.1):  # released: free again
+        pass
+    assert not path.parent.exists() or not any(path.parent.iterdir())

@@ -95,7 +95,8 @@ def test_run_reports_residue_it_left_out(project: Path, copy_models: Path, prefe
     )
     assert result.exit_code == 0, result.output
     assert "left out scrape residue 'COMMENTS'" in caplog.text
-    assert sorted(p.name for p in (project / "locales").iterdir()) == ["de", f"{SLUG}.pot"]
+    visible = sorted(p.name for p in (project / "locales").iterdir() if p.name[0] != ".")
+    assert visible == ["de", f"{SLUG}.pot"]
 
 
 def test_missing_models_fail_with_the_pairs_to_install(

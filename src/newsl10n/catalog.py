@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import polib
 from babel.messages.plurals import get_plural
+from filelock import FileLock, Timeout
 
 from newsl10n import __version__
 from newsl10n.errors import CatalogError
@@ -35,6 +37,38 @@ def template_path(locales: Path, slug: str) -> Path:
 
 def catalog_path(locales: Path, lang: str, slug: str) -> Path:
     return locales / lang / "LC_MESSAGES" / f"{slug}.po"
+
+
+LOCK_TIMEOUT_SECONDS = 900.0  # a whole article's translation may run inside the lock
+
+
+@contextmanager
+def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """Hold the lock of one catalog: concurrent runs (threads, processes, workers sharing
+    the folder) update it one at a time, so neither loses the other's entries.
+
+    Lock files live in ``.locks/`` beside the language folders, out of translators' way.
+    """
+    locks = _locks_dir(path)
+    locks.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(locks / f"{path.parent.parent.name}--{path.name}.lock")
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise CatalogError(
+            path, f"another run has been updating this catalog for over {timeout:.0f} s; try later"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _locks_dir(path: Path) -> Path:
+    """``locales/.locks`` for ``locales/<lang>/LC_MESSAGES/x.po`` and ``locales/x.pot``."""
+    if path.parent.name == "LC_MESSAGES":
+        return path.parent.parent.parent / ".locks"
+    return path.parent / ".locks"
 
 
 def timestamp(now: datetime | None = None) -> str:

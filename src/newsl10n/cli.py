@@ -20,6 +20,11 @@ console = Console(stderr=True)
 out = Console()
 
 
+def _print_table(table: Table) -> None:
+    """Tables in a terminal fit it; piped or captured, they are not cut to 80 columns."""
+    Console(width=None if out.is_terminal else 160).print(table)
+
+
 def _settings(ctx: click.Context) -> Settings:
     settings: Settings = ctx.obj["settings"]
     return settings
@@ -126,7 +131,7 @@ def _run_flow(settings: Settings, articles: Sequence[Path], retranslate: bool = 
         )
     failures: list[str] = []
     for r in results:
-        status = "ok" if r.written else "ok (unchanged)"
+        status = "written" if r.written else "unchanged"
         if r.error:
             status = "[red]FAILED[/]"
             failures.append(f"{r.slug} → {r.target}: {r.error}")
@@ -137,7 +142,7 @@ def _run_flow(settings: Settings, articles: Sequence[Path], retranslate: bool = 
             failures.append(f"{r.slug} → {r.target}: {r.failed} segment(s) left untranslated")
         numbers = (r.segments, r.translated, r.from_memory, r.kept, r.failed)
         table.add_row(r.slug, r.target, *map(str, numbers), status)
-    out.print(table)
+    _print_table(table)
     for line in failures:
         click.echo(f"error: {line}", err=True)
     if failures:
@@ -185,7 +190,7 @@ def status(
         for article, lang, c in rows:
             numbers = (c.reviewed, c.fuzzy, c.untranslated, c.obsolete)
             table.add_row(article, lang, *map(str, numbers), f"{c.share_reviewed:.0%}")
-        out.print(table)
+        _print_table(table)
     for line in report.errors:
         click.echo(f"error: {line}", err=True)
     if report.errors:
@@ -259,7 +264,7 @@ def models_list() -> None:
         table.add_column(column)
     for pkg in installed_packages():
         table.add_row(f"{pkg.source}→{pkg.target}", pkg.version, str(pkg.path))
-    out.print(table)
+    _print_table(table)
 
 
 @models.command("install")

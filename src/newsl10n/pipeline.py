@@ -96,9 +96,10 @@ def _reference(path: Path, settings: Settings) -> str:
 
 def write_template(prepared: PreparedArticle, settings: Settings) -> bool:
     path = catalog.template_path(settings.locales, prepared.slug)
-    previous = catalog.load_catalog(path) if path.exists() else None
-    pot = catalog.build_template(prepared.source, prepared.segments)
-    return catalog.write_if_changed(pot, path, previous)
+    with catalog.locked(path):
+        previous = catalog.load_catalog(path)
+        pot = catalog.build_template(prepared.source, prepared.segments)
+        return catalog.write_if_changed(pot, path, previous)
 
 
 def translate_pair(
@@ -115,10 +116,25 @@ def translate_pair(
     if target == prepared.language.lang:
         return replace(result, catalog="", skipped=f"the article is already in {target}")
     try:
-        existing = catalog.load_catalog(path)
-        model = engine.model_version(prepared.language.lang, target)
+        engine.model_version(prepared.language.lang, target)  # a missing model fails first
+        with catalog.locked(path):
+            return _update_catalog(prepared, target, engine, settings, memory, retranslate, result)
     except Newsl10nError as err:
         return replace(result, error=str(err))
+
+
+def _update_catalog(
+    prepared: PreparedArticle,
+    target: str,
+    engine: Engine,
+    settings: Settings,
+    memory: TranslationMemory | None,
+    retranslate: bool,
+    result: PairResult,
+) -> PairResult:
+    path = Path(result.catalog)
+    existing = catalog.load_catalog(path)
+    model = engine.model_version(prepared.language.lang, target)
     plan = catalog.plan_update(existing, prepared.segments, retranslate=retranslate)
     memory = memory or TranslationMemory(settings.locales, target)
     origin = path.relative_to(settings.locales.parent).as_posix()
