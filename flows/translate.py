@@ -1,18 +1,25 @@
-"""Prefect flow: translate articles into catalogs, one task per article × language.
+"""Prefect flows: translate one article, or the batch of new and changed articles.
 
-Thin orchestration over ``newsl10n.pipeline``: the flow reads like the process, tasks are
-the units the UI shows, and all decisions live in the library.
+Thin orchestration over ``newsl10n.pipeline``: a task per article × language (the unit the
+UI shows and retries), decisions in the library, configuration from the environment.
+Parameters typed into the UI are untrusted: paths must stay inside the source folder and
+languages come from a fixed list.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Literal
 
-from prefect import flow, get_run_logger, task
+from prefect import State, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
+from prefect.states import Failed
+from pydantic import Field
 
-from newsl10n.config import Settings, load_settings
+from flows.report import Progress, publish, summarize
+from flows.runners import task_runner
+from newsl10n.config import Settings, parse_languages, resolve_inside, settings_from_environment
 from newsl10n.engines import get_engine
 from newsl10n.errors import Newsl10nError
 from newsl10n.pipeline import (
@@ -21,9 +28,28 @@ from newsl10n.pipeline import (
     discover,
     prepare_article,
     translate_pair,
+    up_to_date,
     write_template,
 )
 from newsl10n.tm import TranslationMemory
+
+# Languages Argos Translate has packages for: the run form offers these as a multi-select.
+Language = Literal[
+    "ar", "az", "bg", "bn", "ca", "cs", "da", "de", "el", "en", "eo", "es", "et", "eu", "fa",
+    "fi", "fr", "ga", "gl", "he", "hi", "hu", "id", "it", "ja", "ko", "lt", "lv", "ms", "nb",
+    "nl", "pl", "pt", "ro", "ru", "sk", "sl", "sq", "sv", "th", "tl", "tr", "uk", "ur", "vi",
+    "zh",
+]  # fmt: skip
+
+Targets = Annotated[
+    list[Language] | None,
+    Field(description="Target languages; empty means the project's configured targets."),
+]
+Retranslate = Annotated[
+    bool,
+    Field(description="Send unreviewed machine output to the engine again (new model or "
+                      "glossary). Reviewed entries are never touched."),
+]  # fmt: skip
 
 
 @task(name="prepare-article", task_run_name="prepare {path.name}", cache_policy=NO_CACHE)
@@ -55,54 +81,93 @@ def translate_task(
     slug: str,
     target: str,
     settings: Settings,
-    memory: TranslationMemory,
     retranslate: bool,
 ) -> PairResult:
-    """One catalog; expected problems come back as results, surprises raise and are retried."""
+    """One catalog. Expected problems come back as results; surprises (a model crashing
+    mid-batch) raise and are retried."""
     engine = get_engine(settings.engine, settings.engine_settings)
+    memory = _memories.setdefault(
+        (settings.locales, target), TranslationMemory(settings.locales, target)
+    )
     return translate_pair(prepared, target, engine, settings, memory, retranslate)
 
 
-@flow(name="translate-articles", log_prints=True)
-def translate_articles(
-    articles: list[str] | None = None,
-    targets: list[str] | None = None,
-    project: str | None = None,
-    source: str | None = None,
-    locales: str | None = None,
-    retranslate: bool = False,
-) -> list[PairResult]:
-    """Translate articles (default: every article in the source folder) into target languages."""
+# One translation memory per language and worker process, shared by its tasks.
+_memories: dict[tuple[Path, str], TranslationMemory] = {}
+
+
+def _targets(settings: Settings, targets: list[Language] | list[str] | None) -> Settings:
+    return settings.with_overrides(targets=parse_languages(list(targets)) if targets else None)
+
+
+def _translate(
+    paths: list[Path], settings: Settings, retranslate: bool, skipped: list[PairResult]
+) -> list[PairResult] | State:
+    """Prepare articles, translate every pair, publish artifacts, end Failed if any failed."""
     logger = get_run_logger()
-    settings = load_settings(Path(project) if project else None).with_overrides(
-        targets=targets,
-        source=Path(source) if source else None,
-        locales=Path(locales) if locales else None,
-    )
-    paths = discover(settings, [Path(a) for a in articles or []])
-    prepared = [prepare_task(p, settings) for p in paths]
-    results: list[PairResult] = [r for r in prepared if isinstance(r, PairResult)]
-    memories = {t: TranslationMemory(settings.locales, t) for t in settings.targets}
-    futures: list[PrefectFuture[PairResult]] = [
-        translate_task.submit(art, art.slug, target, settings, memories[target], retranslate)
-        for art in prepared
-        if isinstance(art, PreparedArticle)
-        for target in settings.targets
+    _memories.clear()  # memories see the catalogs as they are at the start of each run
+    prepared = [f.result() for f in [prepare_task.submit(p, settings) for p in paths]]
+    results: list[PairResult] = [*skipped, *(r for r in prepared if isinstance(r, PairResult))]
+    articles = [a for a in prepared if isinstance(a, PreparedArticle)]
+    pairs = [(a, t) for a in articles for t in settings.targets]
+    futures: list[tuple[PreparedArticle, str, PrefectFuture[PairResult]]] = [
+        (a, t, translate_task.submit(a, a.slug, t, settings, retranslate)) for a, t in pairs
     ]
-    for done, future in enumerate(futures, start=1):
-        result = future.result()
+    progress = Progress(len(futures))
+    for done, (article, target, future) in enumerate(futures, start=1):
+        try:
+            result = future.result()
+        except Exception as err:  # retries exhausted: report the pair, keep the others
+            result = PairResult(article.slug, target, error=f"{type(err).__name__}: {err}")
         results.append(result)
+        progress.advance()
         logger.info("[%d/%d] %s", done, len(futures), summarize(result))
+    publish(results)
+    failures = [r for r in results if r.error or r.failed]
+    if failures:
+        names = ", ".join(f"{r.slug} → {r.target}" for r in failures)
+        return Failed(message=f"{len(failures)} of {len(results)} failed: {names}", data=results)
     return results
 
 
-def summarize(result: PairResult) -> str:
-    head = f"{result.slug} → {result.target}"
-    if result.error:
-        return f"{head}: FAILED: {result.error}"
-    if result.skipped:
-        return f"{head}: skipped ({result.skipped})"
-    return (
-        f"{head}: {result.segments} segments, {result.translated} translated, "
-        f"{result.from_memory} from memory, {result.kept} kept, {result.failed} failed"
-    )
+@flow(name="translate-article", task_runner=task_runner(), log_prints=True)
+def translate_article(
+    article: Annotated[
+        str, Field(description="Article file, relative to the source folder (e.g. story.txt).")
+    ],
+    targets: Targets = None,
+    retranslate: Retranslate = False,
+) -> list[PairResult] | State:
+    """Translate one article into the target languages."""
+    settings = _targets(settings_from_environment(), targets)
+    path = resolve_inside(settings.source, article, what="article")
+    if not path.is_file():
+        raise ValueError(f"article: {article!r} is not a file in {settings.source}")
+    return _translate([path], settings, retranslate, skipped=[])
+
+
+@flow(name="translate-batch", task_runner=task_runner(), log_prints=True)
+def translate_batch(
+    targets: Targets = None,
+    retranslate: Retranslate = False,
+    force: Annotated[
+        bool, Field(description="Process every article, even unchanged ones.")
+    ] = False,
+) -> list[PairResult] | State:
+    """Translate every new or changed article under the source folder.
+
+    An article whose bytes match the hash recorded in its catalogs is skipped before it is
+    read further: no detection, no model.
+    """
+    logger = get_run_logger()
+    settings = _targets(settings_from_environment(), targets)
+    paths = discover(settings)
+    todo: list[Path] = []
+    skipped: list[PairResult] = []
+    for path in paths:
+        if not force and not retranslate and up_to_date(path, settings, settings.targets):
+            skipped.append(PairResult(path.stem, "*", skipped="unchanged since the last run"))
+        else:
+            todo.append(path)
+    logger.info("%d article(s) to process, %d unchanged", len(todo), len(skipped))
+    return _translate(todo, settings, retranslate, skipped)

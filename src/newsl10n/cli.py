@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from newsl10n.config import Settings, load_settings, parse_languages
+from newsl10n.config import Settings, export_environment, load_settings, parse_languages
 from newsl10n.errors import Newsl10nError
 
 console = Console(stderr=True)
@@ -66,6 +66,9 @@ def _languages(
 _dir = click.Path(file_okay=False, path_type=Path)
 
 
+_runner = click.Choice(["threads", "processes", "dask"])
+
+
 @main.command()
 @click.option("--source", type=_dir, help="Folder of source articles.")
 @click.option("--locales", type=_dir, help="Folder of catalogs.")
@@ -73,6 +76,8 @@ _dir = click.Path(file_okay=False, path_type=Path)
 @click.option("--glossary", type=_dir, help="Folder of glossaries.")
 @click.option("--to", "targets", callback=_languages, help="Target languages, e.g. ru,ko,zh.")
 @click.option("--retranslate", is_flag=True, help="Re-translate unreviewed machine output.")
+@click.option("--force", is_flag=True, help="Process unchanged articles too.")
+@click.option("--runner", type=_runner, help="Task runner (default: threads).")
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -82,14 +87,25 @@ def run(
     glossary: Path | None,
     targets: tuple[str, ...] | None,
     retranslate: bool,
+    force: bool,
+    runner: str | None,
 ) -> None:
-    """Translate every article under the source folder into every target language."""
+    """Translate every new or changed article under the source folder."""
     settings = _settings(ctx).with_overrides(
         source=source, locales=locales, bundles=bundles, glossary=glossary, targets=targets
     )
     if not settings.source.is_dir():
         _fail(f"{settings.source}: source folder does not exist", 2)
-    _run_flow(settings, articles=[], retranslate=retranslate)
+    from flows.translate import translate_batch
+
+    _run_flow(
+        translate_batch,
+        settings,
+        runner,
+        targets=list(settings.targets),
+        retranslate=retranslate,
+        force=force,
+    )
 
 
 @main.command()
@@ -97,6 +113,7 @@ def run(
 @click.option("--to", "targets", callback=_languages, help="Target languages, e.g. ru,ko,zh.")
 @click.option("--locales", type=_dir, help="Folder of catalogs.")
 @click.option("--retranslate", is_flag=True, help="Re-translate unreviewed machine output.")
+@click.option("--runner", type=_runner, help="Task runner (default: threads).")
 @click.pass_context
 def translate(
     ctx: click.Context,
@@ -104,31 +121,48 @@ def translate(
     targets: tuple[str, ...] | None,
     locales: Path | None,
     retranslate: bool,
+    runner: str | None,
 ) -> None:
     """Translate one article into the target languages."""
     settings = _settings(ctx).with_overrides(targets=targets, locales=locales)
-    _run_flow(settings, articles=[article], retranslate=retranslate)
+    path = article.resolve()
+    if not path.is_relative_to(settings.source.resolve()):
+        settings = settings.with_overrides(source=path.parent)  # an article from elsewhere
+    from flows.translate import translate_article
+
+    _run_flow(
+        translate_article,
+        settings,
+        runner,
+        article=path.relative_to(settings.source.resolve()).as_posix(),
+        targets=list(settings.targets),
+        retranslate=retranslate,
+    )
 
 
-def _run_flow(settings: Settings, articles: Sequence[Path], retranslate: bool = False) -> None:
-    """Run the Prefect flow (a temporary local server when none is configured)."""
+def _run_flow(flow: Any, settings: Settings, runner: str | None, **parameters: Any) -> None:
+    """Run a Prefect flow in this process (a temporary local server when none is
+    configured), with the settings in the environment, as a worker would have them."""
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.translate import translate_articles
+    os.environ.update(export_environment(settings))
+    if runner:
+        from flows.runners import task_runner
 
-    results = translate_articles(
-        articles=[str(a.resolve()) for a in articles] or None,
-        targets=list(settings.targets),
-        project=str(settings.root),
-        source=str(settings.source),
-        locales=str(settings.locales),
-    )
+        flow = flow.with_options(task_runner=task_runner(runner))
+    state = flow(**parameters, return_state=True)
+    results = state.result(raise_on_failure=False)
+    if isinstance(results, BaseException):
+        _fail(f"the run failed: {results}")
+    _report(results)
+
+
+def _report(results: Sequence[Any]) -> None:
+    """The summary table; exit 1 when any article or pair failed."""
     table = Table(title="newsl10n run")
-    for column in ("article", "language", "segments", "translated", "kept", "failed", "status"):
-        table.add_column(
-            column,
-            justify="right" if column in ("segments", "translated", "kept", "failed") else "left",
-        )
+    counts = ("segments", "translated", "memory", "kept", "failed")
+    for column in ("article", "language", *counts, "status"):
+        table.add_column(column, justify="right" if column in counts else "left", overflow="fold")
     failures: list[str] = []
     for r in results:
         status = "written" if r.written else "unchanged"

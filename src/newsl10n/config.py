@@ -6,6 +6,7 @@ from wherever it is cloned.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -50,6 +51,47 @@ class Settings:
             if key in given:
                 given[key] = parse_languages(given[key], what=key)
         return replace(self, **given)
+
+
+def settings_from_environment() -> Settings:
+    """Settings for code started by a scheduler or worker: the project is
+    ``$NEWSL10N_PROJECT`` (default: the working directory, i.e. the clone the worker runs in);
+    ``$NEWSL10N_SOURCE``/``LOCALES``/``BUNDLES`` override folders. Parameters typed into a UI
+    never choose folders: only the environment of the process does."""
+    project = os.environ.get("NEWSL10N_PROJECT")
+    settings = load_settings(Path(project) if project else None)
+    folders = {
+        key: os.environ.get(f"NEWSL10N_{key.upper()}") for key in ("source", "locales", "bundles")
+    }
+    return settings.with_overrides(**{k: Path(v) for k, v in folders.items() if v})
+
+
+def export_environment(settings: Settings) -> dict[str, str]:
+    """The environment that makes ``settings_from_environment`` return ``settings``."""
+    return {
+        "NEWSL10N_PROJECT": str(settings.root),
+        "NEWSL10N_SOURCE": str(settings.source),
+        "NEWSL10N_LOCALES": str(settings.locales),
+        "NEWSL10N_BUNDLES": str(settings.bundles),
+    }
+
+
+def resolve_inside(base: Path, given: str | Path, what: str = "path") -> Path:
+    """``given`` (relative to ``base``) as a real path inside ``base``; anything that could
+    step outside (absolute paths, ``..``, symlinks pointing out) is refused before any read."""
+    text = str(given)
+    candidate = Path(text)
+    if not text.strip() or "\x00" in text:
+        raise ConfigError(f"{what}: empty or invalid path {text!r}")
+    if candidate.is_absolute():
+        raise ConfigError(f"{what}: {text!r} must be relative to {base}")
+    if ".." in candidate.parts:
+        raise ConfigError(f"{what}: {text!r} may not contain '..'")
+    root = base.resolve()
+    resolved = (root / candidate).resolve()
+    if not resolved.is_relative_to(root):
+        raise ConfigError(f"{what}: {text!r} resolves outside {base} (symlink?)")
+    return resolved
 
 
 def find_pyproject(start: Path) -> Path | None:

@@ -7,13 +7,14 @@ so the other pairs of a run go on.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsl10n import catalog
-from newsl10n.article import Article, read_article
+from newsl10n.article import Article, read_article, slugify
 from newsl10n.config import Settings
 from newsl10n.detect import Detection, detect_language, detect_segments
 from newsl10n.engines.base import Engine
@@ -239,6 +240,31 @@ def translate_segments(
             if text:
                 translations[seg.id] = text
     return translations, notes
+
+
+def up_to_date(path: Path, settings: Settings, targets: Sequence[str]) -> bool:
+    """True when the template and every target catalog were made from these exact bytes:
+    a batch run then skips the article without reading it further (no detection, no model).
+    """
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    slug_path = catalog.template_path(settings.locales, slugify(path.stem))
+    try:
+        pot = catalog.load_catalog(slug_path)
+        if pot is None or pot.metadata.get("X-Source-SHA256") != digest:
+            return False
+        source_lang = pot.metadata.get("X-Source-Language", "")
+        slug = slug_path.stem
+        for target in targets:
+            if target == source_lang:
+                continue
+            po = catalog.load_catalog(catalog.catalog_path(settings.locales, target, slug))
+            if po is None or po.metadata.get("X-Source-SHA256") != digest:
+                return False
+            if any(not e.msgstr for e in catalog.entries(po)):
+                return False  # something is left to translate (a model was missing)
+    except Newsl10nError:
+        return False  # a broken catalog is for the full path to report
+    return True
 
 
 def discover(settings: Settings, only: Sequence[Path] = ()) -> list[Path]:
