@@ -138,6 +138,47 @@ class _Model:
             outputs[owner].append(self.sp.decode_pieces(tokens).strip())
         return [" ".join(part for part in parts if part) for parts in outputs]
 
+    def hypotheses(self, texts: Sequence[str], n: int) -> list[list[str]]:
+        """Up to ``n`` outputs per text, best first; a text cut into chunks pairs the
+        chunks' hypotheses by rank."""
+        pieces: list[list[str]] = []
+        owners: list[int] = []
+        for i, text in enumerate(texts):
+            for chunk in _chunks(self.sp.encode(text, out_type=str), MAX_INPUT_TOKENS):
+                pieces.append(chunk)
+                owners.append(i)
+        if not pieces:
+            return [[""] for _ in texts]
+        prefix = [[self.target_prefix]] * len(pieces) if self.target_prefix else None
+        results = self.translator.translate_batch(
+            pieces,
+            target_prefix=prefix,
+            beam_size=max(self.settings.beam_size, n),
+            num_hypotheses=n,
+            return_alternatives=False,
+            max_batch_size=self.settings.max_batch_size,
+            replace_unknowns=True,
+            length_penalty=0.2,
+        )
+        chunks: list[list[list[str]]] = [[] for _ in texts]
+        for owner, result in zip(owners, results, strict=True):
+            decoded = []
+            for tokens in result.hypotheses:
+                if self.target_prefix and tokens[:1] == [self.target_prefix]:
+                    tokens = tokens[1:]
+                decoded.append(self.sp.decode_pieces(tokens).strip())
+            chunks[owner].append(decoded)
+        outputs: list[list[str]] = []
+        for parts in chunks:
+            if not parts:
+                outputs.append([""])
+                continue
+            count = max(len(p) for p in parts)
+            outputs.append(
+                [" ".join(p[min(j, len(p) - 1)] for p in parts if p) for j in range(count)]
+            )
+        return outputs
+
 
 def _chunks(tokens: list[str], limit: int) -> list[list[str]]:
     """Cut a long token list into pieces of at most ``limit``, preferring word starts."""
@@ -214,6 +255,18 @@ class ArgosEngine:
             model = _load(info.path, self.settings, _target_prefix(info.path))
             outputs = model.translate(outputs)
         return outputs
+
+    def hypotheses(self, texts: Sequence[str], source: str, target: str, n: int) -> list[list[str]]:
+        """Up to ``n`` translations per text, best first (glossary enforcement picks one
+        that keeps every protected term); a pivot varies only the last leg."""
+        if source == target:
+            return [[text] for text in texts]
+        route = self.route(source, target)
+        outputs = list(texts)
+        for info in route[:-1]:
+            outputs = _load(info.path, self.settings, _target_prefix(info.path)).translate(outputs)
+        last = route[-1]
+        return _load(last.path, self.settings, _target_prefix(last.path)).hypotheses(outputs, n)
 
 
 def _target_prefix(path: Path) -> str:

@@ -1,0 +1,533 @@
+"""Glossary enforcement in machine translation: protect, translate, restore, verify.
+
+Real NMT does everything to a protected name: drops the placeholder, repeats it, changes
+its case, puts spaces inside it, transliterates it, moves it. So nothing is trusted: every
+output is checked for every glossary term of its source (in the established form, a
+listed variant, or for Russian and Ukrainian any case of it), and segments that fail go
+to the next strategy, all of them in one engine call per round:
+
+``plain``       the sentence as it is: a model that knows the name inflects it best;
+``inline``      the target form written into the source sentence, for the model to keep;
+``braces``      ``{1}`` placeholders (format strings models learn to copy from software
+                localisation data), found again in any position, with spaces inside, in
+                full width, duplicated;
+``hypotheses``  several beam hypotheses of the ``braces`` input (engines that offer
+                ``hypotheses``), the first that keeps every placeholder;
+``letters``     ``XX1XX`` placeholders for models that eat braces, found again in any case
+                and in Cyrillic or Greek look-alike letters.
+
+When all fail, the output missing the fewest terms is kept and the missing terms are
+reported, never silently dropped. Restored Russian and Ukrainian forms take the case the
+sentence needs (a preposition before them, an English possessive or "of" in the source)
+from the glossary's variants or, failing those, from pymorphy3.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Protocol, runtime_checkable
+
+from newsl10n.engines.base import Engine
+from newsl10n.glossary import (
+    Glossary,
+    Term,
+    TermMatch,
+    find_missing,
+    find_terms,
+    german_genitive,
+    morph_analyzer,
+    scan,
+    target_entries,
+)
+
+PLAIN = "plain"
+INLINE = "inline"
+BRACES = "braces"
+HYPOTHESES = "hypotheses"
+LETTERS = "letters"
+STRATEGIES: tuple[str, ...] = (PLAIN, INLINE, BRACES, HYPOTHESES, LETTERS)
+NUM_HYPOTHESES = 5
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A machine translation; ``missing`` lists "source → target" glossary terms not in it."""
+
+    text: str
+    missing: tuple[str, ...] = ()
+    strategy: str = PLAIN
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+
+@runtime_checkable
+class NBestEngine(Protocol):
+    """An engine that can return several hypotheses per input, best first."""
+
+    def hypotheses(
+        self, texts: Sequence[str], source: str, target: str, n: int
+    ) -> list[list[str]]: ...
+
+
+def translate_with_glossary(
+    engine: Engine,
+    texts: Sequence[str],
+    source: str,
+    target: str,
+    glossary: Glossary,
+    strategies: Sequence[str] = STRATEGIES,
+) -> list[Outcome]:
+    """Translate ``texts`` so every glossary term comes out in its target form, or is reported.
+
+    One engine call per strategy round, over all segments still failing. Raises what the
+    engine raises (MissingModelError for an unknown pair).
+    """
+    unknown = set(strategies) - set(STRATEGIES)
+    if unknown or not strategies:
+        raise ValueError(f"unknown strategies {sorted(unknown)}; choose from {STRATEGIES}")
+    jobs = [_Job(text, tuple(_enforceable(text, glossary, source, target))) for text in texts]
+    best: list[_Candidate | None] = [None] * len(jobs)
+    pending = list(range(len(jobs)))
+    for rank, name in enumerate(strategies):
+        if not pending:
+            break
+        if name == HYPOTHESES and not isinstance(engine, NBestEngine):
+            continue
+        prepared = {i: _prepare(name, jobs[i], target) for i in pending}
+        todo = [i for i in pending if prepared[i] is not None]
+        if not todo:
+            continue
+        inputs = [prepared[i] or "" for i in todo]
+        if name == HYPOTHESES:
+            assert isinstance(engine, NBestEngine)
+            outputs = engine.hypotheses(inputs, source, target, NUM_HYPOTHESES)
+        else:
+            outputs = [[text] for text in engine.translate(inputs, source, target)]
+        for i, options in zip(todo, outputs, strict=True):
+            finished = (_finish(name, rank, jobs[i], o, source, target) for o in options)
+            best[i] = _better(best[i], finished)
+        pending = [i for i in pending if not _done(best[i])]
+    unrun = [i for i, found in enumerate(best) if found is None]
+    if unrun:  # no listed strategy could run (hypotheses alone, engine without them)
+        plain = engine.translate([jobs[i].text for i in unrun], source, target)
+        for i, output in zip(unrun, plain, strict=True):
+            best[i] = _finish(PLAIN, len(strategies), jobs[i], output, source, target)
+    return [_outcome(job, found, target) for job, found in zip(jobs, best, strict=True)]
+
+
+@dataclass(frozen=True)
+class _Job:
+    text: str
+    matches: tuple[TermMatch, ...]  # glossary terms of the source that have a target form
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    text: str
+    missing: tuple[TermMatch, ...]
+    lost: int  # placeholders the model dropped
+    strategy: str
+    rank: int
+
+    @property
+    def accepted(self) -> bool:
+        return not self.missing and not self.lost
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (len(self.missing), self.lost, self.rank)
+
+
+def _better(best: _Candidate | None, candidates: Iterable[_Candidate]) -> _Candidate | None:
+    """The best so far among ``best`` and the candidates, stopping at the first accepted."""
+    for candidate in candidates:
+        if best is None or candidate.key < best.key:
+            best = candidate
+        if candidate.accepted:
+            break
+    return best
+
+
+def _done(found: _Candidate | None) -> bool:
+    return found is not None and found.accepted
+
+
+def _enforceable(text: str, glossary: Glossary, source: str, target: str) -> list[TermMatch]:
+    if source == target:
+        return []
+    return [m for m in find_terms(text, glossary, source) if m.term.form(target)]
+
+
+def _outcome(job: _Job, found: _Candidate | None, target: str) -> Outcome:
+    assert found is not None
+    return Outcome(found.text, _describe(found.missing, target), found.strategy)
+
+
+def _describe(matches: Sequence[TermMatch], target: str) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for m in matches:
+        seen.setdefault(f"{m.text} → {m.term.form(target)}", None)
+    return tuple(seen)
+
+
+# ---------------------------------------------------------------- strategies
+
+
+def _prepare(name: str, job: _Job, target: str) -> str | None:
+    """The engine input for a strategy, or None when it cannot be used for this segment."""
+    if not job.matches or name == PLAIN:
+        return job.text
+    if name == INLINE:
+        return _replace(job, lambda k, m: _written(m, target))
+    family = _FAMILIES[LETTERS if name == LETTERS else BRACES]
+    if family.any.search(job.text) or family.fragment.search(job.text):
+        return None  # the text already holds something that looks like our placeholders
+    return _replace(job, lambda k, m: family.make(k))
+
+
+def _written(match: TermMatch, target: str) -> str:
+    """The target form, or the source's own spelling when they differ only in case
+    ("REUTERS" in a credit stays as it is)."""
+    form = match.term.form(target) or match.text
+    same = " ".join(form.split()).casefold() == " ".join(match.text.split()).casefold()
+    return " ".join(match.text.split()) if same else form
+
+
+def _replace(job: _Job, insert: Callable[[int, TermMatch], str]) -> str:
+    out: list[str] = []
+    pos = 0
+    for k, match in enumerate(job.matches, start=1):
+        out.append(job.text[pos : match.start])
+        out.append(insert(k, match))
+        pos = match.end  # the possessive stays in the sentence for the model to handle
+    out.append(job.text[pos:])
+    return "".join(out)
+
+
+def _finish(name: str, rank: int, job: _Job, output: str, source: str, target: str) -> _Candidate:
+    lost = 0
+    if job.matches and name in (BRACES, HYPOTHESES, LETTERS):
+        family = _FAMILIES[LETTERS if name == LETTERS else BRACES]
+        output, lost = _restore(output, job, family, target)
+    if job.matches:
+        output = polish(output, job.matches, target, job.text)
+    missing = tuple(find_missing(job.matches, output, target, source))
+    return _Candidate(output, missing, lost, name, rank)
+
+
+# ---------------------------------------------------------------- placeholders
+
+_DIGITS = "0123456789"
+_WIDE_DIGITS = "０１２３４５６７８９"
+
+
+def _number(k: int) -> str:
+    return "".join(f"[{d}{_WIDE_DIGITS[int(d)]}]" for d in str(k))
+
+
+@dataclass(frozen=True)
+class _Family:
+    make: Callable[[int], str]
+    find: Callable[[int], re.Pattern[str]]
+    any: re.Pattern[str]  # a whole placeholder, any number
+    fragment: re.Pattern[str]  # what is left of one the model broke ("{3", "XX3")
+
+
+_X = "[XxХхΧχＸｘ]"  # Latin, Cyrillic, Greek, full-width
+
+
+@lru_cache(maxsize=256)
+def _braces(k: int) -> re.Pattern[str]:
+    return re.compile(rf"[{{｛]\s*{_number(k)}\s*[}}｝]")
+
+
+@lru_cache(maxsize=256)
+def _letters(k: int) -> re.Pattern[str]:
+    return re.compile(rf"(?:{_X}\s*){{1,2}}{_number(k)}(?:\s*{_X}){{1,2}}")
+
+
+_FAMILIES = {
+    BRACES: _Family(
+        lambda k: f"{{{k}}}",
+        _braces,
+        re.compile(r"[{｛]\s*[0-9０-９]+\s*[}｝]"),
+        re.compile(r"[{｛]\s*[0-9０-９]*|[0-9０-９]*\s*[}｝]"),
+    ),
+    LETTERS: _Family(
+        lambda k: f"XX{k}XX",
+        _letters,
+        re.compile(rf"(?:{_X}\s*){{1,2}}[0-9０-９]+(?:\s*{_X}){{1,2}}"),
+        re.compile(rf"{_X}{{2}}\s*[0-9０-９]+|[0-9０-９]+\s*{_X}{{2}}"),
+    ),
+}
+
+
+def _restore(output: str, job: _Job, family: _Family, target: str) -> tuple[str, int]:
+    """Put each term's target form where its placeholder came out; count the lost ones.
+
+    The first copy of a placeholder gets the form, later copies are deleted, and anything
+    left that still looks like one of our placeholders is removed.
+    """
+    edits: list[tuple[int, int, str]] = []
+    lost = 0
+    for k, match in enumerate(job.matches, start=1):
+        hits = list(family.find(k).finditer(output))
+        if not hits:
+            lost += 1
+            continue
+        edits.append((hits[0].start(), hits[0].end(), _written(match, target)))
+        edits.extend((h.start(), h.end(), "") for h in hits[1:])
+    for pattern in (family.any, family.fragment):
+        taken = [(s, e) for s, e, _ in edits]
+        for stray in pattern.finditer(output):
+            if all(stray.end() <= s or stray.start() >= e for s, e in taken):
+                edits.append((stray.start(), stray.end(), ""))
+    return _apply(output, edits), lost
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """Apply non-overlapping edits; a deletion takes one neighbouring run of spaces with it."""
+    for start, end, new in sorted(edits, reverse=True):
+        if not new:
+            before = len(text[:start]) - len(text[:start].rstrip(" "))
+            after = len(text[end:]) - len(text[end:].lstrip(" "))
+            if before and (after or end == len(text) or text[end] in ",.;:!?)»”"):
+                start -= before
+            elif after:
+                end += after
+        text = text[:start] + new + text[end:]
+    return text
+
+
+# ---------------------------------------------------------------- polishing
+
+_POSSESSIVE_AFTER = re.compile(r"['’]s(?!\w)")
+_PARTICLE = {"ko": "의", "zh": "的", "ja": "の"}
+_SENTENCE_START = re.compile(r"(?:^|[.!?…。！？]\s+)[\"'«„“‘(\[]*$")
+
+
+def polish(text: str, matches: Sequence[TermMatch], target: str, source_text: str) -> str:
+    """Make restored or model-written glossary forms fit their sentence.
+
+    Russian and Ukrainian base forms take the case the sentence asks for; an English
+    possessive left after a form becomes the genitive (ru, uk, de), a particle (ko, zh,
+    ja), or is dropped (other languages: it has no place there); a lowercase form that
+    opens a sentence is capitalised.
+    """
+    terms: dict[int, Term] = {id(m.term): m.term for m in matches}
+    by_term: dict[int, list[TermMatch]] = {}
+    for m in matches:
+        by_term.setdefault(id(m.term), []).append(m)
+    seen: dict[int, int] = {}
+    edits: list[tuple[int, int, str]] = []
+    for occ in scan(text, target_entries(terms.values(), target)):
+        sources = by_term[id(occ.term)]
+        source = sources[min(seen.get(id(occ.term), 0), len(sources) - 1)]
+        seen[id(occ.term)] = seen.get(id(occ.term), 0) + 1
+        base = occ.term.form(target) or occ.text
+        end = occ.end
+        new = occ.text
+        leftover = _POSSESSIVE_AFTER.match(text, occ.end) if target != "en" else None
+        if target in _GOVERNMENT:
+            case = "gent" if leftover else None
+            if case is None and occ.form == base:
+                case = _case_for(target, _word_before(text, occ.start), source, source_text)
+            if case:
+                new = _match_case(form_in_case(occ.term, target, case), occ.text)
+            if leftover:
+                end = leftover.end()
+        elif leftover:
+            end = leftover.end()
+            if target == "de":
+                new = german_genitive(occ.text)
+            else:
+                new = occ.text + _PARTICLE.get(target, "")
+        if _SENTENCE_START.search(text[: occ.start]) and new[:1].islower():
+            new = new[0].upper() + new[1:]
+        if (occ.start, end, new) != (occ.start, occ.end, occ.text):
+            edits.append((occ.start, end, new))
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def _match_case(form: str, written: str) -> str:
+    """Keep the capital the sentence gave the name's first letter."""
+    if written[:1].isupper() and form[:1].islower():
+        return form[0].upper() + form[1:]
+    return form
+
+
+_WORD_BEFORE = re.compile(r"(\w+(?:-\w+)?)[^\w]*$")
+_ARTICLES = {"the", "a", "an"}
+
+
+def _word_before(text: str, index: int) -> str:
+    found = _WORD_BEFORE.search(text[:index])
+    return found.group(1).casefold() if found else ""
+
+
+def _english_before(text: str, index: int) -> str:
+    """The English word before a source term, skipping an article ("of the Cold War")."""
+    words = re.findall(r"\w+", text[:index][-60:])
+    while words and words[-1].casefold() in _ARTICLES:
+        words.pop()
+    return words[-1].casefold() if words else ""
+
+
+# Which case a preposition governs. "place" is в/на (accusative for direction, else
+# locative), "with" is с/з (genitive for "from", else instrumental), "behind" is за
+# (accusative for "for", else instrumental): the English source word decides.
+def _governing(words: str, case: str) -> dict[str, str]:
+    return dict.fromkeys(words.split(), case)
+
+
+_GOVERNMENT: dict[str, dict[str, str]] = {
+    "ru": {
+        **_governing(
+            "без для до из из-за из-под от у около возле вокруг после против среди кроме мимо "
+            "вдоль напротив ради вне внутри посреди вместо близ",
+            "gent",
+        ),
+        **_governing("к ко по благодаря согласно вопреки навстречу", "datv"),
+        **_governing("между над надо под подо перед передо", "ablt"),
+        **_governing("о об обо при", "loct"),
+        **_governing("в во на", "place"),
+        **_governing("с со", "with"),
+        "за": "behind",
+    },
+    "uk": {
+        **_governing(
+            "без для до від од біля коло після проти серед крім окрім замість навколо довкола "
+            "вздовж поза посеред поблизу щодо",
+            "gent",
+        ),
+        **_governing("завдяки всупереч назустріч", "datv"),
+        **_governing("між над під перед", "ablt"),
+        **_governing("при по", "loct"),
+        **_governing("про через", "accs"),
+        **_governing("в у на", "place"),
+        **_governing("з із зі зо", "with"),
+        "за": "behind",
+    },
+}
+
+
+def _case_for(lang: str, before: str, match: TermMatch, source_text: str) -> str | None:
+    """The grammatical case a name needs here, or None for the base (nominative) form."""
+    english = _english_before(source_text, match.start)
+    governed = _GOVERNMENT[lang].get(before)
+    if governed == "place":
+        return "accs" if english in ("to", "into", "onto") else "loct"
+    if governed == "with":
+        return "gent" if english in ("from", "off", "since") else "ablt"
+    if governed == "behind":
+        return "accs" if english == "for" else "ablt"
+    if governed:
+        return governed
+    if match.possessive or english == "of":
+        return "gent"
+    return None
+
+
+# ---------------------------------------------------------------- inflection (ru, uk)
+
+_DECLINABLE = {"NOUN", "ADJF", "PRTF", "NPRO"}
+# Endings a masculine consonant-stem name takes (Путин, Ын, Сен), by case; used for
+# words the dictionary does not know, such as Korean names in Cyrillic.
+_SUFFIX_CASES: dict[str, dict[str, frozenset[str]]] = {
+    "ru": {
+        "а": frozenset({"gent", "accs"}),
+        "у": frozenset({"datv"}),
+        "ом": frozenset({"ablt"}),
+        "ым": frozenset({"ablt"}),
+        "ем": frozenset({"ablt"}),
+        "е": frozenset({"loct"}),
+    },
+    "uk": {
+        "а": frozenset({"gent", "accs"}),
+        "у": frozenset({"datv", "gent", "loct"}),
+        "ові": frozenset({"datv", "loct"}),
+        "ом": frozenset({"ablt"}),
+        "им": frozenset({"ablt"}),
+        "ем": frozenset({"ablt"}),
+        "і": frozenset({"loct"}),
+    },
+}
+
+
+def form_in_case(term: Term, lang: str, case: str) -> str:
+    """The term's form in a grammatical case: a listed variant, the base form, or inflected.
+
+    Variants come first (a person chose them); the base form when it already serves the
+    case ("в Пхеньян" is accusative); pymorphy3 inflects known words ("Владимира
+    Путина"); otherwise the base form, unchanged.
+    """
+    base = term.form(lang) or ""
+    if case == "nomn" or morph_analyzer(lang) is None:
+        return base
+    for variant in term.variants.get(lang, ()):
+        if case in _form_cases(variant, base, lang):
+            return variant
+    if case in _form_cases(base, base, lang):
+        return base
+    return _inflect(base, lang, case) or base
+
+
+def _form_cases(form: str, base: str, lang: str) -> frozenset[str]:
+    """Cases a form can stand for, judged on the words where it differs from the base."""
+    words, bases = form.split(), base.split()
+    pairs = list(zip(words, bases, strict=True)) if len(words) == len(bases) else []
+    changed = [(w, b) for w, b in pairs if w.casefold() != b.casefold()]
+    if not changed:
+        changed = [(w, w) for w in words]
+    cases: frozenset[str] | None = None
+    for word, base_word in changed:
+        found = _word_cases(word, base_word, lang)
+        if found:
+            cases = found if cases is None else cases & found
+    return cases or frozenset()
+
+
+@lru_cache(maxsize=4096)
+def _word_cases(word: str, base_word: str, lang: str) -> frozenset[str]:
+    morph: Any = morph_analyzer(lang)
+    lemmas = {p.normal_form for p in morph.parse(base_word)} if word != base_word else set()
+    number = next((p.tag.number for p in morph.parse(base_word) if p.tag.number), None)
+    found = {
+        str(p.tag.case)
+        for p in morph.parse(word)
+        if p.tag.POS in _DECLINABLE
+        and p.tag.case
+        and (not lemmas or p.normal_form in lemmas)
+        and (number is None or p.tag.number in (None, number))
+    }
+    if found:
+        return frozenset(found)
+    low, low_base = word.casefold(), base_word.casefold()
+    if low != low_base and low.startswith(low_base):
+        return _SUFFIX_CASES[lang].get(low[len(low_base) :], frozenset())
+    return frozenset()
+
+
+def _inflect(base: str, lang: str, case: str) -> str | None:
+    """Inflect every word of a form the dictionary knows in the nominative, or give up."""
+    morph: Any = morph_analyzer(lang)
+    out: list[str] = []
+    for word in base.split():
+        if not morph.word_is_known(word):
+            return None
+        parse = next(
+            (p for p in morph.parse(word) if p.tag.POS in _DECLINABLE and p.tag.case == "nomn"),
+            None,
+        )
+        inflected = parse.inflect({case}) if parse is not None else None
+        if inflected is None:
+            return None
+        out.append(_match_case(inflected.word, word))
+    return " ".join(out)

@@ -1,0 +1,258 @@
+"""Quality checks on catalogs: glossary terms, forbidden forms and numbers, entry by entry.
+
+Every translated entry is checked, machine or human: a reviewer can mistype a name as
+easily as a model can mangle it. Each check is a small function of (msgid, msgstr, ...)
+returning issues; ``check_catalog`` and ``check_locales`` locate them (file, the entry's
+line in the PO file, msgctxt) for people (``render_table``) and tools (``render_json``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import polib
+
+from newsl10n.catalog import load_catalog
+from newsl10n.errors import CatalogError
+from newsl10n.glossary import Glossary, Severity, find_forbidden, find_missing, find_terms
+
+MISSING_TERM = "missing-term"
+FORBIDDEN_TERM = "forbidden-term"
+NUMBER_MISSING = "number-missing"
+NUMBER_EXTRA = "number-extra"
+UNREADABLE = "unreadable-catalog"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What one check found in one entry."""
+
+    kind: str
+    severity: Severity
+    message: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An issue located in a catalog: file, line of the entry, msgctxt."""
+
+    file: str
+    line: int
+    msgctxt: str
+    kind: str
+    severity: Severity
+    message: str
+    lang: str = ""
+
+
+# ---------------------------------------------------------------- checks on one entry
+
+
+def missing_terms(
+    msgid: str, msgstr: str, glossary: Glossary, source_lang: str, target_lang: str
+) -> list[Issue]:
+    """Glossary terms of the msgid whose target form (or a variant) is not in the msgstr."""
+    if source_lang == target_lang:
+        return []
+    matches = [m for m in find_terms(msgid, glossary, source_lang) if m.term.form(target_lang)]
+    issues: list[Issue] = []
+    seen: set[int] = set()
+    for match in find_missing(matches, msgstr, target_lang, source_lang):
+        if id(match.term) in seen:
+            continue
+        seen.add(id(match.term))
+        form = match.term.form(target_lang)
+        more = " or a listed variant" if match.term.variants.get(target_lang) else ""
+        issues.append(
+            Issue(MISSING_TERM, "error", f"“{match.text}” should be translated as “{form}”{more}")
+        )
+    return issues
+
+
+def forbidden_terms(msgstr: str, glossary: Glossary, target_lang: str) -> list[Issue]:
+    """Known-wrong forms (``forbidden:<lang>``) in the msgstr."""
+    return [
+        Issue(
+            FORBIDDEN_TERM,
+            "error",
+            f"“{m.text}” is a wrong form; write “{m.term.form(target_lang)}”",
+        )
+        for m in find_forbidden(msgstr, glossary, target_lang)
+    ]
+
+
+_NUMBER = re.compile(
+    r"(?<!\d)\d{1,3}(?:[,.'\u00a0\u202f\u2009 ]\d{3})+(?![\d])"  # 1,250  1 250  1.250
+    r"|\d+(?:[.,]\d+)?"  # 3.7  3,7  2024
+)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+
+def numbers(text: str) -> Counter[str]:
+    """The numbers of a text as digit strings: separators and digit scripts normalised.
+
+    Comparing digits only makes "1,250", "1 250" and "1.250" the same number, and "3.7"
+    the same as "3,7", whatever the language's conventions; full-width and other
+    decimal digits count as their ASCII values.
+    """
+    ascii_text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+    return Counter(re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(ascii_text))
+
+
+def number_mismatches(msgid: str, msgstr: str) -> list[Issue]:
+    """Numbers of the msgid missing from the msgstr (errors) and new ones (warnings).
+
+    A month written as a number ("June" → 6月) is not a new number.
+    """
+    source, target = numbers(msgid), numbers(msgstr)
+    issues = [
+        Issue(NUMBER_MISSING, "error", f"number {n} of the source is missing")
+        for n in sorted(source - target, key=_numeric)
+    ]
+    months = {str(_MONTHS[w]) for w in re.findall(r"[a-z]+", msgid.lower()) if w in _MONTHS}
+    issues += [
+        Issue(NUMBER_EXTRA, "warning", f"number {n} is not in the source")
+        for n in sorted(target - source, key=_numeric)
+        if n not in months
+    ]
+    return issues
+
+
+def _numeric(digits: str) -> tuple[int, str]:
+    return (len(digits), digits)
+
+
+def check_entry(
+    msgid: str, msgstr: str, glossary: Glossary, source_lang: str, target_lang: str
+) -> list[Issue]:
+    """Every check on one translated entry."""
+    return [
+        *missing_terms(msgid, msgstr, glossary, source_lang, target_lang),
+        *forbidden_terms(msgstr, glossary, target_lang),
+        *number_mismatches(msgid, msgstr),
+    ]
+
+
+# ---------------------------------------------------------------- catalogs
+
+_SOURCE_LANGUAGE = re.compile(r"source language ([a-z]{2,3})\b")
+
+
+def check_catalog(path: Path, glossary: Glossary, lang: str | None = None) -> list[Finding]:
+    """Findings for every live translated entry of one PO file.
+
+    The target language is the catalog's ``Language`` (else ``lang``, else the folder
+    name in ``<lang>/LC_MESSAGES``); an entry's source language is the one its comment
+    records, else the catalog's ``X-Source-Language``.
+    """
+    try:
+        po = load_catalog(path)
+    except CatalogError as err:
+        return [Finding(str(path), err.line or 0, "", UNREADABLE, "error", err.problem)]
+    if po is None:
+        return []
+    target = _language(po.metadata.get("Language", "")) or lang or _folder_language(path)
+    default_source = _language(po.metadata.get("X-Source-Language", "")) or "en"
+    findings: list[Finding] = []
+    for entry in po:
+        text = _translation(entry)
+        if entry.obsolete or not text:
+            continue
+        found = _SOURCE_LANGUAGE.search(entry.comment or "")
+        source = found.group(1) if found else default_source
+        for issue in check_entry(entry.msgid, text, glossary, source, target):
+            findings.append(
+                Finding(
+                    str(path),
+                    entry.linenum or 0,
+                    entry.msgctxt or "",
+                    issue.kind,
+                    issue.severity,
+                    issue.message,
+                    target,
+                )
+            )
+    return findings
+
+
+def check_locales(locales: Path, glossary: Glossary) -> list[Finding]:
+    """Findings for every catalog under ``locales/<lang>/LC_MESSAGES/*.po``."""
+    findings: list[Finding] = []
+    for path in sorted(locales.glob("*/LC_MESSAGES/*.po")):
+        findings.extend(check_catalog(path, glossary))
+    return findings
+
+
+def _translation(entry: polib.POEntry) -> str:
+    if entry.msgid_plural:
+        return "\n".join(v for _, v in sorted(entry.msgstr_plural.items()) if v)
+    return str(entry.msgstr)
+
+
+def _language(code: str) -> str:
+    return code.replace("-", "_").split("_")[0].lower()
+
+
+def _folder_language(path: Path) -> str:
+    return _language(path.parent.parent.name) if path.parent.name == "LC_MESSAGES" else ""
+
+
+# ---------------------------------------------------------------- output
+
+
+def counts(findings: Iterable[Finding]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    items = list(findings)
+    errors = sum(f.severity == "error" for f in items)
+    return errors, len(items) - errors
+
+
+def render_json(findings: Sequence[Finding]) -> str:
+    """Findings as a JSON array of objects (file, line, msgctxt, kind, severity, ...)."""
+    return json.dumps([asdict(f) for f in findings], ensure_ascii=False, indent=2) + "\n"
+
+
+def render_table(findings: Sequence[Finding]) -> str:
+    """Findings as an aligned plain-text table with a summary line, for people."""
+    errors, warnings = counts(findings)
+    if not findings:
+        return "QA: no problems found\n"
+    rows = [("where", "lang", "msgctxt", "severity", "kind", "message")]
+    rows += [
+        (f"{f.file}:{f.line}", f.lang, f.msgctxt, f.severity, f.kind, f.message)
+        for f in sorted(findings, key=lambda f: (f.file, f.line, f.kind))
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths, strict=True)) + "  " + row[5]
+        for row in rows
+    ]  # fmt: skip
+    files = len({f.file for f in findings})
+    lines.append(f"QA: {errors} errors, {warnings} warnings in {files} catalogs")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,189 @@
+"""Catalog QA: glossary terms, forbidden forms and numbers, located for people and tools."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polib
+import pytest
+
+from newsl10n.glossary import Glossary, load_glossary
+from newsl10n.qa import (
+    FORBIDDEN_TERM,
+    MISSING_TERM,
+    NUMBER_EXTRA,
+    NUMBER_MISSING,
+    UNREADABLE,
+    Finding,
+    Issue,
+    check_catalog,
+    check_entry,
+    check_locales,
+    number_mismatches,
+    numbers,
+    render_json,
+    render_table,
+)
+from tests.conftest import ROOT
+
+SHIPPED = load_glossary(ROOT / "glossaries")
+
+
+def kinds(issues: list[Issue]) -> list[tuple[str, str]]:
+    return [(i.kind, i.severity) for i in issues]
+
+
+# ---------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("msgid", "msgstr"),
+    [
+        ("1,250 observers", "1 250 наблюдателей"),
+        ("1,250 observers", "1\u00a0250 наблюдателей"),
+        ("1,250 observers", "1.250 Beobachter"),
+        ("3.7% to $42.15", "3,7 % à 42,15 $"),
+        ("22 photographs", "２２枚の写真"),
+        ("June 19, 2024", "2024年6月19日"),  # a month written as a number is not new
+        ("Article 51 of the U.N. Charter", "статьи 51 Устава ООН"),
+    ],
+)
+def test_numbers_match_whatever_the_separators_and_digits(msgid: str, msgstr: str) -> None:
+    assert number_mismatches(msgid, msgstr) == []
+
+
+def test_a_missing_number_is_an_error_and_a_new_one_a_warning() -> None:
+    issues = number_mismatches("published 22 photographs in 2024", "опубликовало 23 снимка")
+    assert issues == [
+        Issue(NUMBER_MISSING, "error", "number 22 of the source is missing"),
+        Issue(NUMBER_MISSING, "error", "number 2024 of the source is missing"),
+        Issue(NUMBER_EXTRA, "warning", "number 23 is not in the source"),
+    ]
+
+
+def test_numbers_are_counted() -> None:
+    assert numbers("3 a.m., 3 p.m., 1 250 and 1,5") == {"3": 2, "1250": 1, "15": 1}
+    assert kinds(number_mismatches("2 and 2", "2")) == [(NUMBER_MISSING, "error")]
+
+
+# ---------------------------------------------------------------- glossary
+
+
+def test_a_term_missing_from_the_translation_is_an_error() -> None:
+    issues = check_entry("Putin arrived in Pyongyang.", "Путин прибыл в Пьонгьянг.", SHIPPED,
+                         "en", "ru")  # fmt: skip
+    assert issues == [
+        Issue(
+            MISSING_TERM,
+            "error",
+            "“Pyongyang” should be translated as “Пхеньян” or a listed variant",
+        ),
+        Issue(FORBIDDEN_TERM, "error", "“Пьонгьянг” is a wrong form; write “Пхеньян”"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "msgstr"),
+    [
+        ("ru", "Путин прибыл в Пхеньян."),
+        ("ru", "Путина встретили в Пхеньяне."),  # listed variants
+        ("ru", "Путину показали Москву."),
+        ("de", "Putins Reise nach Pjöngjang."),  # German genitive
+        ("ko", "푸틴이 평양에 도착했다."),  # particles attached
+    ],
+)
+def test_target_forms_variants_and_inflections_pass(lang: str, msgstr: str) -> None:
+    msgid = "Putin arrived in Pyongyang." if "Москв" not in msgstr else "Putin was shown Moscow."
+    assert check_entry(msgid, msgstr, SHIPPED, "en", lang) == []
+
+
+def test_an_untranslated_term_is_missing_even_if_a_variant_is_inside_it() -> None:
+    issues = check_entry("along the Taedong River", "le long du Taedong River", SHIPPED, "en", "fr")
+    assert kinds(issues) == [(MISSING_TERM, "error")]
+
+
+# ---------------------------------------------------------------- catalogs
+
+
+def write_catalog(path: Path, entries: list[polib.POEntry], lang: str = "ru") -> Path:
+    po = polib.POFile(wrapwidth=79)
+    po.metadata = {
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Language": lang,
+        "X-Source-Language": "en",
+    }
+    for entry in entries:
+        po.append(entry)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    po.save(str(path))
+    return path
+
+
+@pytest.fixture
+def locales(tmp_path: Path) -> Path:
+    root = tmp_path / "locales"
+    write_catalog(
+        root / "ru" / "LC_MESSAGES" / "summit.po",
+        [
+            polib.POEntry(msgctxt="paragraph:aaaa", msgid="Putin arrived in Pyongyang.",
+                          msgstr="Путин прибыл в Пхеньян.", flags=["fuzzy"]),
+            polib.POEntry(msgctxt="paragraph:bbbb", msgid="Kim greeted 3 guests in Seoul.",
+                          msgstr="Ким встретил гостей в Сеуле."),
+            polib.POEntry(msgctxt="paragraph:cccc", msgid="Putin in Kyiv.", msgstr=""),
+            polib.POEntry(msgctxt="paragraph:dddd", msgid="Putin in Kyiv.",
+                          msgstr="Путин в Кыйиве.", obsolete=True),
+            polib.POEntry(msgctxt="paragraph:eeee", msgid="Путин прибыл в Пхеньян.",
+                          msgstr="Putin arrived in Pyongyang.",
+                          comment="paragraph, paragraph 3, sentence 1; source language ru"),
+        ],
+    )  # fmt: skip
+    write_catalog(
+        root / "ko" / "LC_MESSAGES" / "summit.po",
+        [polib.POEntry(msgctxt="title:ffff", msgid="Putin in Pyongyang", msgstr="평양의 푸틴")],
+        lang="ko",
+    )
+    return root
+
+
+def test_catalog_findings_name_file_line_and_msgctxt(locales: Path) -> None:
+    path = locales / "ru" / "LC_MESSAGES" / "summit.po"
+    findings = check_catalog(path, SHIPPED)
+    line = next(e.linenum for e in polib.pofile(str(path)) if e.msgctxt == "paragraph:bbbb")
+    assert findings == [
+        Finding(str(path), line, "paragraph:bbbb", NUMBER_MISSING, "error",
+                "number 3 of the source is missing", "ru"),
+    ]  # fmt: skip
+
+
+def test_every_catalog_under_locales_is_checked(locales: Path) -> None:
+    broken = locales / "de" / "LC_MESSAGES" / "summit.po"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('msgid "a"\nmsgstr "b\n', encoding="utf-8")
+    findings = check_locales(locales, SHIPPED)
+    assert [(Path(f.file).parts[-3], f.kind) for f in findings] == [
+        ("de", UNREADABLE),
+        ("ru", NUMBER_MISSING),
+    ]
+    assert findings[0].line == 2
+
+
+def test_an_empty_glossary_still_checks_numbers(locales: Path) -> None:
+    findings = check_locales(locales, Glossary())
+    assert [f.kind for f in findings] == [NUMBER_MISSING]
+
+
+def test_findings_render_for_people_and_for_tools(locales: Path) -> None:
+    findings = check_locales(locales, SHIPPED)
+    table = render_table(findings)
+    assert table.splitlines()[0].split() == ["where", "lang", "msgctxt", "severity", "kind",
+                                             "message"]  # fmt: skip
+    assert "paragraph:bbbb  error     number-missing  number 3 of the source is missing" in table
+    assert table.endswith("QA: 1 errors, 0 warnings in 1 catalogs\n")
+    assert render_table([]) == "QA: no problems found\n"
+    (item,) = json.loads(render_json(findings))
+    assert item == {
+        "file": findings[0].file, "line": findings[0].line, "msgctxt": "paragraph:bbbb",
+        "kind": "number-missing", "severity": "error",
+        "message": "number 3 of the source is missing", "lang": "ru",
+    }  # fmt: skip
