@@ -45,6 +45,11 @@ Targets = Annotated[
     list[Language] | None,
     Field(description="Target languages; empty means the project's configured targets."),
 ]
+EngineName = Annotated[
+    Literal["argos", "apertium"] | None,
+    Field(description="Machine-translation engine for every pair; empty means the project's "
+                      "configuration (Argos unless a pair is set otherwise)."),
+]  # fmt: skip
 Retranslate = Annotated[
     bool,
     Field(description="Send unreviewed machine output to the engine again (new model or "
@@ -85,7 +90,9 @@ def translate_task(
 ) -> PairResult:
     """One catalog. Expected problems come back as results; surprises (a model crashing
     mid-batch) raise and are retried."""
-    engine = get_engine(settings.engine, settings.engine_settings)
+    engine = get_engine(
+        settings.engine_for(prepared.language.lang, target), settings.engine_settings
+    )
     memory = _memories.setdefault(
         (settings.locales, target), TranslationMemory(settings.locales, target)
     )
@@ -96,8 +103,11 @@ def translate_task(
 _memories: dict[tuple[Path, str], TranslationMemory] = {}
 
 
-def _targets(settings: Settings, targets: list[Language] | list[str] | None) -> Settings:
-    return settings.with_overrides(targets=parse_languages(list(targets)) if targets else None)
+def _settings(targets: list[Language] | list[str] | None, engine: str | None) -> Settings:
+    """Project settings from the environment, narrowed by the run's parameters."""
+    return settings_from_environment().with_overrides(
+        targets=parse_languages(list(targets)) if targets else None, engine=engine
+    )
 
 
 def _translate(
@@ -136,10 +146,11 @@ def translate_article(
         str, Field(description="Article file, relative to the source folder (e.g. story.txt).")
     ],
     targets: Targets = None,
+    engine: EngineName = None,
     retranslate: Retranslate = False,
 ) -> list[PairResult] | State:
     """Translate one article into the target languages."""
-    settings = _targets(settings_from_environment(), targets)
+    settings = _settings(targets, engine)
     path = resolve_inside(settings.source, article, what="article")
     if not path.is_file():
         raise ValueError(f"article: {article!r} is not a file in {settings.source}")
@@ -149,6 +160,7 @@ def translate_article(
 @flow(name="translate-batch", task_runner=task_runner(), log_prints=True)
 def translate_batch(
     targets: Targets = None,
+    engine: EngineName = None,
     retranslate: Retranslate = False,
     force: Annotated[
         bool, Field(description="Process every article, even unchanged ones.")
@@ -160,7 +172,7 @@ def translate_batch(
     read further: no detection, no model.
     """
     logger = get_run_logger()
-    settings = _targets(settings_from_environment(), targets)
+    settings = _settings(targets, engine)
     paths = discover(settings)
     todo: list[Path] = []
     skipped: list[PairResult] = []

@@ -67,6 +67,7 @@ _dir = click.Path(file_okay=False, path_type=Path)
 
 
 _runner = click.Choice(["threads", "processes", "dask"])
+_engine = click.Choice(["argos", "apertium"])
 
 
 @main.command()
@@ -78,6 +79,7 @@ _runner = click.Choice(["threads", "processes", "dask"])
 @click.option("--retranslate", is_flag=True, help="Re-translate unreviewed machine output.")
 @click.option("--force", is_flag=True, help="Process unchanged articles too.")
 @click.option("--runner", type=_runner, help="Task runner (default: threads).")
+@click.option("--engine", type=_engine, help="Engine for every pair (default: configuration).")
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -89,6 +91,7 @@ def run(
     retranslate: bool,
     force: bool,
     runner: str | None,
+    engine: str | None,
 ) -> None:
     """Translate every new or changed article under the source folder."""
     settings = _settings(ctx).with_overrides(
@@ -103,6 +106,7 @@ def run(
         settings,
         runner,
         targets=list(settings.targets),
+        engine=engine,
         retranslate=retranslate,
         force=force,
     )
@@ -114,6 +118,7 @@ def run(
 @click.option("--locales", type=_dir, help="Folder of catalogs.")
 @click.option("--retranslate", is_flag=True, help="Re-translate unreviewed machine output.")
 @click.option("--runner", type=_runner, help="Task runner (default: threads).")
+@click.option("--engine", type=_engine, help="Engine for every pair (default: configuration).")
 @click.pass_context
 def translate(
     ctx: click.Context,
@@ -122,6 +127,7 @@ def translate(
     locales: Path | None,
     retranslate: bool,
     runner: str | None,
+    engine: str | None,
 ) -> None:
     """Translate one article into the target languages."""
     settings = _settings(ctx).with_overrides(targets=targets, locales=locales)
@@ -136,6 +142,7 @@ def translate(
         runner,
         article=path.relative_to(settings.source.resolve()).as_posix(),
         targets=list(settings.targets),
+        engine=engine,
         retranslate=retranslate,
     )
 

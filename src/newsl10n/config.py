@@ -42,11 +42,19 @@ class Settings:
     targets: tuple[str, ...] = DEFAULT_TARGETS
     candidates: tuple[str, ...] = DEFAULT_CANDIDATES
     engine: str = "argos"
+    pair_engines: Mapping[str, str] = field(default_factory=dict)  # "en-es" -> "apertium"
     engine_settings: EngineSettings = field(default_factory=EngineSettings)
+
+    def engine_for(self, source: str, target: str) -> str:
+        """The engine for a pair: ``[tool.newsl10n.engines]`` "en-es", else the default."""
+        return self.pair_engines.get(f"{source}-{target}", self.engine)
 
     def with_overrides(self, **changes: Any) -> Settings:
         """Replace fields whose override is not None (CLI options left unset change nothing)."""
         given = {k: v for k, v in changes.items() if v is not None}
+        if "engine" in given:
+            check_engine(given["engine"])
+            given.setdefault("pair_engines", {})  # an engine chosen now applies to every pair
         for key in ("targets", "candidates"):
             if key in given:
                 given[key] = parse_languages(given[key], what=key)
@@ -121,7 +129,7 @@ def load_settings(start: Path | None = None) -> Settings:
 def settings_from_table(table: Mapping[str, Any], root: Path, where: str = "settings") -> Settings:
     known = {
         "source", "locales", "bundles", "glossary", "targets", "candidates", "engine",
-        "device", "intra_threads", "inter_threads", "beam_size", "max_batch_size",
+        "engines", "device", "intra_threads", "inter_threads", "beam_size", "max_batch_size",
     }  # fmt: skip
     unknown = sorted(set(table) - known)
     if unknown:
@@ -143,6 +151,12 @@ def settings_from_table(table: Mapping[str, Any], root: Path, where: str = "sett
         beam_size=max(1, number("beam_size", 2)),
         max_batch_size=max(1, number("max_batch_size", 32)),
     )
+    pair_engines = table.get("engines", {})
+    if not isinstance(pair_engines, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.count("-") == 1
+        for k, v in pair_engines.items()
+    ):
+        raise ConfigError(f'{where}: [tool.newsl10n.engines] maps "en-es" = "apertium"')
     return Settings(
         root=root,
         source=folder("source", "source_articles"),
@@ -151,9 +165,19 @@ def settings_from_table(table: Mapping[str, Any], root: Path, where: str = "sett
         glossary=folder("glossary", "glossaries"),
         targets=parse_languages(table.get("targets", DEFAULT_TARGETS), what="targets"),
         candidates=parse_languages(table.get("candidates", DEFAULT_CANDIDATES), what="candidates"),
-        engine=str(table.get("engine", "argos")),
+        engine=check_engine(str(table.get("engine", "argos"))),
+        pair_engines={k: check_engine(v) for k, v in pair_engines.items()},
         engine_settings=engine,
     )
+
+
+ENGINE_NAMES = ("argos", "apertium")
+
+
+def check_engine(name: str) -> str:
+    if name not in ENGINE_NAMES:
+        raise ConfigError(f"unknown engine {name!r} (available: {', '.join(ENGINE_NAMES)})")
+    return name
 
 
 def parse_languages(value: str | Iterable[str], what: str = "languages") -> tuple[str, ...]:

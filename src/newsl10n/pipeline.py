@@ -18,7 +18,7 @@ from newsl10n.article import Article, read_article, slugify
 from newsl10n.config import Settings
 from newsl10n.detect import Detection, detect_language, detect_segments
 from newsl10n.engines.base import Engine
-from newsl10n.errors import MissingModelError, Newsl10nError
+from newsl10n.errors import Newsl10nError
 from newsl10n.segment import Layout, Residue, Segment, segment_blocks
 from newsl10n.tm import TranslationMemory
 
@@ -232,7 +232,7 @@ def translate_segments(
     for lang, segs in by_lang.items():
         try:
             outputs = engine.translate([s.text for s in segs], lang, target)
-        except MissingModelError as err:
+        except Newsl10nError as err:  # no model for this language, or the engine failed
             for seg in segs:
                 notes[seg.id] = f"not translated: {err}"
             continue
