@@ -2,12 +2,24 @@
 
 polib and Babel accept broken catalogs (an unterminated string parses fine), so a file a
 translator edited by hand is checked here before anything reads it, and a catalog with any
-problem is left untouched. ``check_po`` reports every problem it finds, by line.
+problem is left untouched. ``check_po`` reports every problem it finds, sorted by line.
 
-The grammar checked is GNU gettext's, a little stricter in two places: every keyword has
-exactly one string on its own line (gettext also allows ``msgid`` and its string on separate
-lines, or several strings on one line; no tool writes either), and the header's charset must
-be one Python can decode (gettext only warns).
+The grammar is GNU gettext's (msgfmt 0.21 was the reference), with these differences:
+
+* stricter: a keyword and its one string share a line (gettext also takes ``msgid`` and
+  its string on two lines, or two strings on one line; no tool writes either); the
+  header's charset must be one Python can decode, and every byte of the file, comments
+  included, must decode in it (gettext warns, or looks at strings only); Plural-Forms
+  must read ``nplurals=N; plural=EXPRESSION;`` (msgfmt looks for the two parts anywhere,
+  and only when some entry has plural forms); and the escapes polib gets wrong (``\\a``,
+  octal, hex) are reported, because saving the catalog with polib doubles their backslash;
+* more lenient: template placeholders (``charset=CHARSET``, ``nplurals=INTEGER``) and a
+  UTF-8 byte order mark are accepted; an obsolete entry may repeat a live entry's msgctxt
+  and msgid (msgfmt calls that a duplicate; live and obsolete entries are checked apart).
+
+Well-formed files are read one entry per regular-expression match (``_scan_entries``);
+from the first irregular entry on, the rest of the file is read line by line
+(``_scan_lines``), which is what names each problem and its line.
 """
 
 from __future__ import annotations
@@ -33,13 +45,15 @@ _NONE, _CTXT, _ID, _PLURAL, _STR, _STRN = range(6)
 _STATE_KEYWORD = {_CTXT: "msgctxt", _ID: "msgid", _PLURAL: "msgid_plural"}
 _OPEN = (_CTXT, _ID, _PLURAL)  # an entry that still needs its msgstr
 
-_ESCAPE_BODY = r"""[ntrabfv?'"\\]|[0-7]{1,3}|x[0-9A-Fa-f]{1,2}"""
+# The escapes gettext accepts (not C's \\? and \\', which msgfmt rejects).
+_ESCAPE_BODY = r"""[ntrabfv"\\]|[0-7]{1,3}|x[0-9A-Fa-f]{1,2}"""
 # One line of a PO file, other than a plain comment. Strings are matched with an unrolled
 # loop (no nested quantifier), so an unterminated string fails in linear time.
+_WHITESPACE = " \t\r\f\v"  # what gettext's lexer skips between tokens
 _LINE = re.compile(
-    r"(?P<pre>#~\|?|#\|)?[ \t]*"
+    r"(?P<pre>#~\|?|#\|)?[ \t\r\f\v]*"
     r"(?:(?P<kw>msgctxt|msgid_plural|msgid|msgstr)"
-    r"(?:[ \t]*\[[ \t]*(?P<idx>[0-9]+)[ \t]*\])?[ \t]*)?"
+    r"(?:[ \t\r\f\v]*\[[ \t\r\f\v]*(?P<idx>[0-9]+)[ \t\r\f\v]*\])?[ \t\r\f\v]*)?"
     rf'(?:"(?P<s>[^"\\]*(?:\\(?:{_ESCAPE_BODY})[^"\\]*)*)")?'
     r"[ \t\r\f\v]*"
 )
@@ -57,8 +71,9 @@ _SIMPLE_ESCAPES = {
     '"': '"',
     "\\": "\\",
 }
+_VALID_SIMPLE_ESCAPES = frozenset('ntrabfv"\\')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_INDEX = re.compile(r"[ \t]*\[[ \t]*([0-9]+)[ \t]*\]")
+_INDEX = re.compile(r"[ \t\r\f\v]*\[[ \t\r\f\v]*([0-9]+)[ \t\r\f\v]*\]")
 _KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural", "msgstr"})
 # The #| keywords, and which one each may follow (None: the first #| line).
 _PREVIOUS_ORDER: dict[str, tuple[str | None, ...]] = {
@@ -67,18 +82,20 @@ _PREVIOUS_ORDER: dict[str, tuple[str | None, ...]] = {
     "msgid_plural": ("msgid",),
 }
 _CHARSET = re.compile(r"charset\s*=\s*([^\s;]+)", re.IGNORECASE | re.ASCII)
+# Like gettext, anything after the ";" that ends the expression is ignored (real files have
+# a stray "\\n" there, or the next header field when a "\n" was forgotten).
 _PLURAL_FORMS = re.compile(
-    r"\s*nplurals\s*=\s*([0-9]+)\s*;\s*plural\s*=\s*([^;]*?)\s*;?\s*", re.ASCII
+    r"\s*nplurals\s*=\s*([0-9]+)\s*;\s*plural\s*=\s*([^;]*?)\s*(?:;.*)?", re.ASCII | re.DOTALL
 )
 _PLACEHOLDER_CHARSET = "CHARSET"  # what xgettext writes into a fresh template
 _PLACEHOLDER_PLURALS = re.compile(
-    r"\s*nplurals\s*=\s*INTEGER\s*;\s*plural\s*=\s*EXPRESSION\s*;?\s*"
+    r"\s*nplurals\s*=\s*INTEGER\s*;\s*plural\s*=\s*EXPRESSION\s*;?\s*", re.ASCII
 )
 _PRESCAN_BYTES = 65536
 _BACKSLASH_COMMENT = (
     "comment ends with a backslash, so gettext joins the next line to it (polib does not)"
 )
-_MAYBE_EOT = re.compile(r"\x04|\\x0?4|\\0{0,2}4")  # a superset: _separator_problems decides
+_SUSPECT = re.compile(r"\x04|\\[a0-7x]")  # a superset: _string_problems decides
 _EOT = "string contains U+0004 (EOT), which gettext reserves to separate msgctxt and msgid"
 _INCONSISTENT = "inconsistent use of #~ (obsolete and live lines in one entry)"
 _COMPLEX_ESCAPE = re.compile(r'\\[^nt"\\]')
@@ -90,7 +107,8 @@ _COMMENT = r"\#(?![~|])(?:[^\n]*[^\n\\])?(?:\n|\Z)"
 
 def _entry_pattern() -> re.Pattern[str]:
     """One whole entry, with the comments before it, in the layout tools write."""
-    string = rf'"[^"\\\n]*(?:\\(?:{_ESCAPE_BODY})[^"\\\n]*)*"'
+    # Only the escapes polib understands, and no U+0004: _string_problems need not run.
+    string = r'"[^"\\\n\x04]*(?:\\[ntrbfv"\\][^"\\\n\x04]*)*"'
     end = r"[ \t\r\f\v]*(?:\n|\Z)"
     comment = _COMMENT
     blank = r"[ \t\r\f\v]*\n"
@@ -214,39 +232,91 @@ class _Found:
 
 def _parse(text: str) -> _Parsed:
     """Check decoded PO text; also returns the header's charset."""
-    found = _scan_entries(text)
-    if found is not None:  # well-formed: only whole-file checks remain
+    found, resume = _scan_entries(text)
+    if resume is None:  # well-formed: only whole-file checks remain
+        return _finish([], found, lambda offsets: _lines_of(text, offsets))
+    # The entries before ``resume`` are fine; check the rest line by line, then put
+    # the two together (with line numbers for both) for the whole-file checks.
+    first_line = text.count("\n", 0, resume) + 1
+    tail = text[resume:]
+    problems, rest = _scan_lines(tail, first_line=first_line)
+    problems += _string_problems(tail, first_line)
+    key_lines = _lines_of(text, [key[0] for key in found.keys])
+    plural_lines = _lines_of(text, [plural[0] for plural in found.plurals])
+    merged = _Found(
+        [(line, *key[1:]) for line, key in zip(key_lines, found.keys, strict=True)] + rest.keys,
+        [(line, plural[1]) for line, plural in zip(plural_lines, found.plurals, strict=True)]
+        + rest.plurals,
+        found.header or rest.header,
+    )
+    return _finish(problems, merged, _same)
 
-        def to_line(offset: int) -> int:
-            return text.count("\n", 0, offset) + 1
 
-        return _finish(_separator_problems(text), found, to_line)
-    problems, found = _scan_lines(text)
-    return _finish(problems + _separator_problems(text), found, int)
+def _same(lines: list[int]) -> list[int]:
+    return lines
 
 
-def _separator_problems(text: str) -> list[PoProblem]:
-    """Strings holding U+0004, which separates msgctxt from msgid in MO files."""
+def _lines_of(text: str, offsets: list[int]) -> list[int]:
+    """Line numbers of increasing character offsets, counted in one pass."""
+    lines: list[int] = []
+    line, last = 1, 0
+    for offset in offsets:
+        line += text.count("\n", last, offset)
+        last = offset
+        lines.append(line)
+    return lines
+
+
+def _string_problems(text: str, first_line: int = 1) -> list[PoProblem]:
+    """Strings that are well-formed but unsafe: U+0004, or escapes polib gets wrong.
+
+    U+0004 separates msgctxt from msgid in MO files, so gettext refuses it in a string.
+    polib understands only the escapes \\n \\t \\r \\b \\f \\v \\" and \\\\; it reads
+    \\a, octal and hex escapes as a backslash and a letter, and saving the catalog would turn
+    them into an escaped backslash: a translation silently changed.
+    """
     problems: list[PoProblem] = []
-    lines: set[int] = set()
-    for candidate in _MAYBE_EOT.finditer(text):
+    if "\\" not in text and "\x04" not in text:
+        return problems
+    last_start, lineno, done = 0, first_line, 0
+    for candidate in _SUSPECT.finditer(text):
         start = text.rfind("\n", 0, candidate.start()) + 1
-        lineno = text.count("\n", 0, start) + 1
-        if lineno in lines:
-            continue
+        if start < done:
+            continue  # this line was looked at already
+        lineno += text.count("\n", last_start, start)
+        last_start = start
         end = text.find("\n", start)
-        match = _LINE.fullmatch(text, start, len(text) if end < 0 else end)
-        if match is None or match.group("s") is None or (match.group("pre") or "").endswith("|"):
-            continue  # a comment, a previous msgid, or a line with problems of its own
-        if "\x04" in _unescape(match.group("s")):
-            lines.add(lineno)
+        done = len(text) if end < 0 else end
+        match = _LINE.fullmatch(text, start, done)
+        if match is None or match.group("s") is None:
+            continue  # a comment, or a line with problems of its own
+        raw = match.group("s")
+        for escape in _UNESCAPE.finditer(raw):
+            octal, hexa, other = escape.groups()
+            if octal is not None or hexa is not None or other == "a":
+                code = escape.group()
+                problems.append(
+                    PoProblem(
+                        lineno,
+                        f"escape sequence '{code}' is not understood by polib, which would "
+                        f"save it as '\\{code}'; write the character itself",
+                    )
+                )
+                break
+        if not (match.group("pre") or "").endswith("|") and "\x04" in _unescape(raw):
             problems.append(PoProblem(lineno, _EOT))
     return problems
 
 
-def _finish(problems: list[PoProblem], found: _Found, to_line: Callable[[int], int]) -> _Parsed:
-    """Duplicates, the header's charset and Plural-Forms, and plural entries' msgstr counts."""
-    add = problems.append
+def _finish(
+    problems: list[PoProblem], found: _Found, to_lines: Callable[[list[int]], list[int]]
+) -> _Parsed:
+    """Duplicates, the header's charset and Plural-Forms, and plural entries' msgstr counts.
+
+    ``to_lines`` turns sorted positions into line numbers, all at once: a file with thousands
+    of duplicates (two catalogs pasted together) must not count lines thousands of times.
+    """
+    late: list[tuple[int, int | None, str]] = []  # (position, first definition, message)
     seen: tuple[dict[tuple[str | None, str], int], dict[tuple[str | None, str], int]] = ({}, {})
     for position, obsolete, ctxt_raw, id_raw in found.keys:
         key = (None if ctxt_raw is None else _unescape(ctxt_raw), _unescape(id_raw))
@@ -254,26 +324,29 @@ def _finish(problems: list[PoProblem], found: _Found, to_line: Callable[[int], i
         if first != position:
             what = "duplicate obsolete message" if obsolete else "duplicate message"
             ctxt = "" if ctxt_raw is None else f"msgctxt {_show(ctxt_raw)}, "
-            add(
-                PoProblem(
-                    to_line(position),
-                    f"{what} ({ctxt}msgid {_show(id_raw)}), first defined at line {to_line(first)}",
-                )
-            )
-    if found.header is None:
-        return _Parsed(problems, None, 0)
-    charset, charset_line, nplurals, header_problems = _check_header(*found.header)
-    problems.extend(header_problems)
-    if nplurals is not None:
-        for position, count in found.plurals:
-            if count != nplurals:
-                add(
-                    PoProblem(
-                        to_line(position),
+            late.append((position, first, f"{what} ({ctxt}msgid {_show(id_raw)})"))
+    charset: str | None = None
+    charset_line = 0
+    if found.header is not None:
+        charset, charset_line, nplurals, header_problems = _check_header(*found.header)
+        problems.extend(header_problems)
+        if nplurals is not None:
+            for position, count in found.plurals:
+                if count != nplurals:
+                    message = (
                         f"plural entry has {count} msgstr[N] forms but the header's "
-                        f"Plural-Forms says nplurals={nplurals}",
+                        f"Plural-Forms says nplurals={nplurals}"
                     )
-                )
+                    late.append((position, None, message))
+    if late:
+        positions = sorted(
+            {p for where, earlier, _ in late for p in (where, earlier) if p is not None}
+        )
+        line_of = dict(zip(positions, to_lines(positions), strict=True))
+        for where, earlier, message in late:
+            if earlier is not None:
+                message += f", first defined at line {line_of[earlier]}"
+            problems.append(PoProblem(line_of[where], message))
     return _Parsed(problems, charset, charset_line)
 
 
@@ -313,13 +386,15 @@ def _show(raw: str, limit: int = 40) -> str:
     return f'"{raw}"'
 
 
-def _scan_entries(text: str) -> _Found | None:
-    """Fast path: the file as a sequence of well-formed entries, or None if it is not one.
+def _scan_entries(text: str) -> tuple[_Found, int | None]:
+    """Fast path: what the well-formed entries at the start of the file hold.
 
     One regular-expression match per entry instead of one per line. Only the layout that
     gettext tools and polib write is accepted here (no blank or comment lines inside an
-    entry, no indentation); anything else, broken or merely unusual, returns None and is
-    checked line by line by ``_scan_lines``, which reports the problems.
+    entry, no indentation). Returns the entries' data and None when the whole file is
+    such entries, or else the offset from which ``_scan_lines`` must take over: the start
+    of the last entry accepted, since a broken line may belong to it (a continuation
+    string), and the data of the entries before that offset.
     """
     keys: list[tuple[int, bool, str | None, str]] = []
     plurals: list[tuple[int, int]] = []
@@ -328,10 +403,28 @@ def _scan_entries(text: str) -> _Found | None:
     pieces = _PIECE.findall
     position = 0
     end = len(text)
+    # The last entry accepted: its start, and the lengths of keys and plurals before it.
+    last_start, last_keys, last_plurals, last_header = 0, 0, 0, header
+
+    def resume_before_last() -> tuple[_Found, int]:
+        del keys[last_keys:], plurals[last_plurals:]
+        return _Found(keys, plurals, last_header), last_start
+
     while position < end:
         match = match_entry(text, position)
         if match is None:
             break
+        if match.group("ln") or match.group("dn"):
+            forms = match.group("ln") or match.group("dn")
+            indexes = _FORM.findall(forms)
+            if indexes != [str(i) for i in range(len(indexes))]:
+                return resume_before_last()  # msgstr[N] out of order
+        last_start, last_keys, last_plurals, last_header = (
+            match.start(),
+            len(keys),
+            len(plurals),
+            header,
+        )
         position = match.end()
         pre_live, ctxt, msgid, forms, msgstr = match.group("lpre", "lc", "li", "ln", "ls")
         obsolete = msgid is None
@@ -342,21 +435,18 @@ def _scan_entries(text: str) -> _Found | None:
         id_start = match.start("di" if obsolete else "li")
         keys.append((id_start, obsolete, ctxt_raw, id_raw))
         if forms is not None:
-            indexes = _FORM.findall(forms)
-            if indexes != [str(i) for i in range(len(indexes))]:
-                return None  # msgstr[N] out of order: let the line scan report it
             if obsolete or (pre_live and "fuzzy" in pre_live and _has_fuzzy(pre_live)):
                 continue
             second = _FORM_START.search(forms, 1)
             if any(pieces(forms, 0, len(forms) if second is None else second.start())):
-                plurals.append((id_start, len(indexes)))
+                plurals.append((id_start, len(_FORM.findall(forms))))
         elif header is None and not obsolete and ctxt is None and not id_raw and msgstr:
             first_line = text.count("\n", 0, match.start("ls")) + 1
             parts = pieces(msgstr)
             header = (parts, list(range(first_line, first_line + len(parts))))
     if position < end and _TRAILER.fullmatch(text, position) is None:
-        return None
-    return _Found(keys, plurals, header)
+        return resume_before_last()
+    return _Found(keys, plurals, header), None
 
 
 def _field_value(field: str, obsolete: bool) -> str:
@@ -377,7 +467,9 @@ def _has_fuzzy(comments: str) -> bool:
     return False
 
 
-def _scan_lines(text: str, first_entry_only: bool = False) -> tuple[list[PoProblem], _Found]:
+def _scan_lines(
+    text: str, first_line: int = 1, first_entry_only: bool = False
+) -> tuple[list[PoProblem], _Found]:
     """Check ``text`` line by line, reporting every problem; the reference for the fast path."""
     problems: list[PoProblem] = []
     add = problems.append
@@ -387,6 +479,7 @@ def _scan_lines(text: str, first_entry_only: bool = False) -> tuple[list[PoProbl
     obsolete = False  # whether the current entry is obsolete (#~)
     inconsistent = False  # already reported "inconsistent use of #~" for this entry
     commented = False  # already reported a comment inside this entry
+    ended = False  # a comment came after the entry's msgstr: it cannot go on
     entry_line = 0  # line of the entry's first keyword
     id_line = 0
     ctxt_parts: list[str] | None = None
@@ -424,18 +517,19 @@ def _scan_lines(text: str, first_entry_only: bool = False) -> tuple[list[PoProbl
         return not obsolete and ctxt_raw is None and not id_raw
 
     stopped = False
-    for lineno, line in enumerate(text.split("\n"), 1):
+    for lineno, line in enumerate(text.split("\n"), first_line):
         if not line:
             continue
         first = line[0]
-        if first == " " or first == "\t":
-            stripped = line.lstrip(" \t")
-            if stripped[:1] == "#" and stripped[1:2] not in ("~", "|"):
-                line = stripped  # an indented comment
+        if first in _WHITESPACE:
+            line = line.lstrip(_WHITESPACE)  # an indented line
+            if not line:
+                continue
         if line[0] == "#" and line[1:2] not in ("~", "|"):
             if state in _OPEN and not commented:
                 add(PoProblem(lineno, _comment_inside(entry_line)))
                 commented = True
+            ended = True
             if line[1:2] == "," and "fuzzy" in line:
                 fuzzy_next = fuzzy_next or _has_fuzzy(line)
             if line[-1] == "\\":
@@ -470,6 +564,7 @@ def _scan_lines(text: str, first_entry_only: bool = False) -> tuple[list[PoProbl
             if state in _OPEN and not commented:
                 add(PoProblem(lineno, _comment_inside(entry_line)))
                 commented = True
+            ended = True
             if kw is None:
                 if prev_kw is None:
                     add(PoProblem(lineno, "string without a keyword in a previous-message line"))
@@ -547,8 +642,11 @@ def _scan_lines(text: str, first_entry_only: bool = False) -> tuple[list[PoProbl
                     if n != 0:
                         add(PoProblem(lineno, f"msgstr[{n}] out of order: expected msgstr[0]"))
                         bad_forms = True
-                    state, nforms, translated = _STRN, 1, bool(raw)
+                    # After a wrong index, follow the file's numbering: one problem, not many.
+                    state, nforms, translated = _STRN, n + 1, bool(raw)
                     register()
+                elif state == _STRN and ended:
+                    add(PoProblem(lineno, f"msgstr[{n}] after a comment, which ends the entry"))
                 elif state == _STRN:
                     if n != nforms:
                         add(
@@ -557,7 +655,7 @@ def _scan_lines(text: str, first_entry_only: bool = False) -> tuple[list[PoProbl
                             )
                         )
                         bad_forms = True
-                    nforms += 1
+                    nforms = n + 1
                 elif state == _ID:
                     add(PoProblem(lineno, f"msgstr[{n}] without a preceding msgid_plural"))
                     state, nforms, bad_forms = _STRN, 1, True
@@ -582,6 +680,7 @@ def _scan_lines(text: str, first_entry_only: bool = False) -> tuple[list[PoProbl
                 add(PoProblem(prev_line, "#| msgctxt without a #| msgid"))
             prev_kw = None
         obsolete, inconsistent, commented, bad_forms, nforms = obs, False, False, False, 0
+        ended = False
         fuzzy, fuzzy_next = fuzzy_next, False
         collecting_header = False
         entry_line = lineno
@@ -814,14 +913,14 @@ def _diagnose(line: str) -> tuple[str | None, str | None, str | None, str | None
             pre = prefix
             break
     rest = line[len(pre or "") :]
-    end = len(rest.rstrip(" \t\r\f\v"))
-    i = len(rest) - len(rest.lstrip(" \t"))
+    end = len(rest.rstrip(_WHITESPACE))
+    i = len(rest) - len(rest.lstrip(_WHITESPACE))
     errors: list[str] = []
     kw: str | None = None
     idx: str | None = None
     word = _WORD.match(rest, i)
     if word is not None:
-        after = rest[word.end() :].lstrip(" \t")
+        after = rest[word.end() :].lstrip(_WHITESPACE)
         if word.group() not in _KEYWORDS:
             if after.startswith('"'):
                 return pre, None, None, None, [f"unknown keyword {word.group()!r}"]
@@ -834,7 +933,7 @@ def _diagnose(line: str) -> tuple[str | None, str | None, str | None, str | None
                 return pre, None, None, None, [f"malformed msgstr index: {_excerpt(line)}"]
             idx = index.group(1)
             i = index.end()
-        while i < end and rest[i] in " \t":
+        while i < end and rest[i] in _WHITESPACE:
             i += 1
         if i >= end:
             return pre, kw, idx, None, []  # the caller reports the missing string
@@ -859,7 +958,7 @@ def _diagnose(line: str) -> tuple[str | None, str | None, str | None, str | None
         if j + 1 >= end:
             break  # a backslash at the end of the line
         escape = rest[j + 1]
-        if escape in _SIMPLE_ESCAPES:
+        if escape in _VALID_SIMPLE_ESCAPES:
             j += 2
         elif escape in "01234567":
             digits_end = min(j + 4, end)  # up to three octal digits
@@ -874,7 +973,7 @@ def _diagnose(line: str) -> tuple[str | None, str | None, str | None, str | None
     if not closed:
         errors.append("unterminated string")
         return pre, kw, idx, rest[start:end], errors
-    trailing = rest[j + 1 : end].lstrip(" \t")
+    trailing = rest[j + 1 : end].lstrip(_WHITESPACE)
     if trailing.startswith('"'):
         errors.append("more than one string on a line")
     elif trailing:
