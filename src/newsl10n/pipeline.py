@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsl10n import catalog
+from newsl10n import catalog, qa
 from newsl10n.article import Article, read_article, slugify
 from newsl10n.config import Settings
 from newsl10n.detect import Detection, detect_language, detect_segments
 from newsl10n.engines.base import Engine
 from newsl10n.errors import Newsl10nError
+from newsl10n.glossary import Glossary
+from newsl10n.protect import Outcome, translate_with_glossary
 from newsl10n.segment import Layout, Residue, Segment, segment_blocks
 from newsl10n.tm import TranslationMemory
 
@@ -59,6 +61,8 @@ class PairResult:
     from_memory: int = 0  # taken from reviewed translations in other catalogs
     kept: int = 0  # existing entries left as they were
     failed: int = 0  # segments left untranslated
+    qa_errors: int = 0  # catalog check findings (glossary terms, numbers)
+    qa_warnings: int = 0
     catalog: str = ""
     written: bool = False
     model: str = ""
@@ -110,8 +114,12 @@ def translate_pair(
     settings: Settings,
     memory: TranslationMemory | None = None,
     retranslate: bool = False,
+    glossary: Glossary | None = None,
 ) -> PairResult:
-    """Bring one catalog up to date: translate only what is new or changed, keep the rest."""
+    """Bring one catalog up to date: translate only what is new or changed, keep the rest.
+
+    Machine translations enforce ``glossary``; the written catalog is then checked (QA).
+    """
     path = catalog.catalog_path(settings.locales, target, prepared.slug)
     result = PairResult(prepared.slug, target, len(prepared.segments), catalog=str(path))
     if target == prepared.language.lang:
@@ -119,7 +127,9 @@ def translate_pair(
     try:
         engine.model_version(prepared.language.lang, target)  # a missing model fails first
         with catalog.locked(path):
-            return _update_catalog(prepared, target, engine, settings, memory, retranslate, result)
+            return _update_catalog(
+                prepared, target, engine, settings, memory, retranslate, glossary, result
+            )
     except Newsl10nError as err:
         return replace(result, error=str(err))
 
@@ -131,6 +141,7 @@ def _update_catalog(
     settings: Settings,
     memory: TranslationMemory | None,
     retranslate: bool,
+    glossary: Glossary | None,
     result: PairResult,
 ) -> PairResult:
     path = Path(result.catalog)
@@ -139,7 +150,7 @@ def _update_catalog(
     plan = catalog.plan_update(existing, prepared.segments, retranslate=retranslate)
     memory = memory or TranslationMemory(settings.locales, target)
     origin = path.relative_to(settings.locales.parent).as_posix()
-    drafts = draft_translations(plan.todo, target, engine, memory, exclude=origin)
+    drafts = draft_translations(plan.todo, target, engine, memory, origin, glossary)
     po = catalog.build_catalog(
         prepared.source,
         target,
@@ -149,13 +160,17 @@ def _update_catalog(
         drafts.notes,
         model,
         previous=existing,
+        glossary_sha256=glossary.sha256 if glossary is not None else "",
     )
     try:
         written = catalog.write_if_changed(po, path, existing)
     except OSError as err:
         return replace(result, error=f"{path}: cannot write catalog: {err.strerror or err}")
+    findings = qa.check_catalog(path, glossary) if glossary is not None else []
     return replace(
         result,
+        qa_errors=sum(f.severity == "error" for f in findings),
+        qa_warnings=sum(f.severity != "error" for f in findings),
         translated=drafts.machine,
         from_memory=drafts.memory,
         kept=len(plan.kept),
@@ -181,6 +196,7 @@ def draft_translations(
     engine: Engine,
     memory: TranslationMemory,
     exclude: str = "",
+    glossary: Glossary | None = None,
 ) -> Drafts:
     """Reviewed work first (exact memory matches), the engine for the rest, and a close
     memory match (≥75%) offered instead of raw machine output, with the machine output
@@ -197,7 +213,7 @@ def draft_translations(
             continue
         texts[seg.id] = match.unit.target
         notes[seg.id] = f"translation memory: reviewed translation from {match.unit.origin}"
-    machine_texts, machine_notes = translate_segments(rest, target, engine)
+    machine_texts, machine_notes = translate_segments(rest, target, engine, glossary)
     notes.update(machine_notes)
     from_memory = len(texts)
     for seg in rest:
@@ -218,9 +234,10 @@ def draft_translations(
 
 
 def translate_segments(
-    todo: Sequence[Segment], target: str, engine: Engine
+    todo: Sequence[Segment], target: str, engine: Engine, glossary: Glossary | None = None
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """Machine translations by segment id, in one batch per source language.
+    """Machine translations by segment id, in batched calls per source language, with the
+    glossary enforced; terms that could not be enforced are named in a note.
 
     A segment whose own language has no model is left out and gets a note instead.
     """
@@ -230,15 +247,21 @@ def translate_segments(
     translations: dict[str, str] = {}
     notes: dict[str, str] = {}
     for lang, segs in by_lang.items():
+        texts = [s.text for s in segs]
         try:
-            outputs = engine.translate([s.text for s in segs], lang, target)
+            if glossary is not None and glossary.terms:
+                outcomes = translate_with_glossary(engine, texts, lang, target, glossary)
+            else:
+                outcomes = [Outcome(t, (), "plain") for t in engine.translate(texts, lang, target)]
         except Newsl10nError as err:  # no model for this language, or the engine failed
             for seg in segs:
                 notes[seg.id] = f"not translated: {err}"
             continue
-        for seg, text in zip(segs, outputs, strict=True):
-            if text:
-                translations[seg.id] = text
+        for seg, outcome in zip(segs, outcomes, strict=True):
+            if outcome.text:
+                translations[seg.id] = outcome.text
+            if outcome.missing:
+                notes[seg.id] = "glossary: missing " + "; ".join(outcome.missing)
     return translations, notes
 
 

@@ -80,13 +80,17 @@ def translate_with_glossary(
     source: str,
     target: str,
     glossary: Glossary,
-    strategies: Sequence[str] = STRATEGIES,
+    strategies: Sequence[str] | None = None,
 ) -> list[Outcome]:
     """Translate ``texts`` so every glossary term comes out in its target form, or is reported.
 
-    One engine call per strategy round, over all segments still failing. Raises what the
+    One engine call per strategy round, over all segments still failing. Without
+    ``strategies``, the engine's ``glossary_strategies`` when it names some (Apertium keeps
+    ``{1}`` but reads inline names word by word), else all of STRATEGIES. Raises what the
     engine raises (MissingModelError for an unknown pair).
     """
+    if strategies is None:
+        strategies = tuple(getattr(engine, "glossary_strategies", STRATEGIES))
     unknown = set(strategies) - set(STRATEGIES)
     if unknown or not strategies:
         raise ValueError(f"unknown strategies {sorted(unknown)}; choose from {STRATEGIES}")
