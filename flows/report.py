@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from uuid import UUID
 
 from prefect.artifacts import (
@@ -12,6 +13,8 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 
+from newsl10n.bundle import BundleReport
+from newsl10n.config import Settings
 from newsl10n.pipeline import PairResult
 
 
@@ -69,9 +72,29 @@ def publish(results: Sequence[PairResult], extra: Sequence[str] = ()) -> None:
             "memory": r.from_memory,
             "kept": r.kept,
             "failed": r.failed,
+            "qa errors": r.qa_errors,
+            "qa warnings": r.qa_warnings,
             "status": "failed" if r.error else ("skipped" if r.skipped else "ok"),
             "catalog": r.catalog,
         }
         for r in results
     ]
     create_table_artifact(rows, key="translation-table", description="article × language")
+
+
+def bundle_lines(report: BundleReport, settings: Settings) -> list[str]:
+    """Markdown lines naming the review index and each bundle, relative to the project."""
+
+    def rel(path: Path) -> str:
+        try:
+            return path.resolve().relative_to(settings.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    lines = ["", "## Bundles and review pages", ""]
+    if report.index is not None:
+        lines.append(f"- review index: `{rel(report.index)}`")
+    for b in report.bundles:
+        status = f"FAILED: {b.error}" if b.error else f"`{rel(b.folder)}`"
+        lines.append(f"- {b.slug} → {b.lang}: {status}")
+    return lines

@@ -12,19 +12,23 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from prefect import State, flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.states import Failed
 from pydantic import Field
 
-from flows.report import Progress, publish, summarize
+from flows.report import Progress, bundle_lines, publish, summarize
 from flows.runners import task_runner
+from newsl10n.bundle import BundleReport
 from newsl10n.config import Settings, parse_languages, resolve_inside, settings_from_environment
 from newsl10n.engines import get_engine
 from newsl10n.errors import Newsl10nError
+from newsl10n.glossary import Glossary, load_glossary
 from newsl10n.pipeline import (
     PairResult,
     PreparedArticle,
+    build_review,
     discover,
     prepare_article,
     translate_pair,
@@ -87,6 +91,7 @@ def translate_task(
     target: str,
     settings: Settings,
     retranslate: bool,
+    glossary: Glossary,
 ) -> PairResult:
     """One catalog. Expected problems come back as results; surprises (a model crashing
     mid-batch) raise and are retried."""
@@ -96,7 +101,7 @@ def translate_task(
     memory = _memories.setdefault(
         (settings.locales, target), TranslationMemory(settings.locales, target)
     )
-    return translate_pair(prepared, target, engine, settings, memory, retranslate)
+    return translate_pair(prepared, target, engine, settings, memory, retranslate, glossary)
 
 
 # One translation memory per language and worker process, shared by its tasks.
@@ -110,18 +115,29 @@ def _settings(targets: list[Language] | list[str] | None, engine: str | None) ->
     )
 
 
+@task(name="build-bundles", cache_policy=NO_CACHE)
+def bundle_task(
+    settings: Settings, glossary: Glossary, slugs: list[str] | None, zip_: bool = False
+) -> BundleReport:
+    """Bundles and review pages from the catalogs (no model)."""
+    return build_review(settings, glossary, list(settings.targets), slugs, zip_=zip_)
+
+
 def _translate(
     paths: list[Path], settings: Settings, retranslate: bool, skipped: list[PairResult]
 ) -> list[PairResult] | State:
-    """Prepare articles, translate every pair, publish artifacts, end Failed if any failed."""
+    """Prepare articles, translate every pair, rebuild their bundles, publish artifacts;
+    end Failed if any article or pair failed."""
     logger = get_run_logger()
+    glossary = load_glossary(settings.glossary)  # a broken glossary stops the run here
     _memories.clear()  # memories see the catalogs as they are at the start of each run
     prepared = [f.result() for f in [prepare_task.submit(p, settings) for p in paths]]
     results: list[PairResult] = [*skipped, *(r for r in prepared if isinstance(r, PairResult))]
     articles = [a for a in prepared if isinstance(a, PreparedArticle)]
     pairs = [(a, t) for a in articles for t in settings.targets]
     futures: list[tuple[PreparedArticle, str, PrefectFuture[PairResult]]] = [
-        (a, t, translate_task.submit(a, a.slug, t, settings, retranslate)) for a, t in pairs
+        (a, t, translate_task.submit(a, a.slug, t, settings, retranslate, glossary))
+        for a, t in pairs
     ]
     progress = Progress(len(futures))
     for done, (article, target, future) in enumerate(futures, start=1):
@@ -132,7 +148,8 @@ def _translate(
         results.append(result)
         progress.advance()
         logger.info("[%d/%d] %s", done, len(futures), summarize(result))
-    publish(results)
+    bundles = bundle_task(settings, glossary, [a.slug for a in articles]) if articles else None
+    publish(results, bundle_lines(bundles, settings) if bundles else [])
     failures = [r for r in results if r.error or r.failed]
     if failures:
         names = ", ".join(f"{r.slug} → {r.target}" for r in failures)
@@ -183,3 +200,27 @@ def translate_batch(
             todo.append(path)
     logger.info("%d article(s) to process, %d unchanged", len(todo), len(skipped))
     return _translate(todo, settings, retranslate, skipped)
+
+
+@flow(name="rebuild-bundles", log_prints=True)
+def rebuild_bundles(
+    targets: Targets = None,
+    articles: Annotated[
+        list[str] | None,
+        Field(description="Article slugs (catalog names); empty means every article."),
+    ] = None,
+    zip_archives: Annotated[
+        bool, Field(description="Also write one zip per article for editors.")
+    ] = False,
+) -> BundleReport | State:
+    """Rebuild bundles and review pages from the catalogs after translators' edits."""
+    settings = _settings(targets, None)
+    for slug in articles or []:
+        resolve_inside(settings.locales, f"{slug}.pot", what="article")
+    report = bundle_task(settings, load_glossary(settings.glossary), articles or None, zip_archives)
+    create_markdown_artifact("\n".join(["# Bundles", "", *bundle_lines(report, settings)]),
+                             key="bundles", description="bundles and review pages")  # fmt: skip
+    if not report.ok:
+        failed = [f"{b.slug} → {b.lang}: {b.error}" for b in report.bundles if b.error]
+        return Failed(message="; ".join(failed) or "bundles failed", data=report)
+    return report

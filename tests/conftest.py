@@ -59,10 +59,11 @@ def prefect_server() -> Iterator[None]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A project folder with default settings and the seed article."""
+    """A project folder with default settings, the seed article and the glossary."""
     (tmp_path / "pyproject.toml").write_text("[tool.newsl10n]\n", encoding="utf-8")
     (tmp_path / "source_articles").mkdir()
     shutil.copy(SEED, tmp_path / "source_articles" / SEED.name)
+    shutil.copytree(ROOT / "glossaries", tmp_path / "glossaries")
     return tmp_path
 
 

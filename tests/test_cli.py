@@ -9,10 +9,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from newsl10n.cli import main
+from newsl10n.glossary import find_terms, load_glossary
 from tests.conftest import SEED, TARGETS
 from tests.helpers import msgfmt_check
 
 SLUG = SEED.stem
+GLOSSARY = load_glossary(SEED.parents[1] / "glossaries")
 
 
 def invoke(project: Path, *args: str, input: str | None = None) -> Result:
@@ -40,8 +42,11 @@ def test_run_writes_template_and_one_catalog_per_target(translated: Path) -> Non
         assert po.metadata["Language"] == lang
         assert po.metadata["X-Machine-Translation"].startswith("argos translate-en_")
         assert len(po) == len(polib.pofile(str(pot)))
-        # A copy model makes machine output exact; all of it awaits review.
-        assert all(e.msgstr == e.msgid and "fuzzy" in e.flags for e in po)
+        # A copy model makes machine output exact (names aside: the glossary puts in the
+        # target forms); all of it awaits review.
+        assert all(e.msgstr and "fuzzy" in e.flags for e in po)
+        plain = [e for e in po if not find_terms(e.msgid, GLOSSARY, "en")]
+        assert plain and all(e.msgstr == e.msgid for e in plain)
 
 
 def test_catalog_has_roles_and_single_sentence_abbreviations(translated: Path) -> None:
@@ -146,3 +151,46 @@ def test_detect_prints_one_line_per_input_line(project: Path) -> None:
     assert [r[0] for r in rows[:3]] == ["en", "ru", "ko"]
     assert len(rows) == len(lines)
     assert all(0.0 <= float(r[1]) <= 1.0 for r in rows)
+
+
+def test_glossary_terms_come_out_in_their_target_forms_and_qa_is_clean(translated: Path) -> None:
+    expected = {
+        "ko": "김일성광장",
+        "zh": "金日成广场",
+        "ja": "金日成広場",
+        "es": "plaza Kim Il-sung",
+    }
+    for lang, form in expected.items():
+        square = next(e for e in catalog(translated, lang) if "Kim Il Sung Square" in e.msgid)
+        assert form in square.msgstr, (lang, square.msgstr)
+    ru = [e.msgstr for e in catalog(translated, "ru") if "Taedong River" in e.msgid]
+    assert ru and all("Тэдонган" in text for text in ru)
+    result = invoke(translated, "qa", "--json")
+    assert result.exit_code == 0, result.output
+    assert '"severity": "error"' not in result.output
+
+
+def test_run_builds_bundles_and_bundle_rebuilds_them_without_a_model(translated: Path) -> None:
+    for lang in TARGETS:
+        article_md = translated / "bundles" / lang / SLUG / "article.md"
+        assert article_md.is_file() and (article_md.parent / "review.html").is_file()
+    assert (translated / "bundles" / "index.html").is_file()
+    path = translated / "locales" / "de" / "LC_MESSAGES" / f"{SLUG}.po"
+    po = polib.pofile(str(path))
+    heading = next(e for e in po if e.msgid == "Strategic Implications")
+    heading.msgstr, heading.flags = "Strategische Folgen", []
+    po.save(str(path))
+    result = invoke(translated, "bundle", "--to", "de")
+    assert result.exit_code == 0, result.output
+    assert "## Strategische Folgen" in (translated / "bundles/de" / SLUG / "article.md").read_text()
+
+
+def test_glossary_check_and_tbx_export(project: Path, tmp_path: Path) -> None:
+    assert invoke(project, "glossary", "check").exit_code == 0
+    out = tmp_path / "names.tbx"
+    assert invoke(project, "glossary", "export", "--format", "tbx", "-o", str(out)).exit_code == 0
+    assert "Kim Il Sung Square" in out.read_text(encoding="utf-8")
+    bad = project / "glossaries" / "bad.csv"
+    bad.write_text("en,xx\nPutin,Путин\n", encoding="utf-8")
+    result = invoke(project, "glossary", "check")
+    assert result.exit_code == 1 and "bad.csv" in result.output

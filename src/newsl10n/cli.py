@@ -167,7 +167,7 @@ def _run_flow(flow: Any, settings: Settings, runner: str | None, **parameters: A
 def _report(results: Sequence[Any]) -> None:
     """The summary table; exit 1 when any article or pair failed."""
     table = Table(title="newsl10n run")
-    counts = ("segments", "translated", "memory", "kept", "failed")
+    counts = ("segments", "translated", "memory", "kept", "failed", "qa errors")
     for column in ("article", "language", *counts, "status"):
         table.add_column(column, justify="right" if column in counts else "left", overflow="fold")
     failures: list[str] = []
@@ -181,9 +181,12 @@ def _report(results: Sequence[Any]) -> None:
         elif r.failed:
             status = "[yellow]incomplete[/]"
             failures.append(f"{r.slug} → {r.target}: {r.failed} segment(s) left untranslated")
-        numbers = (r.segments, r.translated, r.from_memory, r.kept, r.failed)
+        numbers = (r.segments, r.translated, r.from_memory, r.kept, r.failed, r.qa_errors)
         table.add_row(r.slug, r.target, *map(str, numbers), status)
     _print_table(table)
+    qa_errors = sum(r.qa_errors for r in results)
+    if qa_errors:
+        click.echo(f"qa: {qa_errors} finding(s) in the catalogs; see `newsl10n qa`", err=True)
     for line in failures:
         click.echo(f"error: {line}", err=True)
     if failures:
@@ -256,6 +259,115 @@ def compile_(ctx: click.Context, locales: Path | None, use_fuzzy: bool) -> None:
             click.echo(f"error: {err}", err=True)
     if failures:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--locales", type=_dir, help="Folder of catalogs.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def qa(ctx: click.Context, locales: Path | None, as_json: bool) -> None:
+    """Check every catalog entry: glossary terms, forbidden forms, numbers. Exit 1 on errors."""
+    from newsl10n import qa as checks
+    from newsl10n.glossary import load_glossary
+
+    settings = _settings(ctx).with_overrides(locales=locales)
+    try:
+        glossary = load_glossary(settings.glossary)
+    except Newsl10nError as err:
+        _fail(str(err))
+    findings = checks.check_locales(settings.locales, glossary)
+    click.echo(checks.render_json(findings) if as_json else checks.render_table(findings))
+    errors, _warnings = checks.counts(findings)
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("articles", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "targets", callback=_languages, help="Only these languages.")
+@click.option("--zip", "zip_", is_flag=True, help="Also write bundles/<slug>.zip per article.")
+@click.option("--keep-source", is_flag=True, help="Show unreviewed segments in the source.")
+@click.pass_context
+def bundle(
+    ctx: click.Context,
+    articles: tuple[Path, ...],
+    targets: tuple[str, ...] | None,
+    zip_: bool,
+    keep_source: bool,
+) -> None:
+    """Rebuild bundles and review pages from the catalogs alone (no model is loaded)."""
+    from newsl10n.article import read_article
+    from newsl10n.glossary import load_glossary
+    from newsl10n.pipeline import build_review
+
+    settings = _settings(ctx)
+    try:
+        slugs = [read_article(a).slug for a in articles] or None
+        glossary = load_glossary(settings.glossary)
+    except Newsl10nError as err:
+        _fail(str(err))
+    report = build_review(
+        settings, glossary, targets, slugs, zip_=zip_, keep_source_for_unreviewed=keep_source
+    )
+    for b in report.bundles:
+        if b.error:
+            click.echo(f"error: {b.slug} → {b.lang}: {b.error}", err=True)
+        else:
+            state = "written" if b.written else "unchanged"
+            out.print(f"{b.slug} → {b.lang}: {b.folder} ({state})", highlight=False)
+    if report.index is not None:
+        out.print(f"review index: {report.index}", highlight=False)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.group()
+def glossary() -> None:
+    """Check and export glossaries (CSV in glossaries/, TBX for CAT tools)."""
+
+
+@glossary.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.pass_context
+def glossary_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Validate glossary files (default: the glossary folder). Exit 1 on errors."""
+    from newsl10n.glossary import check_glossary
+
+    problems = check_glossary(paths or [_settings(ctx).glossary])
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        _fail(f"{len(errors)} error(s) in the glossary")
+    out.print("glossary ok" + (f" ({len(problems)} warning(s))" if problems else ""))
+
+
+@glossary.command("export")
+@click.option("--format", "fmt", type=click.Choice(["tbx", "csv"]), default="tbx")
+@click.option("--dialect", type=click.Choice(["basic", "min"]), default="basic",
+              help="TBX-Basic (default) or TBX-Min.")  # fmt: skip
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.pass_context
+def glossary_export(ctx: click.Context, fmt: str, dialect: str, output: Path | None) -> None:
+    """Write the glossary as TBX (Weblate, Pontoon, CAT tools) or as one CSV."""
+    from newsl10n.catalog import atomic_write
+    from newsl10n.glossary import dump_csv, load_glossary
+    from newsl10n.tbx import dump_tbx
+
+    try:
+        loaded = load_glossary(_settings(ctx).glossary)
+    except Newsl10nError as err:
+        _fail(str(err))
+    text = (
+        dump_tbx(loaded, "min" if dialect == "min" else "basic")
+        if fmt == "tbx"
+        else dump_csv(loaded)
+    )
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write(output, text)
+        console.print(f"wrote {len(loaded.terms)} term(s) to {output}")
 
 
 @main.group()

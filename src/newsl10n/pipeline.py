@@ -15,11 +15,12 @@ from pathlib import Path
 
 from newsl10n import catalog, qa
 from newsl10n.article import Article, read_article, slugify
+from newsl10n.bundle import BundleReport, build_bundles, group_findings
 from newsl10n.config import Settings
 from newsl10n.detect import Detection, detect_language, detect_segments
 from newsl10n.engines.base import Engine
 from newsl10n.errors import Newsl10nError
-from newsl10n.glossary import Glossary
+from newsl10n.glossary import Glossary, find_terms
 from newsl10n.protect import Outcome, translate_with_glossary
 from newsl10n.segment import Layout, Residue, Segment, segment_blocks
 from newsl10n.tm import TranslationMemory
@@ -295,3 +296,32 @@ def discover(settings: Settings, only: Sequence[Path] = ()) -> list[Path]:
     from newsl10n.article import discover_articles
 
     return list(only) if only else discover_articles(settings.source)
+
+
+def build_review(
+    settings: Settings,
+    glossary: Glossary,
+    languages: Sequence[str] | None = None,
+    slugs: Sequence[str] | None = None,
+    *,
+    zip_: bool = False,
+    keep_source_for_unreviewed: bool = False,
+) -> BundleReport:
+    """Bundles and review pages from the catalogs alone (no model), with glossary terms
+    highlighted and QA findings shown where they occur."""
+    findings = group_findings(qa.check_locales(settings.locales, glossary))
+
+    def highlight(text: str, lang: str) -> list[tuple[int, int]]:
+        return [(m.start, m.span_end) for m in find_terms(text, glossary, lang)]
+
+    return build_bundles(
+        settings.locales,
+        settings.bundles,
+        languages,
+        slugs,
+        root=settings.root,
+        keep_source_for_unreviewed=keep_source_for_unreviewed,
+        zip_=zip_,
+        highlight=highlight,
+        findings=findings,
+    )
