@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: run test lint venv clean
+.PHONY: run test lint venv clean serve stop review-screenshot bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ test: $(STAMP)
 	$(BIN)/ruff format --check src flows tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+serve: $(STAMP)
+	$(BIN)/python -m flows.serve
+
+stop:
+	@test -f .prefect/serve.pids && kill $$(cat .prefect/serve.pids) 2>/dev/null; \
+	pkill -f "prefect worker start --pool newsl10n" 2>/dev/null; rm -f .prefect/serve.pids; true
+
+review-screenshot: $(STAMP)
+	$(BIN)/python scripts/review_screenshot.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src flows tests

@@ -10,11 +10,11 @@ from typing import Any
 
 import polib
 import pytest
-from flows.runners import task_runner
-from flows.translate import translate_article, translate_batch
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
+from flows.runners import task_runner
+from flows.translate import translate_article, translate_batch
 from newsl10n.config import export_environment, load_settings
 from newsl10n.pipeline import PairResult
 from tests.conftest import SEED
