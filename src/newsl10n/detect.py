@@ -33,7 +33,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -432,6 +432,7 @@ def _check_candidates(candidates: Sequence[str] | None) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def _detect(
     text: str, candidates: frozenset[str], article: str | None = None
 ) -> tuple[Detection, dict[str, float], _Letters]:
