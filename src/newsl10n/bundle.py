@@ -13,9 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,7 +28,7 @@ import polib
 from babel import Locale, UnknownLocaleError
 
 from newsl10n import __version__
-from newsl10n.catalog import FUZZY, catalog_path, load_catalog
+from newsl10n.catalog import FUZZY, atomic_write_bytes, catalog_path, load_catalog
 from newsl10n.errors import Newsl10nError
 from newsl10n.segment import Role
 
@@ -677,17 +675,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, data)
     return True
 
 

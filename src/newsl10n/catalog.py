@@ -378,15 +378,19 @@ def write_if_changed(po: polib.POFile, path: Path, previous: polib.POFile | None
 
 
 def atomic_write(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Temporary file + rename in the same folder: readers see the old file or the new one.
+    """Write text atomically; catalogs keep the charset their header declares (EUC-JP
+    files stay EUC-JP)."""
+    atomic_write_bytes(path, text.encode(encoding))
 
-    Catalogs keep the charset their header declares (EUC-JP files stay EUC-JP).
-    """
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Temporary file + rename in the same folder: readers see the old file or the new one,
+    never half of it, even when the process is killed mid-write."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -113,30 +113,7 @@ class _Model:
         self.settings = settings
 
     def translate(self, texts: Sequence[str]) -> list[str]:
-        pieces: list[list[str]] = []
-        owners: list[int] = []
-        for i, text in enumerate(texts):
-            for chunk in _chunks(self.sp.encode(text, out_type=str), MAX_INPUT_TOKENS):
-                pieces.append(chunk)
-                owners.append(i)
-        if not pieces:
-            return ["" for _ in texts]
-        prefix = [[self.target_prefix]] * len(pieces) if self.target_prefix else None
-        results = self.translator.translate_batch(
-            pieces,
-            target_prefix=prefix,
-            beam_size=self.settings.beam_size,
-            max_batch_size=self.settings.max_batch_size,
-            replace_unknowns=True,
-            length_penalty=0.2,
-        )
-        outputs: list[list[str]] = [[] for _ in texts]
-        for owner, result in zip(owners, results, strict=True):
-            tokens = result.hypotheses[0]
-            if self.target_prefix and tokens[:1] == [self.target_prefix]:
-                tokens = tokens[1:]
-            outputs[owner].append(self.sp.decode_pieces(tokens).strip())
-        return [" ".join(part for part in parts if part) for parts in outputs]
+        return [options[0] for options in self.hypotheses(texts, 1)]
 
     def hypotheses(self, texts: Sequence[str], n: int) -> list[list[str]]:
         """Up to ``n`` outputs per text, best first; a text cut into chunks pairs the
@@ -174,9 +151,8 @@ class _Model:
                 outputs.append([""])
                 continue
             count = max(len(p) for p in parts)
-            outputs.append(
-                [" ".join(p[min(j, len(p) - 1)] for p in parts if p) for j in range(count)]
-            )
+            ranked = ([p[min(j, len(p) - 1)] for p in parts if p] for j in range(count))
+            outputs.append([" ".join(piece for piece in pieces if piece) for pieces in ranked])
         return outputs
 
 
