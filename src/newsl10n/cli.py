@@ -321,6 +321,44 @@ def bundle(
         sys.exit(1)
 
 
+@main.command()
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "target", required=True, help="One target language, e.g. es.")
+@click.option("--engines", default="argos,apertium", show_default=True,
+              help="Engines to compare, comma-separated.")  # fmt: skip
+@click.pass_context
+def compare(ctx: click.Context, article: Path, target: str, engines: str) -> None:
+    """Translate one article with several engines and put them side by side
+    (bundles/<lang>/<slug>/compare.html). Catalogs are not touched."""
+    from newsl10n.compare import compare_engines, write_compare_page
+    from newsl10n.config import check_engine, check_language
+    from newsl10n.glossary import load_glossary
+    from newsl10n.pipeline import prepare_article
+
+    settings = _settings(ctx)
+    try:
+        check_language(target, "--to")
+        names = [check_engine(e.strip()) for e in engines.split(",") if e.strip()]
+    except Newsl10nError as err:
+        raise click.BadParameter(str(err)) from None
+    try:
+        prepared = prepare_article(article, settings)
+        glossary = load_glossary(settings.glossary)
+    except Newsl10nError as err:
+        _fail(str(err))
+    columns = compare_engines(prepared, target, names, settings, glossary)
+    path = write_compare_page(prepared, target, columns, settings, glossary)
+    for column in columns:
+        if column.error:
+            click.echo(f"error: {column.engine}: {column.error}", err=True)
+        else:
+            missing = sum(bool(o.missing) for o in column.outcomes)
+            out.print(f"{column.engine} ({column.model}): {missing} segment(s) with missing terms")
+    out.print(f"comparison: {path}", highlight=False)
+    if any(c.error for c in columns):
+        sys.exit(1)
+
+
 @main.group()
 def glossary() -> None:
     """Check and export glossaries (CSV in glossaries/, TBX for CAT tools)."""
