@@ -29,6 +29,17 @@ SEED = ROOT / "source_articles" / "putin-kim-pyongyang-summit.txt"
 TARGETS = ("ru", "ko", "zh", "ja", "de", "fr", "es", "uk")
 
 
+@pytest.fixture(autouse=True)
+def _restore_newsl10n_environment() -> Iterator[None]:
+    """The CLI passes settings to flows through NEWSL10N_* variables, as a worker gets
+    them; one test's project must not leak into the next."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("NEWSL10N_")}
+    yield
+    for key in [k for k in os.environ if k.startswith("NEWSL10N_")]:
+        del os.environ[key]
+    os.environ.update(saved)
+
+
 @pytest.fixture(scope="session")
 def copy_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Copy models for en→every target and ru→en, installed into ARGOS_PACKAGES_DIR."""

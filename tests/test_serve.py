@@ -32,7 +32,11 @@ def served(tmp_path: Path, copy_models: Path) -> Path:
         shutil.copytree(ROOT / name, clone / name, ignore=shutil.ignore_patterns("__pycache__"))
     (clone / "source_articles").mkdir()
     shutil.copy(SEED, clone / "source_articles" / SEED.name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PREFECT_API", "NEWSL10N_"))  # the clone's own settings only
+    }
     env.update(NEWSL10N_PROJECT=str(clone), PREFECT_HOME=str(clone / ".prefect"),
                NEWSL10N_PREFECT_PORT=str(_free_port(4242)))  # fmt: skip
     log = (tmp_path / "serve.log").open("w")
