@@ -26,8 +26,8 @@ run: $(STAMP)
 	$(BIN)/newsl10n run
 
 test: $(STAMP)
-	$(BIN)/ruff check src flows tests
-	$(BIN)/ruff format --check src flows tests
+	$(BIN)/ruff check src flows tests benchmarks scripts
+	$(BIN)/ruff format --check src flows tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
@@ -42,8 +42,11 @@ review-screenshot: $(STAMP)
 	$(BIN)/python scripts/review_screenshot.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src flows tests
+	$(BIN)/ruff check src flows tests benchmarks scripts
 	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run

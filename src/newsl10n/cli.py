@@ -152,6 +152,8 @@ def _run_flow(flow: Any, settings: Settings, runner: str | None, **parameters: A
     configured), with the settings in the environment, as a worker would have them."""
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect's default 20 s is too short for a first start (new database) on a busy machine.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.update(export_environment(settings))
     if runner:
         from flows.runners import task_runner
