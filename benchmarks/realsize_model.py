@@ -56,6 +56,7 @@ from tests.support.copymodel import (
     _layer_norm_scale,
     balanced_codes,
     build_copy_package,
+    finish_copy_spec,
 )
 
 D_MODEL: Final = 512
@@ -212,15 +213,7 @@ def build_spec(vocabulary: list[str], produced: int, max_len: int = MAX_LEN) -> 
         cross.linear[1].weight = np.concatenate([keys, values])
         cross.linear[2].weight = out
 
-    for norm in norms:
-        norm.gamma = np.ones(d, dtype=np.float32)
-        norm.beta = zeros(d)
-    dec.projection.weight = token_part * np.float32(logit_gain)
-
-    spec.register_source_vocabulary(vocabulary)
-    spec.register_target_vocabulary(vocabulary)
-    spec.validate()
-    return spec
+    return finish_copy_spec(spec, norms, token_part * np.float32(logit_gain), vocabulary)
 
 
 def default_cache() -> Path:

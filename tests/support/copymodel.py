@@ -296,12 +296,19 @@ def build_copy_spec(vocabulary: list[str], max_len: int) -> Any:
     cross.linear[2].weight = identity_block(tok)  # head output -> token part
     layer_norms += [cross.layer_norm, enc.layer_norm, dec.layer_norm]
 
+    return finish_copy_spec(spec, layer_norms, token_part * np.float32(logit_gain), vocabulary)
+
+
+def finish_copy_spec(
+    spec: Any, layer_norms: Iterable[Any], projection: FloatArray, vocabulary: list[str]
+) -> Any:
+    """The part every copy model shares: layer norms that only rescale (gamma 1, beta 0),
+    the output projection scoring tokens against the copied code, both vocabularies."""
+    d = projection.shape[1]
     for norm in layer_norms:
         norm.gamma = np.ones(d, dtype=np.float32)
-        norm.beta = zeros(d)
-
-    dec.projection.weight = token_part * np.float32(logit_gain)
-
+        norm.beta = np.zeros(d, dtype=np.float32)
+    spec.decoder.projection.weight = projection
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
     spec.validate()
