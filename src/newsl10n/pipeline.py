@@ -126,11 +126,12 @@ def translate_pair(
     if target == prepared.language.lang:
         return replace(result, catalog="", skipped=f"the article is already in {target}")
     try:
-        engine.model_version(prepared.language.lang, target)  # a missing model fails first
+        model = engine.model_version(prepared.language.lang, target)  # missing: fails first
         with catalog.locked(path):
             return _update_catalog(
-                prepared, target, engine, settings, memory, retranslate, glossary, result
-            )
+                prepared, target, engine, settings, memory, retranslate, glossary,
+                replace(result, model=model),
+            )  # fmt: skip
     except Newsl10nError as err:
         return replace(result, error=str(err))
 
@@ -145,9 +146,8 @@ def _update_catalog(
     glossary: Glossary | None,
     result: PairResult,
 ) -> PairResult:
-    path = Path(result.catalog)
+    path, model = Path(result.catalog), result.model
     existing = catalog.load_catalog(path)
-    model = engine.model_version(prepared.language.lang, target)
     plan = catalog.plan_update(existing, prepared.segments, retranslate=retranslate)
     memory = memory or TranslationMemory(settings.locales, target)
     origin = path.relative_to(settings.locales.parent).as_posix()
@@ -177,7 +177,6 @@ def _update_catalog(
         kept=len(plan.kept),
         failed=len(plan.todo) - len(drafts.texts),
         written=written,
-        model=model,
     )
 
 
