@@ -211,3 +211,31 @@ def test_model_crashing_mid_batch_fails_that_pair_only(
     assert "out of memory" in ko.error
     assert Crashing.calls == 3  # the first attempt and two retries
     assert po_path(project, "ja").is_file() and not po_path(project, "ko").exists()
+
+
+class EchoEngine:
+    """Instant stand-in engine: input handling is under test here, not the model."""
+
+    name = "echo"
+
+    def model_version(self, source: str, target: str) -> str:
+        return "echo 1"
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        return list(texts)
+
+
+def test_a_5_mb_article_is_read_segmented_and_catalogued(project: Path) -> None:
+    seed = SEED.read_text(encoding="utf-8")
+    head, title, body = seed.split("\n\n", 2)
+    body = body.replace("COMMENTS", "")
+    article = project / "source_articles" / "huge.txt"
+    article.write_text("\n\n".join([head, title, *[body] * 1600]), encoding="utf-8")
+    assert article.stat().st_size > 5_000_000
+    settings = load_settings(project)
+    prepared = prepare_article(article, settings)
+    assert len(prepared.segments) > 45_000
+    assert len({s.id for s in prepared.segments}) == len(prepared.segments)
+    result = translate_pair(prepared, "de", EchoEngine(), settings)
+    assert not result.error and result.translated == len(prepared.segments)
+    msgfmt_check(po_path(project, "de", "huge"))
