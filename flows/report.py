@@ -49,7 +49,7 @@ class Progress:
 
 def publish(results: Sequence[PairResult], extra: Sequence[str] = ()) -> None:
     """A markdown summary (translated, skipped, failed) and a table artifact."""
-    failed = [r for r in results if r.error or r.failed]
+    failed = [r for r in results if not r.ok]
     skipped = [r for r in results if r.skipped]
     done = [r for r in results if r not in failed and r not in skipped]
     lines = [

@@ -150,7 +150,7 @@ def _translate(
         logger.info("[%d/%d] %s", done, len(futures), summarize(result))
     bundles = bundle_task(settings, glossary, [a.slug for a in articles]) if articles else None
     publish(results, bundle_lines(bundles, settings) if bundles else [])
-    failures = [r for r in results if r.error or r.failed]
+    failures = [r for r in results if not r.ok]
     if failures:
         names = ", ".join(f"{r.slug} → {r.target}" for r in failures)
         return Failed(message=f"{len(failures)} of {len(results)} failed: {names}", data=results)

@@ -422,11 +422,11 @@ def tm() -> None:
 @click.pass_context
 def tm_export(ctx: click.Context, locales: Path | None, output: Path | None) -> None:
     """Export reviewed translations as TMX 1.4b for other CAT tools."""
-    from newsl10n.catalog import atomic_write
+    from newsl10n.catalog import atomic_write, catalogs
     from newsl10n.tm import export_tmx, reviewed_units
 
     settings = _settings(ctx).with_overrides(locales=locales)
-    languages = sorted({lang for lang, _ in _catalog_languages(settings.locales)})
+    languages = sorted({lang for lang, _ in catalogs(settings.locales)})
     units = [u for lang in languages for u in reviewed_units(settings.locales, lang)]
     text = export_tmx(units)
     if output is None:
@@ -434,12 +434,6 @@ def tm_export(ctx: click.Context, locales: Path | None, output: Path | None) -> 
     else:
         atomic_write(output, text)
         console.print(f"wrote {len(units)} translation(s) to {output}")
-
-
-def _catalog_languages(locales: Path) -> list[tuple[str, Path]]:
-    from newsl10n.catalog import catalogs
-
-    return catalogs(locales)
 
 
 @main.group()
@@ -508,7 +502,7 @@ def models_ensure(ctx: click.Context) -> None:
 def missing_pairs(settings: Settings, engine: Any) -> list[tuple[str, str]]:
     """(source, target) pairs the source folder needs and no installed model covers."""
     from newsl10n.article import discover_articles, read_article
-    from newsl10n.detect import detect_language
+    from newsl10n.pipeline import article_language
 
     sources: set[str] = set()
     for path in discover_articles(settings.source):
@@ -516,9 +510,7 @@ def missing_pairs(settings: Settings, engine: Any) -> list[tuple[str, str]]:
             article = read_article(path)
         except Newsl10nError:
             continue  # reported when the run reaches it
-        sources.add(
-            article.declared_lang or detect_language(article.text, settings.candidates).lang
-        )
+        sources.add(article_language(article, settings.candidates).lang)
     missing: list[tuple[str, str]] = []
     for source in sorted(sources - {"und"}):
         for target in settings.targets:

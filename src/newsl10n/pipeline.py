@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsl10n import catalog, qa
-from newsl10n.article import Article, read_article, slugify
+from newsl10n.article import Article, discover_articles, read_article, slugify
 from newsl10n.bundle import BundleReport, build_bundles, group_findings
 from newsl10n.config import Settings
 from newsl10n.detect import Detection, detect_language, detect_segments
@@ -79,18 +79,22 @@ def prepare_article(path: Path, settings: Settings) -> PreparedArticle:
     """Read, detect the article's language, segment, then detect each segment's language."""
     article = read_article(path)
     candidates = settings.candidates
-    if article.declared_lang:
-        language = Detection(article.declared_lang, 1.0, "declared")
-    else:
-        language = detect_language(article.text, candidates)
-        if language.lang == "und":
-            raise Newsl10nError(f"{path}: cannot tell which language the article is in")
+    language = article_language(article, candidates)
+    if language.lang == "und":
+        raise Newsl10nError(f"{path}: cannot tell which language the article is in")
     layout: Layout = segment_blocks(article.blocks, language.lang)
     found = detect_segments([s.text for s in layout.segments], language.lang, candidates)
     segments = tuple(
         replace(seg, lang=det.lang) for seg, det in zip(layout.segments, found, strict=True)
     )
     return PreparedArticle(article, language, segments, layout.residue, _reference(path, settings))
+
+
+def article_language(article: Article, candidates: Sequence[str]) -> Detection:
+    """The front matter's language when it declares one, else the detected one."""
+    if article.declared_lang:
+        return Detection(article.declared_lang, 1.0, "declared")
+    return detect_language(article.text, candidates)
 
 
 def _reference(path: Path, settings: Settings) -> str:
@@ -167,7 +171,7 @@ def _update_catalog(
         written = catalog.write_if_changed(po, path, existing)
     except OSError as err:
         return replace(result, error=f"{path}: cannot write catalog: {err.strerror or err}")
-    findings = qa.check_catalog(path, glossary) if glossary is not None else []
+    findings = qa.check_po(po, path, glossary, target) if glossary is not None else []
     return replace(
         result,
         qa_errors=sum(f.severity == "error" for f in findings),
@@ -290,11 +294,9 @@ def up_to_date(path: Path, settings: Settings, targets: Sequence[str]) -> bool:
     return True
 
 
-def discover(settings: Settings, only: Sequence[Path] = ()) -> list[Path]:
-    """Articles to process: the given files, or every article under the source folder."""
-    from newsl10n.article import discover_articles
-
-    return list(only) if only else discover_articles(settings.source)
+def discover(settings: Settings) -> list[Path]:
+    """Every article under the source folder, in a stable order."""
+    return discover_articles(settings.source)
 
 
 def build_review(

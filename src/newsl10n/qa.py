@@ -177,6 +177,13 @@ def check_catalog(path: Path, glossary: Glossary, lang: str | None = None) -> li
         return [Finding(str(path), err.line or 0, "", UNREADABLE, "error", err.problem)]
     if po is None:
         return []
+    return check_po(po, path, glossary, lang)
+
+
+def check_po(
+    po: polib.POFile, path: Path, glossary: Glossary, lang: str | None = None
+) -> list[Finding]:
+    """Findings for a catalog already in memory (one a run has just written)."""
     target = _language(po.metadata.get("Language", "")) or lang or _folder_language(path)
     default_source = _language(po.metadata.get("X-Source-Language", "")) or "en"
     findings: list[Finding] = []
