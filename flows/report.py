@@ -41,8 +41,8 @@ class Progress:
         )
         self.id: UUID | None = created if isinstance(created, UUID) else None
 
-    def advance(self) -> None:
-        self.done += 1
+    def advance_to(self, done: int) -> None:
+        self.done = done
         if self.id is not None:
             update_progress_artifact(self.id, progress=100.0 * self.done / self.total)
 

@@ -1,20 +1,22 @@
 """Prefect flows: translate one article, or the batch of new and changed articles.
 
-Thin orchestration over ``newsl10n.pipeline``: a task per article × language (the unit the
-UI shows and retries), decisions in the library, configuration from the environment.
+Thin adapters over ``newsl10n.run.run``, the one run every door uses: its jobs (one per
+target language, over all articles of the run) become Prefect tasks the UI shows and
+retries; the decisions are the library's; settings come from the worker's environment,
+read once at the edge.
 Parameters typed into the UI are untrusted: paths must stay inside the source folder and
 languages come from a fixed list.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from prefect import State, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture
+from prefect.futures import as_completed
 from prefect.states import Failed
 from pydantic import Field
 
@@ -22,20 +24,9 @@ from flows.report import Progress, bundle_lines, publish, summarize
 from flows.runners import task_runner
 from newsl10n.bundle import BundleReport
 from newsl10n.config import Settings, parse_languages, resolve_inside, settings_from_environment
-from newsl10n.engines import get_engine
-from newsl10n.errors import Newsl10nError
 from newsl10n.glossary import Glossary, load_glossary
-from newsl10n.pipeline import (
-    PairResult,
-    PreparedArticle,
-    build_review,
-    discover,
-    prepare_article,
-    translate_pair,
-    up_to_date,
-    write_template,
-)
-from newsl10n.tm import TranslationMemory
+from newsl10n.pipeline import PairResult, build_review
+from newsl10n.run import Event, Job, JobDone, JobRun, Report, Request, glossary_note, run
 
 # Languages Argos Translate has packages for: the run form offers these as a multi-select.
 Language = Literal[
@@ -61,100 +52,78 @@ Retranslate = Annotated[
 ]  # fmt: skip
 
 
-@task(name="prepare-article", task_run_name="prepare {path.name}", cache_policy=NO_CACHE)
-def prepare_task(path: Path, settings: Settings) -> PreparedArticle | PairResult:
-    """Read, detect and segment one article; a bad article becomes a failed result."""
-    logger = get_run_logger()
-    try:
-        prepared = prepare_article(path, settings)
-        write_template(prepared, settings)
-    except Newsl10nError as err:
-        logger.error("%s", err)
-        return PairResult(slug=path.stem, target="-", error=str(err))
-    for residue in prepared.residue:
-        logger.info(
-            "%s:%d: left out scrape residue %r", prepared.reference, residue.line, residue.text
-        )
-    return prepared
+class RunFailed(Exception):
+    """The flow's failure when any article or pair failed; carries the whole report (the
+    CLI's table reads it; Prefect shows the message)."""
+
+    def __init__(self, message: str, report: Report) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 @task(
-    name="translate-pair",
-    task_run_name="translate {slug} → {target}",
+    name="translate",
+    task_run_name="translate {job.name}",
     cache_policy=NO_CACHE,
     retries=2,
     retry_delay_seconds=2,
 )
-def translate_task(
-    prepared: PreparedArticle,
-    slug: str,
-    target: str,
-    settings: Settings,
-    retranslate: bool,
-    glossary: Glossary,
-) -> PairResult:
-    """One catalog. Expected problems come back as results; surprises (a model crashing
-    mid-batch) raise and are retried."""
-    engine = get_engine(
-        settings.engine_for(prepared.language.lang, target), settings.engine_settings
-    )
-    memory = _memories.setdefault(
-        (settings.locales, target), TranslationMemory(settings.locales, target)
-    )
-    return translate_pair(prepared, target, engine, settings, memory, retranslate, glossary)
+def translate_task(run_job: JobRun, job: Job) -> list[PairResult]:
+    """One target language over the batch's articles. Expected problems come back as
+    results; surprises (a model crashing mid-batch) raise and are retried."""
+    return run_job(job)
 
 
-# One translation memory per language and worker process, shared by its tasks.
-_memories: dict[tuple[Path, str], TranslationMemory] = {}
+def prefect_map(
+    run_job: JobRun, jobs: Sequence[Job], done: JobDone
+) -> list[list[PairResult] | BaseException]:
+    """The run's point of concurrency as Prefect tasks on the flow's task runner."""
+    futures = [translate_task.submit(run_job, job) for job in jobs]
+    index = {id(f): i for i, f in enumerate(futures)}
+    outcomes: dict[int, list[PairResult] | BaseException] = {}
+    for future in as_completed(futures):
+        i = index[id(future)]
+        try:
+            outcomes[i] = future.result()
+        except Exception as err:  # retries exhausted: the job's pairs fail, the others go on
+            outcomes[i] = err
+        done(jobs[i], outcomes[i])
+    return [outcomes[i] for i in range(len(jobs))]
+
+
+def orchestrate(settings: Settings, request: Request) -> Report:
+    """The library's run inside the current flow: jobs as tasks, progress in the log and a
+    progress artifact, the summary as artifacts; Failed (raised) when anything failed."""
+    logger = get_run_logger()
+    tracker: list[Progress] = []
+
+    def show(event: Event) -> None:
+        if event.kind == "pairs" and not tracker:
+            tracker.append(Progress(event.total))
+        elif event.kind == "pairs":
+            tracker[0].advance_to(event.done)
+            for result in event.results:
+                log = logger.error if not result.ok else logger.info
+                log("[%d/%d] %s", event.done, event.total, summarize(result))
+        elif event.kind in ("planned", "prepared", "residue", "bundles"):
+            logger.info("%s", event.message)
+
+    logger.info("%s", glossary_note(load_glossary(settings.glossary), settings.glossary))
+    report = run(settings, request, map_jobs=prefect_map, progress=show)
+    publish(report.results, bundle_lines(report.bundles, settings) if report.bundles else [])
+    failures = report.failures
+    if failures:
+        names = ", ".join(f"{r.slug} → {r.target}" for r in failures)
+        raise RunFailed(f"{len(failures)} of {len(report.results)} failed: {names}", report)
+    return report
 
 
 def _settings(targets: list[Language] | list[str] | None, engine: str | None) -> Settings:
-    """Project settings from the environment, narrowed by the run's parameters."""
+    """Project settings from the worker's environment (read once, here, at the edge),
+    narrowed by the run's parameters."""
     return settings_from_environment().with_overrides(
         targets=parse_languages(list(targets)) if targets else None, engine=engine
     )
-
-
-@task(name="build-bundles", cache_policy=NO_CACHE)
-def bundle_task(
-    settings: Settings, glossary: Glossary, slugs: list[str] | None, zip_: bool = False
-) -> BundleReport:
-    """Bundles and review pages from the catalogs (no model)."""
-    return build_review(settings, glossary, list(settings.targets), slugs, zip_=zip_)
-
-
-def _translate(
-    paths: list[Path], settings: Settings, retranslate: bool, skipped: list[PairResult]
-) -> list[PairResult] | State:
-    """Prepare articles, translate every pair, rebuild their bundles, publish artifacts;
-    end Failed if any article or pair failed."""
-    logger = get_run_logger()
-    glossary = load_glossary(settings.glossary)  # a broken glossary stops the run here
-    _memories.clear()  # memories see the catalogs as they are at the start of each run
-    prepared = [f.result() for f in [prepare_task.submit(p, settings) for p in paths]]
-    results: list[PairResult] = [*skipped, *(r for r in prepared if isinstance(r, PairResult))]
-    articles = [a for a in prepared if isinstance(a, PreparedArticle)]
-    pairs = [(a, t) for a in articles for t in settings.targets]
-    futures: list[tuple[PreparedArticle, str, PrefectFuture[PairResult]]] = [
-        (a, t, translate_task.submit(a, a.slug, t, settings, retranslate, glossary))
-        for a, t in pairs
-    ]
-    progress = Progress(len(futures))
-    for done, (article, target, future) in enumerate(futures, start=1):
-        try:
-            result = future.result()
-        except Exception as err:  # retries exhausted: report the pair, keep the others
-            result = PairResult(article.slug, target, error=f"{type(err).__name__}: {err}")
-        results.append(result)
-        progress.advance()
-        logger.info("[%d/%d] %s", done, len(futures), summarize(result))
-    bundles = bundle_task(settings, glossary, [a.slug for a in articles]) if articles else None
-    publish(results, bundle_lines(bundles, settings) if bundles else [])
-    failures = [r for r in results if not r.ok]
-    if failures:
-        names = ", ".join(f"{r.slug} → {r.target}" for r in failures)
-        return Failed(message=f"{len(failures)} of {len(results)} failed: {names}", data=results)
-    return results
 
 
 @flow(name="translate-article", task_runner=task_runner(), log_prints=True)
@@ -165,13 +134,13 @@ def translate_article(
     targets: Targets = None,
     engine: EngineName = None,
     retranslate: Retranslate = False,
-) -> list[PairResult] | State:
+) -> Report:
     """Translate one article into the target languages."""
     settings = _settings(targets, engine)
     path = resolve_inside(settings.source, article, what="article")
     if not path.is_file():
         raise ValueError(f"article: {article!r} is not a file in {settings.source}")
-    return _translate([path], settings, retranslate, skipped=[])
+    return orchestrate(settings, Request(articles=(path,), retranslate=retranslate))
 
 
 @flow(name="translate-batch", task_runner=task_runner(), log_prints=True)
@@ -182,24 +151,43 @@ def translate_batch(
     force: Annotated[
         bool, Field(description="Process every article, even unchanged ones.")
     ] = False,
-) -> list[PairResult] | State:
+) -> Report:
     """Translate every new or changed article under the source folder.
 
     An article whose bytes match the hash recorded in its catalogs is skipped before it is
     read further: no detection, no model.
     """
-    logger = get_run_logger()
     settings = _settings(targets, engine)
-    paths = discover(settings)
-    todo: list[Path] = []
-    skipped: list[PairResult] = []
-    for path in paths:
-        if not force and not retranslate and up_to_date(path, settings, settings.targets):
-            skipped.append(PairResult(path.stem, "*", skipped="unchanged since the last run"))
-        else:
-            todo.append(path)
-    logger.info("%d article(s) to process, %d unchanged", len(todo), len(skipped))
-    return _translate(todo, settings, retranslate, skipped)
+    return orchestrate(settings, Request(retranslate=retranslate, force=force))
+
+
+@flow(name="newsl10n-run", validate_parameters=False, log_prints=True)
+def cli_run(settings: Settings, request: Request) -> Report:
+    """A run started by `newsl10n run|translate --prefect`, with the command's settings."""
+    return orchestrate(settings, request)
+
+
+def run_in_prefect(settings: Settings, request: Request, runner: str | None = None) -> Report:
+    """Run as a Prefect flow in this process (the CLI's --prefect door); raises RunFailed."""
+    chosen = cli_run.with_options(task_runner=task_runner(runner))
+    name = "translate-article" if request.articles is not None else "translate-batch"
+    state = chosen.with_options(name=name)(settings=settings, request=request, return_state=True)
+    outcome = state.result(raise_on_failure=False)
+    if isinstance(outcome, RunFailed):
+        raise outcome
+    if isinstance(outcome, BaseException):
+        raise outcome
+    if not isinstance(outcome, Report):
+        raise TypeError(f"unexpected flow result: {outcome!r}")
+    return outcome
+
+
+@task(name="build-bundles", cache_policy=NO_CACHE)
+def bundle_task(
+    settings: Settings, glossary: Glossary, slugs: list[str] | None, zip_: bool = False
+) -> BundleReport:
+    """Bundles and review pages from the catalogs (no model)."""
+    return build_review(settings, glossary, list(settings.targets), slugs, zip_=zip_)
 
 
 @flow(name="rebuild-bundles", log_prints=True)
@@ -222,5 +210,5 @@ def rebuild_bundles(
                              key="bundles", description="bundles and review pages")  # fmt: skip
     if not report.ok:
         failed = [f"{b.slug} → {b.lang}: {b.error}" for b in report.bundles if b.error]
-        return Failed(message="; ".join(failed) or "bundles failed", data=report)
+        return Failed(message="; ".join(failed) or "bundles failed")
     return report

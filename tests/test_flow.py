@@ -14,9 +14,9 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
 from flows.runners import task_runner
-from flows.translate import translate_article, translate_batch
-from newsl10n.config import export_environment, load_settings
+from flows.translate import RunFailed, translate_article, translate_batch
 from newsl10n.pipeline import PairResult
+from newsl10n.run import Report
 from tests.conftest import SEED
 from tests.helpers import msgfmt_check
 
@@ -24,15 +24,16 @@ from tests.helpers import msgfmt_check
 @pytest.fixture
 def env(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The environment a worker started in this project would have."""
-    for key, value in export_environment(load_settings(project)).items():
-        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("NEWSL10N_PROJECT", str(project))
     yield project
 
 
 def results_of(state: Any) -> list[PairResult]:
     data = state.result(raise_on_failure=False)
-    assert isinstance(data, list), data
-    return data
+    if isinstance(data, RunFailed):
+        data = data.report
+    assert isinstance(data, Report), data
+    return list(data.results)
 
 
 def catalog_entries(project: Path, lang: str) -> list[tuple[str | None, str, str]]:

@@ -1,10 +1,9 @@
 """A batch re-run with nothing new to translate loads no model, counted in a fresh process.
 
 Models are cached per process, so only a fresh process shows whether a run loads one: each
-run below is a new Python process running the batch the way the ``translate-batch`` flow
-does (``up_to_date`` first, then prepare and translate each pair), through the pipeline
-functions, without Prefect. It reports ``loaded_model_count()`` and how often the engine was
-asked to translate; the first run, on empty catalogs, shows that both counters count.
+run below is a new Python process calling the library's run (``newsl10n.run.run``, the one
+every door uses) without Prefect. It reports ``loaded_model_count()`` and how often a model
+was asked to translate; the first run, on empty catalogs, shows that both counters count.
 """
 
 from __future__ import annotations
@@ -25,47 +24,42 @@ import json, sys
 from pathlib import Path
 
 from newsl10n.config import load_settings
-from newsl10n.engines import argos, get_engine
-from newsl10n.pipeline import discover, prepare_article, translate_pair, up_to_date, write_template
+from newsl10n.engines import argos
+from newsl10n.run import Request, run
+
+calls = [0]
+hypotheses = argos._Model.hypotheses
 
 
-class CountingEngine:
-    def __init__(self, engine):
-        self.engine, self.name, self.calls = engine, engine.name, 0
-
-    def model_version(self, source, target):
-        return self.engine.model_version(source, target)
-
-    def translate(self, texts, source, target):
-        self.calls += 1
-        return self.engine.translate(texts, source, target)
+def counting(self, texts, n):
+    calls[0] += 1
+    return hypotheses(self, texts, n)
 
 
-def batch(settings, engine, force):
-    results, skipped = [], 0
-    for path in discover(settings):
-        if not force and up_to_date(path, settings, settings.targets):
-            skipped += 1
-            continue
-        prepared = prepare_article(path, settings)
-        write_template(prepared, settings)
-        results += [translate_pair(prepared, t, engine, settings) for t in settings.targets]
+argos._Model.hypotheses = counting
+
+
+def batch(settings, force):
+    before = calls[0]
+    report = run(settings, Request(force=force))
+    results = [r for r in report.results if not r.skipped]
     return {
-        "skipped": skipped,
+        "skipped": sum(1 for r in report.results if r.skipped),
         "translated": sum(r.translated for r in results),
         "written": sum(r.written for r in results),
         "errors": [r.error for r in results if r.error],
-        "engine_calls": engine.calls,
+        "engine_calls": calls[0] - before,
         "models_loaded": argos.loaded_model_count(),
         "detectors_imported": "lingua" in sys.modules,
     }
 
 
-settings = load_settings(Path(sys.argv[1])).with_overrides(targets=sys.argv[2])
-engine = CountingEngine(get_engine("argos", settings.engine_settings))
-report = {"batch": batch(settings, engine, force=False)}
-# Forced through prepare + translate_pair too: every entry is kept, still no model.
-report["forced"] = batch(settings, engine, force=True)
+project = Path(sys.argv[1])
+# No glossary: one engine call per language (glossary rounds would add calls).
+settings = load_settings(project).with_overrides(targets=sys.argv[2], glossary=project / "none")
+report = {"batch": batch(settings, force=False)}
+# Forced through prepare and the per-language jobs too: every entry is kept, still no model.
+report["forced"] = batch(settings, force=True)
 print(json.dumps(report))
 """
 

@@ -734,6 +734,24 @@ def catalog_slugs(locales: Path, languages: Iterable[str]) -> list[str]:
     )
 
 
+def stale_slugs(locales: Path, bundles: Path, languages: Iterable[str]) -> list[str]:
+    """Articles with a catalog whose bundle is missing or was built from other bytes (a
+    translator edited the catalog since): a plain run rebuilds those too."""
+    stale: set[str] = set()
+    for lang in languages:
+        for path in (locales / lang / "LC_MESSAGES").glob("*.po"):
+            if not path.is_file():
+                continue
+            manifest = read_manifest(bundle_folder(bundles, lang, path.stem) / MANIFEST) or {}
+            recorded = (manifest.get("catalog") or {}).get("sha256")
+            try:
+                if recorded != _sha256(path):
+                    stale.add(path.stem)
+            except OSError:
+                continue  # unreadable: reported by the build that reads it
+    return sorted(stale)
+
+
 # ---------------------------------------------------------------- the entry point
 
 

@@ -1,23 +1,34 @@
-"""The ``newsl10n`` command: configuration at the edge, work in the library and flows."""
+"""The ``newsl10n`` command: configuration at the edge, the work in the library.
+
+``run`` and ``translate`` call :func:`newsl10n.run.run` in this process (no Prefect is
+imported) unless a Prefect API is configured (``PREFECT_API_URL``) or ``--prefect`` is
+given: then the same function runs inside the Prefect flow, so the run shows in the UI.
+Every command that uses the project's folders takes the same folder options.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from newsl10n.config import Settings, export_environment, load_settings, parse_languages
+from newsl10n.config import Settings, load_settings, load_settings_file, parse_languages
 from newsl10n.errors import Newsl10nError
 
-console = Console(stderr=True)
+if TYPE_CHECKING:
+    from newsl10n.run import Report, Request
+
+console = Console(stderr=True, soft_wrap=True)
 out = Console()
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _print_table(table: Table) -> None:
@@ -26,11 +37,18 @@ def _print_table(table: Table) -> None:
 
 
 def _settings(ctx: click.Context) -> Settings:
-    settings: Settings = ctx.obj["settings"]
+    """The project's settings with this command's folder options applied (loaded once)."""
+    obj: dict[str, Any] = ctx.ensure_object(dict)
+    if "settings" not in obj:
+        try:
+            obj["settings"] = load_settings(obj.get("project"))
+        except Newsl10nError as err:
+            _fail(str(err), 2)
+    settings: Settings = obj["settings"]
     return settings
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
     sys.exit(code)
 
@@ -46,10 +64,51 @@ def _fail(message: str, code: int = 1) -> None:
 @click.pass_context
 def main(ctx: click.Context, project: Path | None) -> None:
     """Offline localization of news articles into reviewable gettext catalogs."""
-    try:
-        ctx.obj = {"settings": load_settings(project)}
-    except Newsl10nError as err:
-        _fail(str(err), 2)
+    ctx.ensure_object(dict)["project"] = project
+
+
+_dir = click.Path(file_okay=False, path_type=Path)
+_FOLDERS = ("source", "locales", "bundles", "glossary")
+
+
+def folder_options(command: F) -> F:
+    """``--source/--locales/--bundles/--glossary`` and ``--config``, the same on every command
+    that uses the project's folders. Relative paths are relative to the working directory;
+    an explicit source or glossary folder must exist."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, config: Path | None, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        given = {key: kwargs.pop(key) for key in _FOLDERS}
+        obj: dict[str, Any] = ctx.ensure_object(dict)
+        try:
+            base = load_settings_file(config) if config is not None else _settings(ctx)
+        except Newsl10nError as err:
+            _fail(str(err), 2)
+        for key in ("source", "glossary"):
+            folder = given[key]
+            if folder is not None and not folder.is_dir():
+                _fail(f"--{key} {folder}: folder does not exist", 2)
+        obj["settings"] = base.with_overrides(
+            **{k: v.resolve() for k, v in given.items() if v is not None}
+        )
+        return command(*args, **kwargs)
+
+    options = [
+        click.option("--source", type=_dir, help="Folder of source articles."),
+        click.option("--locales", type=_dir, help="Folder of catalogs."),
+        click.option("--bundles", type=_dir, help="Folder of bundles and review pages."),
+        click.option("--glossary", type=_dir, help="Folder of glossaries."),
+        click.option(
+            "--config",
+            type=click.Path(dir_okay=False, exists=True, path_type=Path),
+            help="Another pyproject.toml to read [tool.newsl10n] from.",
+        ),
+    ]
+    decorated: Any = wrapper
+    for option in reversed(options):
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
 
 
 def _languages(
@@ -63,139 +122,195 @@ def _languages(
         raise click.BadParameter(str(err)) from None
 
 
-_dir = click.Path(file_okay=False, path_type=Path)
-
-
 _runner = click.Choice(["threads", "processes", "dask"])
 _engine = click.Choice(["argos", "apertium"])
 
 
+def run_options(command: F) -> F:
+    """Options shared by ``run`` and ``translate``."""
+    options = [
+        click.option("--to", "targets", callback=_languages, help="Target languages, e.g. ru,ko."),
+        click.option("--retranslate", is_flag=True, help="Re-translate unreviewed machine output."),
+        click.option("--engine", type=_engine, help="Engine for every pair (default: settings)."),
+        click.option(
+            "--prefect/--no-prefect",
+            default=None,
+            help="Run as a Prefect flow, shown in the UI (default: when PREFECT_API_URL is set).",
+        ),
+        click.option("--runner", type=_runner, help="Prefect task runner (with --prefect)."),
+    ]
+    decorated: Any = command
+    for option in reversed(options):
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
+
+
 @main.command()
-@click.option("--source", type=_dir, help="Folder of source articles.")
-@click.option("--locales", type=_dir, help="Folder of catalogs.")
-@click.option("--bundles", type=_dir, help="Folder of article bundles.")
-@click.option("--glossary", type=_dir, help="Folder of glossaries.")
-@click.option("--to", "targets", callback=_languages, help="Target languages, e.g. ru,ko,zh.")
-@click.option("--retranslate", is_flag=True, help="Re-translate unreviewed machine output.")
+@folder_options
+@run_options
 @click.option("--force", is_flag=True, help="Process unchanged articles too.")
-@click.option("--runner", type=_runner, help="Task runner (default: threads).")
-@click.option("--engine", type=_engine, help="Engine for every pair (default: configuration).")
 @click.pass_context
 def run(
     ctx: click.Context,
-    source: Path | None,
-    locales: Path | None,
-    bundles: Path | None,
-    glossary: Path | None,
     targets: tuple[str, ...] | None,
     retranslate: bool,
-    force: bool,
-    runner: str | None,
     engine: str | None,
+    prefect: bool | None,
+    runner: str | None,
+    force: bool,
 ) -> None:
     """Translate every new or changed article under the source folder."""
-    settings = _settings(ctx).with_overrides(
-        source=source, locales=locales, bundles=bundles, glossary=glossary, targets=targets
-    )
+    from newsl10n.run import Request
+
+    settings = _settings(ctx).with_overrides(targets=targets, engine=engine)
     if not settings.source.is_dir():
         _fail(f"{settings.source}: source folder does not exist", 2)
-    from flows.translate import translate_batch
-
-    _run_flow(
-        translate_batch,
-        settings,
-        runner,
-        targets=list(settings.targets),
-        engine=engine,
-        retranslate=retranslate,
-        force=force,
-    )
+    _execute(settings, Request(retranslate=retranslate, force=force), prefect, runner)
 
 
 @main.command()
 @click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--to", "targets", callback=_languages, help="Target languages, e.g. ru,ko,zh.")
-@click.option("--locales", type=_dir, help="Folder of catalogs.")
-@click.option("--retranslate", is_flag=True, help="Re-translate unreviewed machine output.")
-@click.option("--runner", type=_runner, help="Task runner (default: threads).")
-@click.option("--engine", type=_engine, help="Engine for every pair (default: configuration).")
+@folder_options
+@run_options
 @click.pass_context
 def translate(
     ctx: click.Context,
     article: Path,
     targets: tuple[str, ...] | None,
-    locales: Path | None,
     retranslate: bool,
-    runner: str | None,
     engine: str | None,
+    prefect: bool | None,
+    runner: str | None,
 ) -> None:
     """Translate one article into the target languages."""
-    settings = _settings(ctx).with_overrides(targets=targets, locales=locales)
+    from newsl10n.run import Request
+
+    settings = _settings(ctx).with_overrides(targets=targets, engine=engine)
     path = article.resolve()
     if not path.is_relative_to(settings.source.resolve()):
         settings = settings.with_overrides(source=path.parent)  # an article from elsewhere
-    from flows.translate import translate_article
-
-    _run_flow(
-        translate_article,
-        settings,
-        runner,
-        article=path.relative_to(settings.source.resolve()).as_posix(),
-        targets=list(settings.targets),
-        engine=engine,
-        retranslate=retranslate,
-    )
+    _execute(settings, Request(articles=(path,), retranslate=retranslate), prefect, runner)
 
 
-def _run_flow(flow: Any, settings: Settings, runner: str | None, **parameters: Any) -> None:
-    """Run a Prefect flow in this process (a temporary local server when none is
-    configured), with the settings in the environment, as a worker would have them."""
+def _execute(
+    settings: Settings, request: Request, prefect: bool | None, runner: str | None
+) -> None:
+    """Run here, or as a Prefect flow when an API is configured or asked for; then the
+    table and the exit status."""
+    from newsl10n.glossary import load_glossary
+    from newsl10n.run import glossary_note
+
+    use_prefect = prefect if prefect is not None else bool(os.environ.get("PREFECT_API_URL"))
+    if runner and not use_prefect:
+        _fail("--runner chooses a Prefect task runner: add --prefect (or set PREFECT_API_URL)", 2)
+    try:
+        glossary = load_glossary(settings.glossary)
+    except Newsl10nError as err:
+        _fail(str(err))
+    console.print(glossary_note(glossary, settings.glossary), highlight=False, markup=False)
+    if use_prefect:
+        report = _run_prefect(settings, request, runner)
+    else:
+        report = _run_here(settings, request, glossary)
+    _report(report)
+
+
+def _run_here(settings: Settings, request: Request, glossary: Any) -> Report:
+    """The library run in this process, with a live progress bar."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from newsl10n.run import Event, run
+
+    columns = (
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[detail]}"), TimeElapsedColumn(),
+    )  # fmt: skip
+    with Progress(*columns, console=console, transient=not console.is_terminal) as bar:
+        task = bar.add_task("preparing", total=None, detail="")
+        segments = [0]
+
+        def show(event: Event) -> None:
+            if event.kind == "pairs":
+                bar.update(task, description="translating", completed=event.done, total=event.total)
+            elif event.kind == "segments":
+                segments[0] += event.done
+                bar.update(task, detail=f"{segments[0]} segments ({event.message})")
+            elif event.kind == "bundles":
+                bar.update(task, description="bundles", detail=event.message)
+            elif event.kind == "residue":
+                bar.console.print(event.message, highlight=False, markup=False)
+            elif event.kind in ("planned", "prepared"):
+                bar.update(task, detail=event.message)
+
+        try:
+            return run(settings, request, progress=show, glossary=glossary)
+        except Newsl10nError as err:
+            _fail(str(err))
+
+
+def _run_prefect(settings: Settings, request: Request, runner: str | None) -> Report:
+    """The same run inside a Prefect flow: against the configured API, or (asked for with
+    --prefect and none configured) Prefect's temporary local server."""
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    # Prefect's default 20 s is too short for a first start (new database) on a busy machine.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    os.environ.update(export_environment(settings))
-    if runner:
-        from flows.runners import task_runner
+    flows_dir = settings.root / "flows"
+    if (flows_dir / "translate.py").is_file() and str(settings.root) not in sys.path:
+        sys.path.insert(0, str(settings.root))  # the project checkout's flows
+    try:
+        from flows.translate import RunFailed, run_in_prefect
+    except ImportError as err:
+        _fail(f"--prefect needs the project's flows/ folder (from a checkout): {err}", 2)
+    try:
+        return run_in_prefect(settings, request, runner)
+    except RunFailed as failed:
+        return failed.report
+    except Newsl10nError as err:
+        _fail(str(err))
+    except Exception as err:  # the server did not start or answer: one line, not a traceback
+        _fail(f"Prefect: {type(err).__name__}: {err}")
 
-        flow = flow.with_options(task_runner=task_runner(runner))
-    state = flow(**parameters, return_state=True)
-    results = state.result(raise_on_failure=False)
-    if isinstance(results, BaseException):
-        _fail(f"the run failed: {results}")
-    _report(results)
 
-
-def _report(results: Sequence[Any]) -> None:
+def _report(report: Report) -> None:
     """The summary table; exit 1 when any article or pair failed."""
     table = Table(title="newsl10n run")
-    counts = ("segments", "translated", "memory", "kept", "failed", "qa errors")
+    counts = ("segments", "translated", "memory", "kept", "failed", "qa errors", "qa warnings")
     for column in ("article", "language", *counts, "status"):
         table.add_column(column, justify="right" if column in counts else "left", overflow="fold")
     failures: list[str] = []
-    for r in results:
+    for r in report.results:
         status = "written" if r.written else "unchanged"
         if r.error:
             status = "[red]FAILED[/]"
-            failures.append(f"{r.slug} → {r.target}: {r.error}")
+            failures.append(f"{r.slug} → {r.target}: {r.error}" if r.target != "-" else r.error)
         elif r.skipped:
             status = f"skipped: {r.skipped}"
         elif r.failed:
             status = "[yellow]incomplete[/]"
             failures.append(f"{r.slug} → {r.target}: {r.failed} segment(s) left untranslated")
-        numbers = (r.segments, r.translated, r.from_memory, r.kept, r.failed, r.qa_errors)
+        numbers = (
+            r.segments, r.translated, r.from_memory, r.kept, r.failed, r.qa_errors, r.qa_warnings
+        )  # fmt: skip
         table.add_row(r.slug, r.target, *map(str, numbers), status)
     _print_table(table)
-    qa_errors = sum(r.qa_errors for r in results)
+    console.print(report.glossary_note, highlight=False, markup=False)
+    if report.bundles is not None:
+        for b in report.bundles.bundles:
+            if b.error:
+                failures.append(f"bundle {b.slug} → {b.lang}: {b.error}")
+        if report.bundles.index is not None:
+            console.print(f"review index: {report.bundles.index}", highlight=False, markup=False)
+    qa_errors = sum(r.qa_errors for r in report.results)
     if qa_errors:
         click.echo(f"qa: {qa_errors} finding(s) in the catalogs; see `newsl10n qa`", err=True)
     for line in failures:
         click.echo(f"error: {line}", err=True)
     if failures:
-        _fail(f"{len(failures)} article/language pair(s) failed")
+        _fail(f"{len(failures)} problem(s): see above")
 
 
 @main.command()
+@folder_options
 @click.option("--candidates", callback=_languages, help="Languages to choose from, e.g. en,ru,ko.")
 @click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
 @click.pass_context
@@ -210,17 +325,15 @@ def detect(ctx: click.Context, candidates: tuple[str, ...] | None, file: IO[str]
 
 
 @main.command()
-@click.option("--locales", type=_dir, help="Folder of catalogs.")
+@folder_options
 @click.option("--to", "targets", callback=_languages, help="Only these languages.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
-def status(
-    ctx: click.Context, locales: Path | None, targets: tuple[str, ...] | None, as_json: bool
-) -> None:
+def status(ctx: click.Context, targets: tuple[str, ...] | None, as_json: bool) -> None:
     """Per article and language: reviewed, fuzzy, untranslated, obsolete; totals per language."""
     from newsl10n.status import collect
 
-    settings = _settings(ctx).with_overrides(locales=locales)
+    settings = _settings(ctx)
     report = collect(settings.locales, targets)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
@@ -244,14 +357,14 @@ def status(
 
 
 @main.command("compile")
-@click.option("--locales", type=_dir, help="Folder of catalogs.")
+@folder_options
 @click.option("--use-fuzzy", is_flag=True, help="Include unreviewed (fuzzy) entries.")
 @click.pass_context
-def compile_(ctx: click.Context, locales: Path | None, use_fuzzy: bool) -> None:
+def compile_(ctx: click.Context, use_fuzzy: bool) -> None:
     """Write .mo files next to the catalogs (reviewed entries only, as msgfmt does)."""
     from newsl10n.catalog import catalogs, compile_mo
 
-    settings = _settings(ctx).with_overrides(locales=locales)
+    settings = _settings(ctx)
     failures = 0
     for _lang, path in catalogs(settings.locales):
         try:
@@ -264,15 +377,15 @@ def compile_(ctx: click.Context, locales: Path | None, use_fuzzy: bool) -> None:
 
 
 @main.command()
-@click.option("--locales", type=_dir, help="Folder of catalogs.")
+@folder_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
-def qa(ctx: click.Context, locales: Path | None, as_json: bool) -> None:
+def qa(ctx: click.Context, as_json: bool) -> None:
     """Check every catalog entry: glossary terms, forbidden forms, numbers. Exit 1 on errors."""
     from newsl10n import qa as checks
     from newsl10n.glossary import load_glossary
 
-    settings = _settings(ctx).with_overrides(locales=locales)
+    settings = _settings(ctx)
     try:
         glossary = load_glossary(settings.glossary)
     except Newsl10nError as err:
@@ -286,6 +399,7 @@ def qa(ctx: click.Context, locales: Path | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("articles", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@folder_options
 @click.option("--to", "targets", callback=_languages, help="Only these languages.")
 @click.option("--zip", "zip_", is_flag=True, help="Also write bundles/<slug>.zip per article.")
 @click.option("--keep-source", is_flag=True, help="Show unreviewed segments in the source.")
@@ -325,6 +439,7 @@ def bundle(
 
 @main.command()
 @click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@folder_options
 @click.option("--to", "target", required=True, help="One target language, e.g. es.")
 @click.option("--engines", default="argos,apertium", show_default=True,
               help="Engines to compare, comma-separated.")  # fmt: skip
@@ -368,6 +483,7 @@ def glossary() -> None:
 
 @glossary.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@folder_options
 @click.pass_context
 def glossary_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Validate glossary files (default: the glossary folder). Exit 1 on errors."""
@@ -383,6 +499,7 @@ def glossary_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 
 @glossary.command("export")
+@folder_options
 @click.option("--format", "fmt", type=click.Choice(["tbx", "csv"]), default="tbx")
 @click.option("--dialect", type=click.Choice(["basic", "min"]), default="basic",
               help="TBX-Basic (default) or TBX-Min.")  # fmt: skip
@@ -416,16 +533,16 @@ def tm() -> None:
 
 
 @tm.command("export")
-@click.option("--locales", type=_dir, help="Folder of catalogs.")
+@folder_options
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="TMX file to write (default: standard output).")  # fmt: skip
 @click.pass_context
-def tm_export(ctx: click.Context, locales: Path | None, output: Path | None) -> None:
+def tm_export(ctx: click.Context, output: Path | None) -> None:
     """Export reviewed translations as TMX 1.4b for other CAT tools."""
     from newsl10n.catalog import atomic_write, catalogs
     from newsl10n.tm import export_tmx, reviewed_units
 
-    settings = _settings(ctx).with_overrides(locales=locales)
+    settings = _settings(ctx)
     languages = sorted({lang for lang, _ in catalogs(settings.locales)})
     units = [u for lang in languages for u in reviewed_units(settings.locales, lang)]
     text = export_tmx(units)
@@ -485,6 +602,7 @@ def models_download(pairs: tuple[str, ...]) -> None:
 
 
 @models.command("ensure")
+@folder_options
 @click.pass_context
 def models_ensure(ctx: click.Context) -> None:
     """Install whatever the configured articles and targets still need (used by `make run`)."""

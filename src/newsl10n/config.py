@@ -64,24 +64,15 @@ class Settings:
 def settings_from_environment() -> Settings:
     """Settings for code started by a scheduler or worker: the project is
     ``$NEWSL10N_PROJECT`` (default: the working directory, i.e. the clone the worker runs in);
-    ``$NEWSL10N_SOURCE``/``LOCALES``/``BUNDLES`` override folders. Parameters typed into a UI
-    never choose folders: only the environment of the process does."""
+    ``$NEWSL10N_SOURCE``/``LOCALES``/``BUNDLES``/``GLOSSARY`` override folders. Parameters
+    typed into a UI never choose folders: only the environment of the process does."""
     project = os.environ.get("NEWSL10N_PROJECT")
     settings = load_settings(Path(project) if project else None)
     folders = {
-        key: os.environ.get(f"NEWSL10N_{key.upper()}") for key in ("source", "locales", "bundles")
+        key: os.environ.get(f"NEWSL10N_{key.upper()}")
+        for key in ("source", "locales", "bundles", "glossary")
     }
     return settings.with_overrides(**{k: Path(v) for k, v in folders.items() if v})
-
-
-def export_environment(settings: Settings) -> dict[str, str]:
-    """The environment that makes ``settings_from_environment`` return ``settings``."""
-    return {
-        "NEWSL10N_PROJECT": str(settings.root),
-        "NEWSL10N_SOURCE": str(settings.source),
-        "NEWSL10N_LOCALES": str(settings.locales),
-        "NEWSL10N_BUNDLES": str(settings.bundles),
-    }
 
 
 def resolve_inside(base: Path, given: str | Path, what: str = "path") -> Path:
@@ -124,6 +115,18 @@ def load_settings(start: Path | None = None) -> Settings:
         table = data.get("tool", {}).get("newsl10n", {})
         root = pyproject.parent
     return settings_from_table(table, root, where=str(pyproject or start))
+
+
+def load_settings_file(pyproject: Path) -> Settings:
+    """Settings from a given pyproject.toml (``--config``); its folder is the project root."""
+    path = pyproject.resolve()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read: {err.strerror or err}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: {err}") from None
+    return settings_from_table(data.get("tool", {}).get("newsl10n", {}), path.parent, str(path))
 
 
 def settings_from_table(table: Mapping[str, Any], root: Path, where: str = "settings") -> Settings:

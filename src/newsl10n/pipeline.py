@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from newsl10n.bundle import BundleReport, build_bundles, group_findings
 from newsl10n.config import Settings
 from newsl10n.detect import Detection, detect_language, detect_segments
 from newsl10n.engines.base import Engine
-from newsl10n.errors import Newsl10nError
+from newsl10n.errors import CatalogError, Newsl10nError
 from newsl10n.glossary import Glossary, find_terms
 from newsl10n.protect import Outcome, translate_with_glossary
 from newsl10n.segment import Layout, Residue, Segment, segment_blocks
@@ -121,152 +121,238 @@ def translate_pair(
     retranslate: bool = False,
     glossary: Glossary | None = None,
 ) -> PairResult:
-    """Bring one catalog up to date: translate only what is new or changed, keep the rest.
+    """One catalog with one engine: :func:`translate_articles` for a single article (for
+    tests and tools that bring their own engine)."""
+    (result,) = translate_articles(
+        [prepared], target, lambda _lang: engine, settings, memory, retranslate, glossary
+    )
+    return result
 
-    Machine translations enforce ``glossary``; the written catalog is then checked (QA).
+
+EngineFor = Callable[[str], Engine]  # the engine for a source language (the target is fixed)
+OnSegments = Callable[[int], None]  # told how many segments the engine just translated
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A proposed msgstr for a segment without an entry ("" when none), its note, and
+    where it came from (``machine`` or ``memory``)."""
+
+    text: str
+    note: str = ""
+    origin: str = "machine"
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """One catalog between planning and writing (no lock is held while it translates)."""
+
+    prepared: PreparedArticle
+    path: Path
+    snapshot: bytes | None  # the catalog's bytes as planned from, to notice a save meanwhile
+    plan: catalog.Plan
+    result: PairResult
+
+
+def translate_articles(
+    articles: Sequence[PreparedArticle],
+    target: str,
+    engines: EngineFor,
+    settings: Settings,
+    memory: TranslationMemory | None = None,
+    retranslate: bool = False,
+    glossary: Glossary | None = None,
+    on_segments: OnSegments | None = None,
+) -> list[PairResult]:
+    """Bring the catalogs of ``articles`` in ``target`` up to date, with one engine call per
+    source language and glossary round over the segments of all of them.
+
+    Only what is new or changed is translated; the rest is kept. Each catalog is read and
+    planned first, translated with no lock held, then re-read under its lock and written:
+    a translator's save made meanwhile is merged (their entries win), never overwritten.
+    Failures of one pair (a missing model, a broken catalog) are that pair's result.
     """
+    memory = memory or TranslationMemory(settings.locales, target)
+    results: dict[int, PairResult] = {}
+    pairs: dict[int, _Pair] = {}
+    for i, prepared in enumerate(articles):
+        started = _start_pair(prepared, target, engines, settings, retranslate)
+        if isinstance(started, PairResult):
+            results[i] = started
+        else:
+            pairs[i] = started
+    todo = [(i, seg) for i, pair in pairs.items() for seg in pair.plan.todo]
+    origins = {i: _origin(pair.path, settings) for i, pair in pairs.items()}
+    drafts = draft_translations(todo, target, engines, memory, origins, glossary, on_segments)
+    for i, pair in pairs.items():
+        mine = {seg_id: d for (owner, seg_id), d in drafts.items() if owner == i}
+        results[i] = _finish_pair(pair, mine, target, retranslate, glossary)
+    return [results[i] for i in range(len(articles))]
+
+
+def _origin(path: Path, settings: Settings) -> str:
+    """A catalog as translation-memory units name it (``de/LC_MESSAGES/x.po``)."""
+    return path.relative_to(settings.locales.parent).as_posix()
+
+
+def _start_pair(
+    prepared: PreparedArticle,
+    target: str,
+    engines: EngineFor,
+    settings: Settings,
+    retranslate: bool,
+) -> _Pair | PairResult:
     path = catalog.catalog_path(settings.locales, target, prepared.slug)
     result = PairResult(prepared.slug, target, len(prepared.segments), catalog=str(path))
     if target == prepared.language.lang:
         return replace(result, catalog="", skipped=f"the article is already in {target}")
     try:
-        model = engine.model_version(prepared.language.lang, target)  # missing: fails first
-        with catalog.locked(path):
-            return _update_catalog(
-                prepared, target, engine, settings, memory, retranslate, glossary,
-                replace(result, model=model),
-            )  # fmt: skip
+        source = prepared.language.lang
+        model = engines(source).model_version(source, target)  # missing: fails first
+        snapshot = _read_bytes(path)
+        existing = catalog.load_catalog(path)
     except Newsl10nError as err:
         return replace(result, error=str(err))
+    plan = catalog.plan_update(existing, prepared.segments, retranslate=retranslate)
+    return _Pair(prepared, path, snapshot, plan, replace(result, model=model))
 
 
-def _update_catalog(
-    prepared: PreparedArticle,
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise CatalogError(path, f"cannot read catalog: {err.strerror or err}") from None
+
+
+def _finish_pair(
+    pair: _Pair,
+    drafts: Mapping[str, Draft],
     target: str,
-    engine: Engine,
-    settings: Settings,
-    memory: TranslationMemory | None,
     retranslate: bool,
     glossary: Glossary | None,
-    result: PairResult,
 ) -> PairResult:
-    path, model = Path(result.catalog), result.model
-    existing = catalog.load_catalog(path)
-    plan = catalog.plan_update(existing, prepared.segments, retranslate=retranslate)
-    memory = memory or TranslationMemory(settings.locales, target)
-    origin = path.relative_to(settings.locales.parent).as_posix()
-    drafts = draft_translations(plan.todo, target, engine, memory, origin, glossary)
-    po = catalog.build_catalog(
-        prepared.source,
-        target,
-        prepared.segments,
-        plan,
-        drafts.texts,
-        drafts.notes,
-        model,
-        previous=existing,
-        glossary_sha256=glossary.sha256 if glossary is not None else "",
-    )
+    """Under the catalog's lock: re-read, re-plan when it was saved meanwhile, write."""
+    prepared, path, result = pair.prepared, pair.path, pair.result
     try:
-        written = catalog.write_if_changed(po, path, existing)
-    except OSError as err:
-        return replace(result, error=f"{path}: cannot write catalog: {err.strerror or err}")
+        with catalog.locked(path):
+            plan = pair.plan
+            current = _read_bytes(path)
+            existing = catalog.load_catalog(path)
+            if current != pair.snapshot:  # a translator (or another run) saved meanwhile
+                plan = catalog.plan_update(existing, prepared.segments, retranslate=retranslate)
+            po = catalog.build_catalog(
+                prepared.source,
+                target,
+                prepared.segments,
+                plan,
+                {seg_id: d.text for seg_id, d in drafts.items() if d.text},
+                {seg_id: d.note for seg_id, d in drafts.items() if d.note},
+                result.model,
+                previous=existing,
+                glossary_sha256=glossary.sha256 if glossary is not None else "",
+            )
+            try:
+                written = catalog.write_if_changed(po, path, existing)
+            except OSError as err:
+                problem = f"cannot write catalog: {err.strerror or err}"
+                return replace(result, error=f"{path}: {problem}")
+    except Newsl10nError as err:
+        return replace(result, error=str(err))
     findings = qa.check_po(po, path, glossary, target) if glossary is not None else []
+    used = [drafts[seg.id] for seg in plan.todo if seg.id in drafts and drafts[seg.id].text]
     return replace(
         result,
         qa_errors=sum(f.severity == "error" for f in findings),
         qa_warnings=sum(f.severity != "error" for f in findings),
-        translated=drafts.machine,
-        from_memory=drafts.memory,
+        translated=sum(d.origin == "machine" for d in used),
+        from_memory=sum(d.origin == "memory" for d in used),
         kept=len(plan.kept),
-        failed=len(plan.todo) - len(drafts.texts),
+        failed=len(plan.todo) - len(used),
         written=written,
     )
 
 
-@dataclass(frozen=True)
-class Drafts:
-    """Proposed msgstrs for segments without an entry, and where each came from."""
-
-    texts: dict[str, str]
-    notes: dict[str, str]
-    machine: int
-    memory: int
-
-
 def draft_translations(
-    todo: Sequence[Segment],
+    todo: Sequence[tuple[int, Segment]],
     target: str,
-    engine: Engine,
+    engines: EngineFor,
     memory: TranslationMemory,
-    exclude: str = "",
+    origins: Mapping[int, str],
     glossary: Glossary | None = None,
-) -> Drafts:
-    """Reviewed work first (exact memory matches), the engine for the rest, and a close
-    memory match (≥75%) offered instead of raw machine output, with the machine output
-    kept in the comment for the translator."""
-    if not todo:
-        return Drafts({}, {}, 0, 0)
-    texts: dict[str, str] = {}
-    notes: dict[str, str] = {}
-    rest: list[Segment] = []
-    for seg in todo:
-        match = memory.lookup(seg.text, exclude=exclude, threshold=1.0)
+    on_segments: OnSegments | None = None,
+) -> dict[tuple[int, str], Draft]:
+    """Drafts by (owner, segment id): reviewed work first (exact memory matches, never from
+    the owner's own catalog), the engine for the rest (each distinct text once), and a
+    close memory match (≥75%) offered instead of raw machine output, with the machine
+    output kept in the note for the translator."""
+    drafts: dict[tuple[int, str], Draft] = {}
+    rest: list[tuple[int, Segment]] = []
+    for owner, seg in todo:
+        match = memory.lookup(seg.text, exclude=origins[owner], threshold=1.0)
         if match is None:
-            rest.append(seg)
+            rest.append((owner, seg))
             continue
-        texts[seg.id] = match.unit.target
-        notes[seg.id] = f"translation memory: reviewed translation from {match.unit.origin}"
-    machine_texts, machine_notes = translate_segments(rest, target, engine, glossary)
-    notes.update(machine_notes)
-    from_memory = len(texts)
-    for seg in rest:
-        mt = machine_texts.get(seg.id)
-        if mt is None:
-            continue
-        match = memory.lookup(seg.text, exclude=exclude)
-        if match is None:
-            texts[seg.id] = mt
-            continue
-        texts[seg.id] = match.unit.target
-        from_memory += 1
-        notes[seg.id] = (
-            f"translation memory: {match.score:.0%} match from {match.unit.origin} "
-            f"for “{match.unit.source}”; machine translation: {mt}"
+        note = f"translation memory: reviewed translation from {match.unit.origin}"
+        drafts[(owner, seg.id)] = Draft(match.unit.target, note, "memory")
+    distinct = list(dict.fromkeys((seg.lang, seg.text) for _owner, seg in rest))
+    machine = dict(
+        zip(
+            distinct, translate_texts(distinct, target, engines, glossary, on_segments), strict=True
         )
-    return Drafts(texts, notes, len(texts) - from_memory, from_memory)
+    )
+    for owner, seg in rest:
+        mt, note = machine[(seg.lang, seg.text)]
+        if not mt:
+            drafts[(owner, seg.id)] = Draft("", note)
+            continue
+        match = memory.lookup(seg.text, exclude=origins[owner])
+        if match is None:
+            drafts[(owner, seg.id)] = Draft(mt, note)
+            continue
+        drafts[(owner, seg.id)] = Draft(
+            match.unit.target,
+            f"translation memory: {match.score:.0%} match from {match.unit.origin} "
+            f"for “{match.unit.source}”; machine translation: {mt}",
+            "memory",
+        )
+    return drafts
 
 
-def translate_segments(
-    todo: Sequence[Segment], target: str, engine: Engine, glossary: Glossary | None = None
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Machine translations by segment id, in batched calls per source language, with the
-    glossary enforced; terms that could not be enforced are named in a note.
-
-    A segment whose own language has no model is left out and gets a note instead.
-    """
-    by_lang: dict[str, list[Segment]] = defaultdict(list)
-    for seg in todo:
-        by_lang[seg.lang].append(seg)
-    translations: dict[str, str] = {}
-    notes: dict[str, str] = {}
-    for lang, segs in by_lang.items():
-        texts = [s.text for s in segs]
+def translate_texts(
+    items: Sequence[tuple[str, str]],
+    target: str,
+    engines: EngineFor,
+    glossary: Glossary | None = None,
+    on_segments: OnSegments | None = None,
+) -> list[tuple[str, str]]:
+    """Machine translations of (source language, text) items, as (translation, note): one
+    batched call per source language, with the glossary enforced; terms that could not be
+    enforced are named in the note. A language without a model leaves its texts
+    untranslated ("") with the reason as the note."""
+    by_lang: dict[str, list[int]] = defaultdict(list)
+    for i, (lang, _text) in enumerate(items):
+        by_lang[lang].append(i)
+    out: list[tuple[str, str]] = [("", "")] * len(items)
+    for lang, indexes in by_lang.items():
+        texts = [items[i][1] for i in indexes]
         try:
+            engine = engines(lang)
             if glossary is not None and glossary.terms:
                 outcomes = translate_with_glossary(engine, texts, lang, target, glossary)
             else:
                 outcomes = [Outcome(t, (), "plain") for t in engine.translate(texts, lang, target)]
         except Newsl10nError as err:  # no model for this language, or the engine failed
-            for seg in segs:
-                notes[seg.id] = f"not translated: {err}"
+            for i in indexes:
+                out[i] = ("", f"not translated: {err}")
             continue
-        for seg, outcome in zip(segs, outcomes, strict=True):
-            if outcome.text:
-                translations[seg.id] = outcome.text
-            if outcome.missing:
-                notes[seg.id] = "glossary: missing " + "; ".join(outcome.missing)
-    return translations, notes
+        for i, outcome in zip(indexes, outcomes, strict=True):
+            note = "glossary: missing " + "; ".join(outcome.missing) if outcome.missing else ""
+            out[i] = (outcome.text, note)
+        if on_segments is not None:
+            on_segments(len(indexes))
+    return out
 
 
 def up_to_date(path: Path, settings: Settings, targets: Sequence[str]) -> bool:

@@ -1,0 +1,377 @@
+"""The run, in one function for every door: the CLI, the Prefect flows, tests, benchmarks.
+
+:func:`run` plans the batch (which articles are new or changed, which languages to do),
+prepares each article (read, detect, segment, template), translates per target language
+over the segments of all articles at once, writes the catalogs, rebuilds the bundles of
+what changed, and reports. It knows nothing of Prefect: concurrency is one injectable
+:data:`MapJobs` over per-language :class:`Job` s (threads by default; the flows map jobs
+onto Prefect tasks), and progress goes to a callback. Settings arrive as a value.
+
+One article's failure (unreadable, undetectable, a template that cannot be written) is
+that article's result, named with its file; the others and their bundles complete.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from newsl10n import bundle
+from newsl10n.article import slugify
+from newsl10n.bundle import BundleReport
+from newsl10n.config import Settings
+from newsl10n.engines import Engine, get_engine
+from newsl10n.errors import Newsl10nError
+from newsl10n.glossary import Glossary, load_glossary
+from newsl10n.pipeline import (
+    OnSegments,
+    PairResult,
+    PreparedArticle,
+    build_review,
+    discover,
+    prepare_article,
+    translate_articles,
+    up_to_date,
+    write_template,
+)
+from newsl10n.tm import TranslationMemory
+
+UNCHANGED = "unchanged since the last run"
+Batching = Literal["language", "article"]
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to run. ``articles`` None means the batch: every source that is new or changed
+    (all of them with ``force`` or ``retranslate``); given, exactly those files.
+
+    ``batching`` "language" sends the segments of all articles of a language to the engine
+    together; "article" makes one call per article × language (the benchmark's baseline).
+    """
+
+    articles: tuple[Path, ...] | None = None
+    retranslate: bool = False
+    force: bool = False
+    bundles: bool = True
+    batching: Batching = "language"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Progress: ``kind`` is "planned", "prepared", "segments", "pairs", "bundles" or "done";
+    ``done``/``total`` count pairs (article × language) except for "segments"."""
+
+    kind: str
+    message: str = ""
+    done: int = 0
+    total: int = 0
+    results: tuple[PairResult, ...] = ()
+
+
+Progress = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class Job:
+    """The unit of concurrency: one target language over the prepared articles."""
+
+    target: str
+    articles: tuple[PreparedArticle, ...]
+    settings: Settings
+    glossary: Glossary
+    retranslate: bool = False
+
+    @property
+    def name(self) -> str:
+        if len(self.articles) == 1:
+            return f"{self.articles[0].slug} → {self.target}"
+        return f"{len(self.articles)} articles → {self.target}"
+
+    @property
+    def segments(self) -> int:
+        return sum(len(a.segments) for a in self.articles)
+
+
+JobRun = Callable[[Job], list[PairResult]]
+JobDone = Callable[[Job, "list[PairResult] | BaseException"], None]
+# Runs every job and returns, in order, its results or the exception it ended with; calls
+# ``done`` in the calling process as each job ends (for progress).
+MapJobs = Callable[[JobRun, Sequence[Job], JobDone], list["list[PairResult] | BaseException"]]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The batch: articles to process, and a result for each one left out (unchanged, or
+    refused by name before anything is written)."""
+
+    todo: tuple[Path, ...]
+    skipped: tuple[PairResult, ...] = ()
+    refused: tuple[PairResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a run did, for the end table, artifacts and exit status."""
+
+    results: tuple[PairResult, ...]
+    bundles: BundleReport | None
+    glossary: Glossary
+    glossary_folder: Path
+    targets: tuple[str, ...] = ()
+    prepared: tuple[str, ...] = field(default=())  # slugs of the articles processed
+
+    @property
+    def failures(self) -> tuple[PairResult, ...]:
+        return tuple(r for r in self.results if not r.ok)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and (self.bundles is None or self.bundles.ok)
+
+    @property
+    def glossary_note(self) -> str:
+        """Said first and in the summary: a run without names to enforce must not look
+        like one that enforced them."""
+        if self.glossary.terms:
+            return f"glossary: {len(self.glossary.terms)} term(s) from {self.glossary_folder}"
+        return f"glossary: none ({self.glossary_folder} has no terms): names are not enforced"
+
+
+def glossary_note(glossary: Glossary, folder: Path) -> str:
+    return Report((), None, glossary, folder).glossary_note
+
+
+def run(
+    settings: Settings,
+    request: Request = Request(),
+    *,
+    map_jobs: MapJobs | None = None,
+    progress: Progress | None = None,
+    glossary: Glossary | None = None,
+) -> Report:
+    """Plan, prepare, translate, write, bundle, report. Raises only for what stops the whole
+    run before any work (a broken glossary, a missing source folder)."""
+    tell = progress or (lambda _event: None)
+    glossary = glossary if glossary is not None else load_glossary(settings.glossary)
+    plan = plan_batch(settings, request)
+    tell(Event("planned", f"{len(plan.todo)} article(s) to process, {len(plan.skipped)} unchanged"))
+    prepared, failed = prepare_articles(plan.todo, settings, tell)
+    prepared, clashes = refuse_slug_clashes(prepared, plan.skipped, settings)
+    written, unwritten = write_templates(prepared, settings)
+    jobs = plan_jobs(written, settings, glossary, request)
+    total = sum(len(j.articles) for j in jobs)
+    tell(Event("pairs", f"{total} article × language pair(s)", 0, total))
+    done = [0]
+
+    def job_done(job: Job, outcome: list[PairResult] | BaseException) -> None:
+        done[0] += len(job.articles)
+        finished = tuple(outcome) if isinstance(outcome, list) else ()
+        tell(Event("pairs", job.name, done[0], total, finished))
+
+    if map_jobs is None:  # in-process: threads, with segment counts as the engine goes
+
+        def counted(job: Job) -> list[PairResult]:
+            def on_segments(n: int) -> None:
+                tell(Event("segments", job.name, n))
+
+            return translate_job(job, on_segments)
+
+        outcomes = thread_map(counted, jobs, job_done)
+    else:
+        outcomes = map_jobs(translate_job, jobs, job_done)
+    pairs = job_results(jobs, outcomes)
+    results = (*plan.refused, *failed, *clashes, *unwritten, *pairs, *plan.skipped)
+    bundles = None
+    if request.bundles:
+        slugs = [a.slug for a in written]
+        stale = bundle.stale_slugs(settings.locales, settings.bundles, settings.targets)
+        todo = sorted({*slugs, *stale})
+        if todo:
+            tell(Event("bundles", f"bundles for {len(todo)} article(s)"))
+            bundles = build_review(settings, glossary, list(settings.targets), todo)
+    report = Report(
+        tuple(results), bundles, glossary, settings.glossary, settings.targets,
+        tuple(a.slug for a in written),
+    )  # fmt: skip
+    tell(Event("done", "", total, total, report.results))
+    return report
+
+
+def plan_batch(settings: Settings, request: Request) -> Plan:
+    """Which articles to process: the given ones, or every source whose bytes differ from
+    those its catalogs were made from (unless ``force``/``retranslate``)."""
+    if request.articles is not None:
+        return Plan(tuple(request.articles))
+    todo: list[Path] = []
+    skipped: list[PairResult] = []
+    for path in discover(settings):
+        fresh = not request.force and not request.retranslate
+        if fresh and up_to_date(path, settings, settings.targets):
+            skipped.append(PairResult(slugify(path.stem), "*", skipped=UNCHANGED))
+        else:
+            todo.append(path)
+    return Plan(tuple(todo), tuple(skipped))
+
+
+def prepare_articles(
+    paths: Sequence[Path], settings: Settings, tell: Progress
+) -> tuple[list[PreparedArticle], list[PairResult]]:
+    """Read, detect and segment each article; one that fails is its own failed result."""
+    prepared: list[PreparedArticle] = []
+    failed: list[PairResult] = []
+    for path in paths:
+        try:
+            article = prepare_article(path, settings)
+        except Newsl10nError as err:
+            failed.append(article_failure(path, str(err)))
+            continue
+        except (OSError, ValueError, RecursionError, MemoryError) as err:
+            failed.append(article_failure(path, f"{path}: {_describe(err)}"))
+            continue
+        prepared.append(article)
+        for residue in article.residue:
+            tell(
+                Event(
+                    "residue",
+                    f"{article.reference}:{residue.line}: left out scrape residue {residue.text!r}",
+                )
+            )
+        tell(Event("prepared", f"{article.reference}: {len(article.segments)} segments"))
+    return prepared, failed
+
+
+def article_failure(path: Path, problem: str) -> PairResult:
+    return PairResult(slug=slugify(path.stem), target="-", error=problem)
+
+
+def _describe(err: BaseException) -> str:
+    if isinstance(err, OSError):
+        return f"cannot read: {err.strerror or err}"
+    return f"{type(err).__name__}: {err}"
+
+
+def refuse_slug_clashes(
+    prepared: Sequence[PreparedArticle], skipped: Sequence[PairResult], settings: Settings
+) -> tuple[list[PreparedArticle], list[PairResult]]:
+    """Two sources with one slug would share one catalog: refuse both by name (or the new
+    one, when the other is an unchanged article that owns the catalog already)."""
+    owners: dict[str, list[PreparedArticle]] = {}
+    for article in prepared:
+        owners.setdefault(article.slug, []).append(article)
+    unchanged = {r.slug for r in skipped}
+    kept: list[PreparedArticle] = []
+    refused: list[PairResult] = []
+    for article in prepared:
+        same = owners[article.slug]
+        if len(same) == 1 and article.slug not in unchanged:
+            kept.append(article)
+            continue
+        others = [a.reference for a in same if a is not article]
+        if article.slug in unchanged:
+            others.append(f"an unchanged article's catalogs ({article.slug}.pot)")
+        refused.append(
+            PairResult(
+                article.slug,
+                "-",
+                error=f"{article.reference}: slug {article.slug!r} is also used by "
+                f"{', '.join(others)}; rename one of them (or set `slug:` in front matter)",
+            )
+        )
+    return kept, refused
+
+
+def write_templates(
+    prepared: Sequence[PreparedArticle], settings: Settings
+) -> tuple[list[PreparedArticle], list[PairResult]]:
+    written: list[PreparedArticle] = []
+    failed: list[PairResult] = []
+    for article in prepared:
+        try:
+            write_template(article, settings)
+        except Newsl10nError as err:
+            failed.append(PairResult(article.slug, "-", error=str(err)))
+        except OSError as err:
+            path = settings.locales / f"{article.slug}.pot"
+            problem = f"{path}: cannot write template: {err.strerror or err}"
+            failed.append(PairResult(article.slug, "-", error=problem))
+        else:
+            written.append(article)
+    return written, failed
+
+
+def plan_jobs(
+    articles: Sequence[PreparedArticle], settings: Settings, glossary: Glossary, request: Request
+) -> list[Job]:
+    """One job per target language over all articles (or per article × language)."""
+    groups: list[tuple[PreparedArticle, ...]] = (
+        [tuple(articles)] if request.batching == "language" else [(a,) for a in articles]
+    )
+    return [
+        Job(target, group, settings, glossary, request.retranslate)
+        for target in settings.targets
+        for group in groups
+        if group
+    ]
+
+
+def job_results(
+    jobs: Sequence[Job], outcomes: Sequence[list[PairResult] | BaseException]
+) -> list[PairResult]:
+    """Results in job order; a job that raised (retries exhausted) fails each of its pairs."""
+    results: list[PairResult] = []
+    for job, outcome in zip(jobs, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            problem = f"{type(outcome).__name__}: {outcome}"
+            results += [PairResult(a.slug, job.target, error=problem) for a in job.articles]
+        else:
+            results += outcome
+    return results
+
+
+def translate_job(job: Job, on_segments: OnSegments | None = None) -> list[PairResult]:
+    """One target language: engines per source language, a memory for the language,
+    models loaded once per process. Unexpected errors (a model crashing) propagate, so a
+    runner can retry the job."""
+    settings = job.settings
+    engines: dict[str, Engine] = {}
+
+    def engine_for(source: str) -> Engine:
+        name = settings.engine_for(source, job.target)
+        if name not in engines:
+            engines[name] = get_engine(name, settings.engine_settings)
+        return engines[name]
+
+    memory = TranslationMemory(settings.locales, job.target)
+    return translate_articles(
+        job.articles, job.target, engine_for, settings, memory, job.retranslate, job.glossary,
+        on_segments,
+    )  # fmt: skip
+
+
+def thread_map(
+    fn: JobRun, jobs: Sequence[Job], done: JobDone | None = None, workers: int | None = None
+) -> list[list[PairResult] | BaseException]:
+    """Jobs in threads (CTranslate2 releases the GIL), one per language up to the cores."""
+    if not jobs:
+        return []
+    size = workers or min(len(jobs), os.cpu_count() or 1)
+    outcomes: dict[int, list[PairResult] | BaseException] = {}
+
+    def safe(job: Job) -> list[PairResult] | BaseException:
+        try:
+            return fn(job)
+        except Exception as err:  # reported as the job's pairs failing
+            return err
+
+    with ThreadPoolExecutor(max_workers=max(1, size)) as pool:
+        futures = {pool.submit(safe, job): i for i, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            i = futures[future]
+            outcomes[i] = future.result()
+            if done is not None:
+                done(jobs[i], outcomes[i])
+    return [outcomes[i] for i in range(len(jobs))]
