@@ -1,26 +1,28 @@
-"""``make bench``: the pipeline's throughput against the model's own, on a real-size model.
+"""``make bench``: the whole ``newsl10n`` process against the model's own throughput, on a
+real-size model.
 
-    python -m benchmarks.run [--quick] [--json PATH] [--profile] [--keep]
+    python -m benchmarks.run [--quick] [--json PATH] [--profile] [--keep] [--only ...]
 
 Every figure comes from a fresh process (so peak memory and model loads are per process),
 timed by wall clock and by CPU time (user + system, children included) taken from
 ``os.wait4``. Other processes on the machine disturb wall times, so the load average is
 recorded before and after; CPU times are the steadier measure of cost.
 
-1. **pipeline vs raw**: one article of 500 segments into one language through the whole
-   ``newsl10n translate`` process (Prefect flow, detection, catalogs), and through a
-   minimal script (:func:`raw_worker`: SentencePiece + ``Translator.translate_batch``, same
-   threads, beam and batch size). Every output is checked (the model copies its input).
-2. **scaling**: 1/10/50 articles x 1/2/4 languages through the pipeline functions
-   (``newsl10n.pipeline``, in-process, no Prefect), one thread per language as the flow runs
-   them; wall and CPU time, peak memory, models loaded. Articles are flash items (a
-   headline and one sentence) so the grid fits the 10-minute budget.
-3. **no-change re-run** of the largest batch: models loaded (must be 0), time beside the
-   full run; through the pipeline functions and through ``newsl10n run``.
-4. **settings**: CTranslate2 threads, batch size and type, beam, on the raw translator.
-5. **shares**: where the pipeline's time goes for the 500-segment article (reading,
-   detection, segmentation, translation, catalogs, glossary protection when the pipeline
-   calls it), by timing wrappers around the pipeline's own functions.
+1. **command vs raw**: one article of 500 segments into one language through the whole
+   ``newsl10n translate`` process (the library run in-process: detection, catalogs, QA,
+   bundles), and through a minimal script (:func:`raw_worker`: SentencePiece +
+   ``Translator.translate_batch``, same threads, beam and batch size). Every output is
+   checked (the model copies its input).
+2. **scaling**: 1/10/50 articles x 1/2/4 languages through ``newsl10n run`` (whole
+   process); flash items (a headline and one sentence) so the grid fits the time budget.
+3. **no-change re-run** of the largest batch through ``newsl10n run``, beside its full run;
+   and through the library's run in a fresh process, counting the models it loads (0).
+4. **batching**: the largest batch with one engine call per language over all articles
+   (the default) against one call per article × language (``run --batching article``).
+5. **settings**: CTranslate2 threads, batch size and type, beam, on the raw translator.
+6. **shares**: where the run's time goes for a 100-segment article with the glossary, from
+   a profile (cProfile) of ``newsl10n.run.run``: reading, detection, segmentation, model,
+   glossary protection, catalogs, QA, bundles. Nothing is patched: the real run is timed.
 
 Results: a markdown table on standard output and JSON (``benchmarks/results.json``).
 """
@@ -112,6 +114,7 @@ class Report:
     pipeline_vs_raw: dict[str, Any] = field(default_factory=dict)
     scaling: list[dict[str, Any]] = field(default_factory=list)
     rerun: dict[str, Any] = field(default_factory=dict)
+    batching: dict[str, Any] = field(default_factory=dict)
     settings: list[dict[str, Any]] = field(default_factory=list)
     shares: dict[str, Any] = field(default_factory=dict)
     total_seconds: float = 0.0
@@ -187,7 +190,7 @@ def worker(argv: Sequence[str]) -> int:
     kind, payload = argv[0], json.loads(argv[1])
     workers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "raw": raw_worker,
-        "batch": batch_worker,
+        "run": run_worker,
         "sweep": sweep_worker,
         "shares": shares_worker,
     }
@@ -228,93 +231,33 @@ def raw_worker(p: dict[str, Any]) -> dict[str, Any]:
     return {"load": loaded - started, "translate": done - loaded, "segments": len(texts)}
 
 
-class CheckingEngine:
-    """Wraps the real engine: counts segments and calls, checks the copy is exact."""
-
-    def __init__(self, engine: Any) -> None:
-        self.engine = engine
-        self.name: str = engine.name
-        self.calls = 0
-        self.segments = 0
-        self.wrong = 0
-
-    def model_version(self, source: str, target: str) -> str:
-        return str(self.engine.model_version(source, target))
-
-    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        outputs: list[str] = self.engine.translate(texts, source, target)
-        self.calls += 1
-        self.segments += len(texts)
-        self.wrong += sum(1 for a, b in zip(texts, outputs, strict=True) if a != b)
-        return outputs
-
-
-def batch_worker(p: dict[str, Any]) -> dict[str, Any]:
-    """A batch run through ``newsl10n.pipeline`` as the ``translate-batch`` flow does it
-    (unchanged articles skipped by ``up_to_date``; prepare; every pair; bundles), with one
-    thread per language translating its pairs in turn (the flow's tasks share one model per
-    language and process). No Prefect."""
-    from concurrent.futures import ThreadPoolExecutor
-
+def run_worker(p: dict[str, Any]) -> dict[str, Any]:
+    """The library's run (``newsl10n.run.run``, what ``newsl10n run`` calls) in a fresh
+    process, reporting what the command cannot: models loaded, segments the model got."""
     started = time.perf_counter()
     from newsl10n.config import load_settings
-    from newsl10n.engines import argos, get_engine
-    from newsl10n.glossary import load_glossary
-    from newsl10n.pipeline import (
-        PairResult,
-        build_review,
-        discover,
-        prepare_article,
-        translate_pair,
-        up_to_date,
-        write_template,
-    )
-    from newsl10n.tm import TranslationMemory
+    from newsl10n.engines import argos
+    from newsl10n.run import Request, run
 
+    sent = [0]
+    hypotheses = argos._Model.hypotheses
+
+    def counting(self: Any, texts: Sequence[str], n: int) -> list[list[str]]:
+        sent[0] += len(texts)
+        return hypotheses(self, texts, n)
+
+    argos._Model.hypotheses = counting  # type: ignore[method-assign]
     settings = load_settings(Path(p["project"])).with_overrides(targets=p["targets"])
-    glossary = load_glossary(settings.glossary)
-    imported = time.perf_counter()
-    prepared, skipped = [], 0
-    for path in discover(settings):
-        if up_to_date(path, settings, settings.targets):
-            skipped += 1
-            continue
-        article = prepare_article(path, settings)
-        write_template(article, settings)
-        prepared.append(article)
-    ready = time.perf_counter()
-    engine = CheckingEngine(get_engine(settings.engine, settings.engine_settings))
-
-    def one_language(target: str) -> list[PairResult]:
-        memory = TranslationMemory(settings.locales, target)
-        return [
-            translate_pair(a, target, engine, settings, memory, glossary=glossary) for a in prepared
-        ]
-
-    with ThreadPoolExecutor(max_workers=len(settings.targets)) as pool:
-        results = [r for rs in pool.map(one_language, settings.targets) for r in rs]
-    translated = time.perf_counter()
-    if prepared:
-        build_review(settings, glossary, list(settings.targets), [a.slug for a in prepared])
-    done = time.perf_counter()
+    report = run(settings, Request())
+    results = [r for r in report.results if not r.skipped]
     return {
-        "import": imported - started,
-        "prepare": ready - imported,
-        "translate": translated - ready,
-        "bundles": done - translated,
-        "total": done - started,
-        "articles": len(prepared),
-        "skipped": skipped,
-        "segments": sum(len(a.segments) for a in prepared),
-        "pairs": len(results),
+        "total": time.perf_counter() - started,
+        "skipped": sum(1 for r in report.results if r.skipped),
         "translated": sum(r.translated for r in results),
-        "kept": sum(r.kept for r in results),
         "written": sum(r.written for r in results),
-        "errors": [r.error for r in results if r.error],
-        "engine_calls": engine.calls,
-        "wrong": engine.wrong,
+        "errors": [r.error for r in report.failures][:3],
+        "model_segments": sent[0],
         "models_loaded": argos.loaded_model_count(),
-        "detectors_loaded": "lingua" in sys.modules,
     }
 
 
@@ -346,121 +289,91 @@ def sweep_worker(p: dict[str, Any]) -> dict[str, Any]:
     return {"seconds": seconds, "cpu": cpu, "segments": len(texts), "wrong": wrong}
 
 
-GLOSSARY_MODULES = ("newsl10n.protect", "newsl10n.glossary")
+def _key(function: Any) -> tuple[str, int, str]:
+    """A function as cProfile names it."""
+    code = function.__code__
+    return (code.co_filename, code.co_firstlineno, code.co_name)
 
 
 def shares_worker(p: dict[str, Any]) -> dict[str, Any]:
-    """Time spent in each of the pipeline's own steps for one article and its languages.
+    """Where the time of one ``newsl10n.run.run`` goes, from a cProfile of the real run.
 
-    Timing wrappers replace the functions ``newsl10n.pipeline`` calls (by name, in the
-    modules it calls them from) and the loaded model's ``translate``/``hypotheses``; then the
-    real ``prepare_article`` / ``write_template`` / ``translate_pair`` run with the project's
-    glossary. Each step is timed exclusive of the wrapped steps it calls (glossary
-    protection without the engine calls it makes), so the steps add up to the total.
+    The steps are functions the run calls that do not nest in one another (the model and
+    translation memory inside drafting, the catalog QA of a pair inside its write), so
+    they and "other" add up to the whole run; glossary protection is shown without the
+    model calls it makes. The detectors are loaded before the profile (a fixed
+    per-process cost, reported on its own).
     """
+    import cProfile
+    import pstats
+
     started = time.perf_counter()
-    from newsl10n import catalog, pipeline
+    from newsl10n import pipeline, protect, qa, segment, tm
+    from newsl10n.article import read_article
     from newsl10n.config import load_settings
-    from newsl10n.detect import detect_language
-    from newsl10n.engines import argos, get_engine
+    from newsl10n.detect import detect_language, detect_segments
+    from newsl10n.engines import argos
     from newsl10n.glossary import load_glossary
-    from newsl10n.tm import TranslationMemory
+    from newsl10n.run import Request, run, serial_map
 
     settings = load_settings(Path(p["project"])).with_overrides(targets=p["targets"])
     glossary = load_glossary(settings.glossary)
     imported = time.perf_counter()
     detect_language("Loading the detectors once, as every run does.", settings.candidates)
     detector_load = time.perf_counter() - imported
+    steps = {
+        "read article": read_article,
+        "detect article language": pipeline.article_language,
+        "segment": segment.segment_blocks,
+        "detect segment languages": detect_segments,
+        "template": pipeline.write_template,
+        "catalogs: read + plan merge": pipeline._start_pair,
+        "translate (model)": argos._Model.hypotheses,
+        "translation memory": tm.TranslationMemory.lookup,
+        "catalogs: lock, re-read, build, write": pipeline._finish_pair,
+        "bundles + review pages (with their QA)": pipeline.build_review,
+    }
+    profiler = cProfile.Profile()
+    t0 = time.perf_counter()
+    profiler.enable()
+    # Jobs in this thread: cProfile sees only the thread it was enabled in.
+    report = run(settings, Request(), glossary=glossary, map_jobs=serial_map)
+    profiler.disable()
+    total = time.perf_counter() - t0
+    profile: Any = pstats.Stats(profiler)
+    stats: Any = profile.stats  # {function: (cc, nc, tt, ct, callers)}
+
+    def cumulative(function: Any) -> tuple[float, int]:
+        found = stats.get(_key(function))
+        return (found[3], found[1]) if found else (0.0, 0)
 
     spent: dict[str, float] = {}
     calls: dict[str, int] = {}
-    nested: list[float] = []  # time spent in wrapped callees, per open wrapped call
-
-    def timed(owner: Any, name: str, bucket: str) -> None:
-        original = getattr(owner, name)
-
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            t = time.perf_counter()
-            nested.append(0.0)
-            try:
-                return original(*args, **kwargs)
-            finally:
-                elapsed = time.perf_counter() - t
-                inner = nested.pop()
-                spent[bucket] = spent.get(bucket, 0.0) + elapsed - inner
-                calls[bucket] = calls.get(bucket, 0) + 1
-                if nested:
-                    nested[-1] += elapsed
-
-        setattr(owner, name, wrapper)
-
-    timed(pipeline, "read_article", "read article")
-    timed(pipeline, "detect_language", "detect article language")
-    timed(pipeline, "segment_blocks", "segment")
-    timed(pipeline, "detect_segments", "detect segment languages")
-    sent = {"segments": 0}  # segments the model was given (glossary retries included)
-    for method in ("translate", "hypotheses"):
-        if hasattr(argos._Model, method):
-            original = getattr(argos._Model, method)
-
-            def counting(self: Any, texts: Sequence[str], *a: Any, _f: Any = original) -> Any:
-                sent["segments"] += len(texts)
-                return _f(self, texts, *a)
-
-            setattr(argos._Model, method, counting)
-            timed(argos._Model, method, "translate (model)")
-    timed(catalog, "load_catalog", "catalogs: load + check")
-    timed(catalog, "plan_update", "catalogs: plan merge")
-    timed(catalog, "build_template", "catalogs: build")
-    timed(catalog, "build_catalog", "catalogs: build")
-    timed(catalog, "write_if_changed", "catalogs: render + write")
-    glossary_found = glossary_hook(pipeline, timed)
-    if hasattr(pipeline, "qa"):
-        timed(pipeline.qa, "check_catalog", "catalog QA (glossary, numbers)")
-
-    timed(pipeline, "build_review", "bundles + review pages")
-    build_review = pipeline.build_review
-    engine = get_engine(settings.engine, settings.engine_settings)
-    t0 = time.perf_counter()
-    for path in pipeline.discover(settings):
-        prepared = pipeline.prepare_article(path, settings)
-        pipeline.write_template(prepared, settings)
-        for target in settings.targets:
-            memory = TranslationMemory(settings.locales, target)
-            pipeline.translate_pair(prepared, target, engine, settings, memory, glossary=glossary)
-        build_review(settings, glossary, list(settings.targets), [prepared.slug])
-    total = time.perf_counter() - t0
-    spent["other (memory lookups, bookkeeping)"] = total - sum(spent.values())
+    for label, function in steps.items():
+        spent[label], calls[label] = cumulative(function)
+    # The pair's QA runs inside its write; glossary protection around the model calls.
+    qa_edge = stats.get(_key(qa.check_po), (0, 0, 0, 0, {}))[4].get(_key(pipeline._finish_pair))
+    if qa_edge:
+        spent["catalog QA (per pair)"] = qa_edge[3]
+        spent["catalogs: lock, re-read, build, write"] -= qa_edge[3]
+    glossary_time, glossary_calls = cumulative(protect.translate_with_glossary)
+    if glossary_calls:
+        spent["glossary protection (without model)"] = max(
+            0.0, glossary_time - spent["translate (model)"]
+        )
+        calls["glossary protection (without model)"] = glossary_calls
+    spent["other (bookkeeping)"] = max(0.0, total - sum(spent.values()))
+    model_calls = stats.get(_key(argos._Model.hypotheses))
     return {
         "import": imported - started,
         "detector_load": detector_load,
         "total": total,
-        "segments": len(prepared.segments),
-        "model_segments": sent["segments"],
+        "segments": sum(r.segments for r in report.results if r.target == p["targets"][0]),
+        "model_calls": model_calls[1] if model_calls else 0,
         "steps": spent,
         "calls": calls,
-        "glossary": glossary_found,
         "glossary_terms": len(glossary.terms),
     }
-
-
-def glossary_hook(pipeline: Any, timed: Callable[[Any, str, str], None]) -> str:
-    """GLOSSARY HOOK: time glossary protection wherever the pipeline calls it.
-
-    Wraps every function the pipeline module holds that comes from
-    :data:`GLOSSARY_MODULES` (``from newsl10n.protect import translate_with_glossary``) into
-    the bucket "glossary protection" (timed without the engine calls it makes). Returns
-    what it wrapped, for the report.
-    """
-    wrapped: list[str] = []
-    for name, value in list(vars(pipeline).items()):
-        module = getattr(value, "__module__", None)
-        if callable(value) and not isinstance(value, type) and module in GLOSSARY_MODULES:
-            timed(pipeline, name, "glossary protection (without engine)")
-            wrapped.append(name)
-    if wrapped:
-        return "timed: " + ", ".join(wrapped)
-    return "not measured: newsl10n.pipeline does not call newsl10n.protect (hook in place)"
 
 
 # --------------------------------------------------------------------------- set-up
@@ -494,11 +407,11 @@ def load() -> float:
 
 
 def child_env(work: Path) -> dict[str, str]:
-    """Private Argos and XDG folders; no telemetry. Prefect's home is kept in the model
-    cache: creating its database costs ~40 s here, once (as for a user's first run)."""
+    """Private Argos and XDG folders; no telemetry; no Prefect API, so the command runs
+    in-process as it does for a user without a server."""
     from benchmarks.realsize_model import default_cache
 
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env.update(
         ARGOS_PACKAGES_DIR=str(work / "argos-packages"),
         PREFECT_HOME=str(default_cache() / "prefect-home"),
@@ -507,8 +420,6 @@ def child_env(work: Path) -> dict[str, str]:
         XDG_CACHE_HOME=str(work / "xdg-cache"),
         DO_NOT_TRACK="1",
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
-        # Prefect's default (20 s) is too short for a first start on a busy 2-core machine.
-        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
     )
     return env
@@ -567,21 +478,12 @@ def mismatches_in_catalog(path: Path) -> int:
 # --------------------------------------------------------------------------- benchmarks
 
 
-def start_warm_up(work: Path, env: dict[str, str], knobs: Knobs) -> subprocess.Popen[bytes]:
-    """A first ``newsl10n run`` creates Prefect's database (10-20 s once per PREFECT_HOME);
-    started during set-up so no timed run pays it. English into English: no model needed."""
-    warm = make_project(work / "warm", knobs, ["en"])
-    (warm / "source_articles" / "warm.txt").write_text(
-        "Warm Up\n\nThe first run creates the database of Prefect's temporary server.\n",
-        encoding="utf-8",
-    )
-    newsl10n = str(Path(sys.executable).parent / "newsl10n")
-    return subprocess.Popen(
-        [newsl10n, "--project", str(warm), "run", "--to", "en"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+NEWSL10N = str(Path(sys.executable).parent / "newsl10n")
+
+
+def command(project: Path | str, *args: str) -> list[str]:
+    """The ``newsl10n`` command, as a user runs it, on a project."""
+    return [NEWSL10N, "--project", str(project), *args]
 
 
 def bench_pipeline_vs_raw(
@@ -594,12 +496,12 @@ def bench_pipeline_vs_raw(
     write_article(article, plan.pipeline_segments, seed=500)
     segments = work / "segments.txt"
     texts = write_segments(article, segments)
-    newsl10n = str(Path(sys.executable).parent / "newsl10n")
-    cli = [newsl10n, "--project", str(project), "translate", str(article), "--to", "ru"]
+    cli = command(project, "translate", str(article), "--to", "ru")
     po = project / "locales" / "ru" / "LC_MESSAGES" / "bench-500.po"
 
-    def pipeline_once() -> Measured:
-        shutil.rmtree(project / "locales", ignore_errors=True)
+    def command_once() -> Measured:
+        for folder in ("locales", "bundles"):
+            shutil.rmtree(project / folder, ignore_errors=True)
         return run_child(cli, env)
 
     def raw_once() -> Measured:
@@ -611,16 +513,11 @@ def bench_pipeline_vs_raw(
         }
         return run_child(worker_args("raw", payload), env)
 
-    def direct_once() -> Measured:
-        shutil.rmtree(project / "locales", ignore_errors=True)
-        return run_child(worker_args("batch", {"project": str(project), "targets": ["ru"]}), env)
-
-    runs: dict[str, list[Measured]] = {"pipeline": [], "raw": [], "direct": []}
-    for _ in range(plan.runs):  # interleaved, so a burst of load hits all alike
+    runs: dict[str, list[Measured]] = {"command": [], "raw": []}
+    for _ in range(plan.runs):  # interleaved, so a burst of load hits both alike
         runs["raw"].append(raw_once())
-        runs["pipeline"].append(pipeline_once())
-        runs["direct"].append(direct_once())
-    wrong_pipeline = mismatches_in_catalog(po)
+        runs["command"].append(command_once())
+    wrong_command = mismatches_in_catalog(po)
     raw_out = (work / "raw-out.txt").read_text(encoding="utf-8").splitlines()
     wrong_raw = sum(1 for a, b in zip(texts, raw_out, strict=True) if a != b)
     best = {k: min(v, key=lambda m: m.wall) for k, v in runs.items()}
@@ -628,35 +525,30 @@ def bench_pipeline_vs_raw(
         "segments": len(texts),
         "language": "ru",
         "knobs": asdict(knobs),
-        "pipeline_wall": [round(m.wall, 2) for m in runs["pipeline"]],
+        "command_wall": [round(m.wall, 2) for m in runs["command"]],
         "raw_wall": [round(m.wall, 2) for m in runs["raw"]],
-        "pipeline_cpu": round(best["pipeline"].cpu, 2),
+        "command_cpu": round(best["command"].cpu, 2),
         "raw_cpu": round(best["raw"].cpu, 2),
-        "pipeline_peak_mb": round(best["pipeline"].peak_mb),
-        "direct_wall": [round(m.wall, 2) for m in runs["direct"]],
-        "direct_cpu": round(best["direct"].cpu, 2),
-        "direct_peak_mb": round(best["direct"].peak_mb),
-        "direct_phases": {
-            k: round(best["direct"].answer[k], 2)
-            for k in ("import", "prepare", "translate", "bundles")
-        },
-        "ratio_direct_wall": round(best["raw"].wall / best["direct"].wall, 3),
-        "ratio_direct_cpu": round(best["raw"].cpu / best["direct"].cpu, 3),
-        "wrong_direct": best["direct"].answer["wrong"],
+        "command_peak_mb": round(best["command"].peak_mb),
         "raw_peak_mb": round(best["raw"].peak_mb),
         "raw_load": round(best["raw"].answer["load"], 2),
         "raw_translate": round(best["raw"].answer["translate"], 2),
-        "ratio_wall": round(best["raw"].wall / best["pipeline"].wall, 3),
-        "ratio_cpu": round(best["raw"].cpu / best["pipeline"].cpu, 3),
-        "wrong_pipeline": wrong_pipeline,
+        "ratio_wall": round(best["raw"].wall / best["command"].wall, 3),
+        "ratio_cpu": round(best["raw"].cpu / best["command"].cpu, 3),
+        "wrong_command": wrong_command,
         "wrong_raw": wrong_raw,
     }
-    if profile is not None:  # pyinstrument: the main thread (Prefect runs tasks in others)
+    if profile is not None:
         shutil.rmtree(project / "locales", ignore_errors=True)
         pyinstrument = str(Path(sys.executable).parent / "pyinstrument")
         run_child([pyinstrument, "--no-color", "-o", str(profile), *cli], env)
         result["profile"] = str(profile)
     return result
+
+
+def wrong_in(project: Path) -> int:
+    """Entries whose machine output is not its source, over every catalog of a project."""
+    return sum(mismatches_in_catalog(p) for p in (project / "locales").glob("*/LC_MESSAGES/*.po"))
 
 
 def bench_scaling(
@@ -671,24 +563,19 @@ def bench_scaling(
             targets = list(LANGUAGES[:languages])
             project = make_project(work / f"s{articles}x{languages}", knobs, targets)
             write_articles(project / "source_articles", articles, plan.article_segments, seed=7)
-            m = run_child(worker_args("batch", {"project": str(project), "targets": targets}), env)
-            a = m.answer
-            units = a["segments"] * languages
+            m = run_child(command(project, "run"), env)
+            segments = articles * plan.article_segments
+            units = segments * languages
             row = {
                 "articles": articles,
                 "languages": languages,
-                "segments": a["segments"],
+                "segments": segments,
                 "segment_languages": units,
                 "wall": round(m.wall, 2),
                 "cpu": round(m.cpu, 2),
-                "translate_wall": round(a["translate"], 2),
-                "prepare": round(a["prepare"], 2),
                 "ms_cpu_per_unit": round(1000 * m.cpu / units, 1),
                 "peak_mb": round(m.peak_mb),
-                "models_loaded": a["models_loaded"],
-                "translated": a["translated"],
-                "wrong": a["wrong"],
-                "errors": a["errors"][:3],
+                "wrong": wrong_in(project),
             }
             rows.append(row)
             biggest = {"project": str(project), "targets": targets, "row": row}
@@ -696,29 +583,46 @@ def bench_scaling(
 
 
 def bench_rerun(env: dict[str, str], biggest: dict[str, Any]) -> dict[str, Any]:
-    project, targets, full = biggest["project"], biggest["targets"], biggest["row"]
-    m = run_child(worker_args("batch", {"project": project, "targets": targets}), env)
-    newsl10n = str(Path(sys.executable).parent / "newsl10n")
-    cli = run_child(
-        [newsl10n, "--project", project, "run", "--to", ",".join(targets)], env, cwd=Path(project)
-    )
+    project, targets, full = Path(biggest["project"]), biggest["targets"], biggest["row"]
+    before = {p: p.read_bytes() for p in (project / "locales").rglob("*.po")}
+    cli = run_child(command(project, "run"), env, cwd=project)
+    library = run_child(worker_args("run", {"project": str(project), "targets": targets}), env)
+    after = {p: p.read_bytes() for p in (project / "locales").rglob("*.po")}
     return {
         "articles": full["articles"],
         "languages": full["languages"],
         "full_wall": full["wall"],
         "full_cpu": full["cpu"],
-        "rerun_wall": round(m.wall, 2),
-        "rerun_cpu": round(m.cpu, 2),
-        "rerun_prepare": round(m.answer["prepare"], 2),
-        "rerun_import": round(m.answer["import"], 2),
-        "rerun_peak_mb": round(m.peak_mb),
-        "models_loaded": m.answer["models_loaded"],
-        "translated": m.answer["translated"],
-        "written": m.answer["written"],
-        "share_wall": round(m.wall / full["wall"], 3),
-        "cli_rerun_wall": round(cli.wall, 2),
-        "cli_rerun_cpu": round(cli.cpu, 2),
-        "cli_share_wall": round(cli.wall / full["wall"], 3),
+        "rerun_wall": round(cli.wall, 2),
+        "rerun_cpu": round(cli.cpu, 2),
+        "rerun_peak_mb": round(cli.peak_mb),
+        "share_wall": round(cli.wall / full["wall"], 3),
+        "library_rerun_wall": round(library.wall, 2),
+        "models_loaded": library.answer["models_loaded"],
+        "translated": library.answer["translated"],
+        "written": library.answer["written"],
+        "catalogs_unchanged": before == after,
+    }
+
+
+def bench_batching(work: Path, env: dict[str, str], biggest: dict[str, Any]) -> dict[str, Any]:
+    """The largest batch again from empty catalogs, one engine call per article × language,
+    beside its full run (one call per language over all articles)."""
+    project, full = Path(biggest["project"]), biggest["row"]
+    copy = work / "batching-per-article"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("locales", "bundles", ".locks"))
+    m = run_child(command(copy, "run", "--batching", "article"), env)
+    return {
+        "articles": full["articles"],
+        "languages": full["languages"],
+        "per_language_wall": full["wall"],
+        "per_language_cpu": full["cpu"],
+        "per_article_wall": round(m.wall, 2),
+        "per_article_cpu": round(m.cpu, 2),
+        "speedup_wall": round(m.wall / full["wall"], 2),
+        "speedup_cpu": round(m.cpu / full["cpu"], 2),
+        "wrong": wrong_in(copy),
     }
 
 
@@ -807,26 +711,20 @@ def render(report: Report) -> str:
     ]
     if pr:
         out += [
-            f"### 1. Pipeline vs raw CTranslate2 ({pr['segments']} segments, en→ru, "
-            f"{Knobs(**pr['knobs']).label})",
+            f"### 1. `newsl10n translate` vs raw CTranslate2 ({pr['segments']} segments, "
+            f"en→ru, {Knobs(**pr['knobs']).label})",
             "",
             table(
-                ["", "wall s (runs)", "CPU s", "peak MB"],
+                ["whole process", "wall s (runs)", "CPU s", "peak MB"],
                 [
                     [
-                        "`newsl10n translate` (whole process)",
-                        " / ".join(map(str, pr["pipeline_wall"])),
-                        pr["pipeline_cpu"],
-                        pr["pipeline_peak_mb"],
+                        "`newsl10n translate`",
+                        " / ".join(map(str, pr["command_wall"])),
+                        pr["command_cpu"],
+                        pr["command_peak_mb"],
                     ],
                     [
-                        "pipeline functions without Prefect (whole process)",
-                        " / ".join(map(str, pr["direct_wall"])),
-                        pr["direct_cpu"],
-                        pr["direct_peak_mb"],
-                    ],
-                    [
-                        "raw script (whole process)",
+                        "raw script",
                         " / ".join(map(str, pr["raw_wall"])),
                         pr["raw_cpu"],
                         pr["raw_peak_mb"],
@@ -834,18 +732,15 @@ def render(report: Report) -> str:
                 ],
             ),
             "",
-            f"Throughput ratio to raw: `newsl10n translate` **{pr['ratio_wall']}** by wall "
-            f"time ({pr['ratio_cpu']} by CPU time); pipeline functions without Prefect "
-            f"**{pr['ratio_direct_wall']}** ({pr['ratio_direct_cpu']} by CPU time). Raw: "
-            f"{pr['raw_load']} s load, {pr['raw_translate']} s translate; without Prefect: "
-            + ", ".join(f"{k} {v} s" for k, v in pr["direct_phases"].items())
-            + f". Outputs not equal to input: {pr['wrong_pipeline']} (`newsl10n translate`), "
-            f"{pr['wrong_direct']} (functions), {pr['wrong_raw']} (raw).",
+            f"Throughput ratio to raw: **{pr['ratio_wall']}** by wall time "
+            f"({pr['ratio_cpu']} by CPU time). Raw: {pr['raw_load']} s load, "
+            f"{pr['raw_translate']} s translate. Outputs not equal to input: "
+            f"{pr['wrong_command']} (`newsl10n translate`), {pr['wrong_raw']} (raw).",
             "",
         ]
     if report.scaling:
         out += [
-            "### 2. Scaling (pipeline functions in-process, one thread per language)",
+            "### 2. Scaling (`newsl10n run`, whole process)",
             "",
             table(
                 [
@@ -856,7 +751,6 @@ def render(report: Report) -> str:
                     "CPU s",
                     "CPU ms per segment×language",
                     "peak MB",
-                    "models loaded",
                     "wrong",
                 ],
                 [
@@ -868,7 +762,6 @@ def render(report: Report) -> str:
                         r["cpu"],
                         r["ms_cpu_per_unit"],
                         r["peak_mb"],
-                        r["models_loaded"],
                         r["wrong"],
                     ]
                     for r in report.scaling
@@ -882,30 +775,43 @@ def render(report: Report) -> str:
             f"### 3. No-change re-run ({rr['articles']} articles × {rr['languages']} languages)",
             "",
             table(
-                ["run", "wall s", "CPU s", "share of full run (wall)", "models loaded"],
+                ["`newsl10n run`", "wall s", "CPU s", "share of full run (wall)"],
                 [
-                    ["full run (pipeline functions)", rr["full_wall"], rr["full_cpu"], "1", "-"],
-                    [
-                        "re-run (pipeline functions)",
-                        rr["rerun_wall"],
-                        rr["rerun_cpu"],
-                        rr["share_wall"],
-                        rr["models_loaded"],
-                    ],
-                    [
-                        "re-run (`newsl10n run`, Prefect)",
-                        rr["cli_rerun_wall"],
-                        rr["cli_rerun_cpu"],
-                        rr["cli_share_wall"],
-                        "-",
-                    ],
+                    ["full run", rr["full_wall"], rr["full_cpu"], "1"],
+                    ["no-change re-run", rr["rerun_wall"], rr["rerun_cpu"], rr["share_wall"]],
                 ],
             ),
+            "",
+            f"The library's run in a fresh process ({rr['library_rerun_wall']} s) loaded "
+            f"{rr['models_loaded']} model(s), translated {rr['translated']} and wrote "
+            f"{rr['written']} catalog(s); catalogs unchanged: {rr['catalogs_unchanged']}.",
+            "",
+        ]
+    bt = report.batching
+    if bt:
+        out += [
+            f"### 4. Batching ({bt['articles']} articles × {bt['languages']} languages, "
+            "`newsl10n run` from empty catalogs)",
+            "",
+            table(
+                ["engine calls", "wall s", "CPU s"],
+                [
+                    [
+                        "one per language over all articles (default)",
+                        bt["per_language_wall"],
+                        bt["per_language_cpu"],
+                    ],
+                    ["one per article × language", bt["per_article_wall"], bt["per_article_cpu"]],
+                ],
+            ),
+            "",
+            f"Batching across articles is **{bt['speedup_wall']}×** faster by wall time "
+            f"({bt['speedup_cpu']}× by CPU time). Wrong outputs: {bt['wrong']}.",
             "",
         ]
     if report.settings:
         out += [
-            "### 4. CTranslate2 settings (raw translator, en→ru)",
+            "### 5. CTranslate2 settings (raw translator, en→ru)",
             "",
             table(
                 ["group", "settings", "segments", "segments/s", "CPU ms/segment", "peak MB"],
@@ -926,9 +832,9 @@ def render(report: Report) -> str:
     sh = report.shares
     if sh:
         out += [
-            f"### 5. Where the pipeline's time goes ({sh['segments']} segments, en→ru, "
+            f"### 6. Where the run's time goes ({sh['segments']} segments, en→ru, "
             f"glossary of {sh['glossary_terms']} terms; detectors loaded beforehand in "
-            f"{sh['detector_load']} s, imports {sh['import']} s)",
+            f"{sh['detector_load']} s, imports {sh['import']} s; cProfile of the real run)",
             "",
             table(
                 ["step", "seconds", "share", "calls"],
@@ -938,10 +844,9 @@ def render(report: Report) -> str:
                 ],
             ),
             "",
-            f"The model was given {sh['model_segments']} segments for {sh['segments']} "
-            "(glossary retries: the copy model never writes a term's target form by itself, so "
-            "every segment with a term needs a second strategy; a worst case). "
-            f"Glossary protection: {sh['glossary']}.",
+            f"The model was called {sh['model_calls']} times (glossary rounds: the copy model "
+            "never writes a term's target form by itself, so segments with a term need a "
+            "second strategy; a worst case). Profiling slows Python code more than the model.",
             "",
         ]
     out.append(f"Whole benchmark: {report.total_seconds:.0f} s.")
@@ -964,7 +869,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument(
         "--only",
-        default="pipeline,scaling,rerun,settings,shares",
+        default="pipeline,scaling,rerun,batching,settings,shares",
         help="comma-separated benchmarks to run",
     )
     args = parser.parse_args(argv)
@@ -986,9 +891,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     report.defaults = asdict(knobs)
     report.model = realsize_model.describe()
-    warm_up = start_warm_up(work, env, knobs)
     try:
-        with stage("model: build (cached) and install en→ru,ko,zh,ja; Prefect warm-up"):
+        with stage("model: build (cached) and install en→ru,ko,zh,ja"):
             t0 = time.perf_counter()
             model = realsize_model.build_model()
             built = time.perf_counter() - t0
@@ -1000,24 +904,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "build_or_cache_s": round(built, 1),
                 "install_s": round(time.perf_counter() - t0 - built, 1),
             }
-            report.setup["prefect_warm_up_exit"] = warm_up.wait()
         if only & {"pipeline", "settings", "shares"}:
             with stage("1. pipeline vs raw"):
                 profile = args.json.with_name("pipeline-profile.txt") if args.profile else None
                 report.pipeline_vs_raw = bench_pipeline_vs_raw(
                     work, env, model, plan, knobs, profile
                 )
-        if only & {"scaling", "rerun"}:
+        if only & {"scaling", "rerun", "batching"}:
             with stage("2. scaling"):
                 report.scaling, biggest = bench_scaling(work, env, plan, knobs)
             if "rerun" in only:
                 with stage("3. no-change re-run"):
                     report.rerun = bench_rerun(env, biggest)
+            if "batching" in only:
+                with stage("4. batching"):
+                    report.batching = bench_batching(work, env, biggest)
         if "settings" in only:
-            with stage("4. settings"):
+            with stage("5. settings"):
                 report.settings = bench_settings(work, env, model, plan, knobs)
         if "shares" in only:
-            with stage("5. shares"):
+            with stage("6. shares"):
                 report.shares = bench_shares(work, env, plan, knobs)
     finally:
         if args.keep:

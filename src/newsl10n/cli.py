@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn, TypeVar
 
 import click
 from rich.console import Console
@@ -149,6 +149,8 @@ def run_options(command: F) -> F:
 @folder_options
 @run_options
 @click.option("--force", is_flag=True, help="Process unchanged articles too.")
+# The benchmark's baseline: one engine call per article × language instead of per language.
+@click.option("--batching", type=click.Choice(["language", "article"]), hidden=True)
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -158,6 +160,7 @@ def run(
     prefect: bool | None,
     runner: str | None,
     force: bool,
+    batching: Literal["language", "article"] | None,
 ) -> None:
     """Translate every new or changed article under the source folder."""
     from newsl10n.run import Request
@@ -165,7 +168,8 @@ def run(
     settings = _settings(ctx).with_overrides(targets=targets, engine=engine)
     if not settings.source.is_dir():
         _fail(f"{settings.source}: source folder does not exist", 2)
-    _execute(settings, Request(retranslate=retranslate, force=force), prefect, runner)
+    request = Request(retranslate=retranslate, force=force, batching=batching or "language")
+    _execute(settings, request, prefect, runner)
 
 
 @main.command()

@@ -375,3 +375,19 @@ def thread_map(
             if done is not None:
                 done(jobs[i], outcomes[i])
     return [outcomes[i] for i in range(len(jobs))]
+
+
+def serial_map(
+    fn: JobRun, jobs: Sequence[Job], done: JobDone | None = None
+) -> list[list[PairResult] | BaseException]:
+    """Jobs one after another in the calling thread (profiling, debugging)."""
+    outcomes: list[list[PairResult] | BaseException] = []
+    for job in jobs:
+        try:
+            outcome: list[PairResult] | BaseException = fn(job)
+        except Exception as err:
+            outcome = err
+        outcomes.append(outcome)
+        if done is not None:
+            done(job, outcome)
+    return outcomes
