@@ -241,7 +241,7 @@ def _run_here(settings: Settings, request: Request, glossary: Any) -> Report:
                 bar.update(task, detail=f"{segments[0]} segments ({event.message})")
             elif event.kind == "bundles":
                 bar.update(task, description="bundles", detail=event.message)
-            elif event.kind == "residue":
+            elif event.kind in ("residue", "unavailable"):
                 bar.console.print(event.message, highlight=False, markup=False)
             elif event.kind in ("planned", "prepared"):
                 bar.update(task, detail=event.message)
@@ -262,13 +262,12 @@ def _run_prefect(settings: Settings, request: Request, runner: str | None) -> Re
     if (flows_dir / "translate.py").is_file() and str(settings.root) not in sys.path:
         sys.path.insert(0, str(settings.root))  # the project checkout's flows
     try:
-        from flows.translate import RunFailed, run_in_prefect
+        from flows.translate import run_in_prefect
     except ImportError as err:
         _fail(f"--prefect needs the project's flows/ folder (from a checkout): {err}", 2)
     try:
-        return run_in_prefect(settings, request, runner)
-    except RunFailed as failed:
-        return failed.report
+        report: Report = run_in_prefect(settings, request, runner)
+        return report
     except Newsl10nError as err:
         _fail(str(err))
     except Exception as err:  # the server did not start or answer: one line, not a traceback

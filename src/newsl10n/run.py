@@ -23,9 +23,9 @@ from typing import Literal
 from newsl10n import bundle
 from newsl10n.article import slugify
 from newsl10n.bundle import BundleReport
-from newsl10n.config import Settings
+from newsl10n.config import Settings, resolve_inside
 from newsl10n.engines import Engine, get_engine
-from newsl10n.errors import Newsl10nError
+from newsl10n.errors import ConfigError, Newsl10nError
 from newsl10n.glossary import Glossary, load_glossary
 from newsl10n.pipeline import (
     OnSegments,
@@ -163,6 +163,8 @@ def run(
     prepared, clashes = refuse_slug_clashes(prepared, plan.skipped, settings)
     written, unwritten = write_templates(prepared, settings)
     jobs = plan_jobs(written, settings, glossary, request)
+    for source, target, reason in unavailable_pairs(written, settings):
+        tell(Event("unavailable", f"{source} → {target} cannot be translated: {reason}"))
     total = sum(len(j.articles) for j in jobs)
     tell(Event("pairs", f"{total} article × language pair(s)", 0, total))
     done = [0]
@@ -199,6 +201,57 @@ def run(
     )  # fmt: skip
     tell(Event("done", "", total, total, report.results))
     return report
+
+
+def find_article(settings: Settings, name: str) -> Path:
+    """The article a person named (in a UI): its path in the source folder, its file name
+    or its slug, in any case. Anything else is refused with the articles there are; paths
+    that step outside the source folder are refused before anything is read."""
+    text = name.strip()
+    sources = discover(settings) if settings.source.is_dir() else []
+    available = ", ".join(p.relative_to(settings.source).as_posix() for p in sources) or "none"
+    if not text:
+        raise ConfigError(f"article: no article given; available: {available}")
+    path = resolve_inside(settings.source, text, what="article")
+    resolved = {p.resolve(): p for p in sources}
+    if path in resolved:
+        return resolved[path]
+    key = text.casefold()
+    matches = [
+        p
+        for p in sources
+        if key
+        in {
+            p.relative_to(settings.source).as_posix().casefold(),
+            p.name.casefold(),
+            p.stem.casefold(),
+            slugify(p.stem),
+        }
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        names = ", ".join(p.name for p in matches)
+        raise ConfigError(f"article: {text!r} matches several articles ({names}); give the file")
+    raise ConfigError(f"article: no article {text!r} in {settings.source}; available: {available}")
+
+
+def unavailable_pairs(
+    articles: Sequence[PreparedArticle], settings: Settings
+) -> list[tuple[str, str, str]]:
+    """(source, target, reason) for each language pair of the run no engine can do, known
+    before any work starts (the pairs then fail alone)."""
+    missing: list[tuple[str, str, str]] = []
+    pairs = sorted({(a.language.lang, t) for a in articles for t in settings.targets})
+    for source, target in pairs:
+        if source == target:
+            continue
+        try:
+            engine = get_engine(settings.engine_for(source, target), settings.engine_settings)
+            engine.model_version(source, target)
+        except Newsl10nError as err:
+            missing.append((source, target, str(err)))
+    return missing
 
 
 def plan_batch(settings: Settings, request: Request) -> Plan:
