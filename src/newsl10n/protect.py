@@ -420,9 +420,9 @@ def _fits(occ: TermMatch, wanted: frozenset[str], text: str, target: str) -> boo
     """Can the form stay? It can be in a wanted case, or it is an inflected form the engine
     chose after a preposition that governs it ("з Росії": keep the engine's form)."""
     base = occ.term.form(target) or occ.text
-    cases = _form_cases(occ.form, base, target)
-    if cases & wanted:
-        return True
+    cases = term_form_cases(occ.term, occ.form, target)
+    if not cases or cases & wanted:
+        return True  # an indeclinable form ("КНДР") fits every case
     governed = _governed(target, _word_before(text, occ.start))
     return occ.form != base and bool(cases & governed)
 
@@ -476,11 +476,29 @@ def source_cases(match: TermMatch, lang: str, text: str) -> frozenset[str]:
     base = match.term.form(lang)
     if base is None or lang not in _GOVERNMENT or morph_analyzer(lang) is None:
         return frozenset()
-    cases = _form_cases(match.form, base, lang)
+    cases = term_form_cases(match.term, match.form, lang)
     if len(cases) > _KNOWN_CASES:
         return frozenset()
-    governed = _governed(lang, _word_before(text, match.start))
-    return (cases & governed) or cases
+    before = _word_before(text, match.start)
+    cases = (cases & _governed(lang, before)) or cases
+    if "accs" in cases and len(cases) > 1:
+        # "призвал Совет Безопасности": the object of a verb; "визит Путина", "что Москва":
+        # not one. Only where the language tells them apart does this matter (Рада/Раду).
+        verb = _is_verb(before, lang)
+        narrowed = frozenset({"accs"}) if verb else cases - {"accs"}
+        cases = narrowed or cases
+    return cases
+
+
+_VERBS = {"VERB", "INFN", "GRND"}
+
+
+def _is_verb(word: str, lang: str) -> bool:
+    """Is the word, in its likeliest reading, a verb form (an object may follow it)?"""
+    morph: Any = morph_analyzer(lang)
+    if not word or morph is None:
+        return False
+    return morph.parse(word)[0].tag.POS in _VERBS
 
 
 def partial_form(match: TermMatch, source: str, target: str) -> str | None:
@@ -669,7 +687,7 @@ def pick_form(term: Term, lang: str, cases: frozenset[str]) -> str:
     for order, form in enumerate(term.accepted(lang)):
         if len(form.split()) != width:
             continue  # another name (Євромайдан, Держдеп США), not an inflection
-        found = _form_cases(form, base, lang)
+        found = term_form_cases(term, form, lang)
         overlap = len(found & cases)
         if not overlap:
             continue
@@ -685,6 +703,26 @@ def pick_form(term: Term, lang: str, cases: frozenset[str]) -> str:
     return base
 
 
+def term_form_cases(term: Term, form: str, lang: str) -> frozenset[str]:
+    """The cases one of a term's forms can stand for in ``lang``.
+
+    The base form does not stand for a case a variant is listed for: "Ким Чен Ына" is the
+    accusative, so "Ким Чен Ын" is only the nominative (the dictionary cannot tell that a
+    Korean name is animate); "Пхеньян" stays nominative or accusative.
+    """
+    base = term.form(lang) or form
+    cases = _form_cases(form, base, lang)
+    if len(cases) > 1 and form.casefold() == base.casefold():
+        width = len(base.split())
+        others: set[str] = set()
+        for variant in term.variants.get(lang, ()):
+            if len(variant.split()) == width and variant.casefold() != base.casefold():
+                others |= _form_cases(variant, base, lang)
+        cases = (cases - others) or cases
+    return cases
+
+
+@lru_cache(maxsize=8192)
 def _form_cases(form: str, base: str, lang: str) -> frozenset[str]:
     """Cases a form can stand for, judged on the words where it differs from the base."""
     words, bases = form.split(), base.split()
@@ -707,6 +745,8 @@ _UK_PERSONAL_LOCATIVE = re.compile(r"(ові|еві|єві)$")
 
 @lru_cache(maxsize=4096)
 def _word_cases(word: str, base_word: str, lang: str) -> frozenset[str]:
+    if len(word) > 1 and word.isupper():
+        return frozenset()  # an abbreviation (США, ООН, КНДР) does not decline
     morph: Any = morph_analyzer(lang)
     base_parses = [p for p in morph.parse(base_word) if p.tag.POS in _DECLINABLE]
     nominative = [p for p in base_parses if p.tag.case == "nomn"] or base_parses
@@ -727,8 +767,9 @@ def _word_cases(word: str, base_word: str, lang: str) -> frozenset[str]:
     if word.casefold() != base_word.casefold():
         found.discard("nomn")  # the glossary's form is the nominative; this one differs
     inanimate = first is not None and "inan" in first.tag
-    if lang == "uk" and inanimate and _UK_PERSONAL_LOCATIVE.search(word.casefold()):
-        found.discard("loct")
+    personal = _UK_PERSONAL_LOCATIVE.search(word.casefold()) and "datv" in found
+    if lang == "uk" and inanimate and personal:
+        found.discard("loct")  # "Кримові" is the dative; "півострові" stays a locative
     if found:
         return frozenset(found)
     low, low_base = word.casefold(), base_word.casefold()
