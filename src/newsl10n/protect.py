@@ -175,7 +175,7 @@ def _enforceable(text: str, glossary: Glossary, source: str, target: str) -> lis
 
 def _outcome(job: _Job, found: _Candidate | None, target: str) -> Outcome:
     assert found is not None
-    wrong = wrong_cases(job.text, job.matches, found.text, job.source, target)
+    wrong = wrong_cases(job.text, job.matches, found.text, job.source, target, judging=False)
     cases = tuple(dict.fromkeys(w.describe() for w in wrong))
     return Outcome(found.text, _describe(found.missing, target), found.strategy, cases)
 
@@ -396,19 +396,29 @@ def _right_form(
 
 
 def _wanted_cases(
-    occ: TermMatch, match: TermMatch, text: str, source_text: str, source: str, target: str
+    occ: TermMatch,
+    match: TermMatch,
+    text: str,
+    source_text: str,
+    source: str,
+    target: str,
+    judging: bool = False,
 ) -> frozenset[str]:
     """The cases the form in the translation may take, or none when nothing is known.
 
     A declining source (ru, uk) says it with its own form, read with its own prepositions
     (Russian "у реки" is genitive, whatever Ukrainian "у" governs); a part of a term
     ("Тэдонган" without its "река") is left alone. An English source says it only through
-    the preposition the translation put before a base form ("в {1}" + "in" → locative).
+    the preposition before the form: to make a base form fit ("в {1}" + "in" → locative),
+    or, ``judging``, any form, by every case the preposition can govern ("в Пхеньян" may be
+    a direction: only "в Пхеньяна" is wrong).
     """
     if partial_form(match, source, target) is not None:
         return frozenset()
     if source in _GOVERNMENT:
         return source_cases(match, source, source_text)
+    if judging:
+        return _governed(target, _word_before(text, occ.start))
     base = occ.term.form(target) or occ.text
     if occ.form != base:
         return frozenset()  # the engine's own inflection of a name it knows
@@ -448,14 +458,16 @@ def wrong_cases(
     translation: str,
     source: str,
     target: str,
+    judging: bool = True,
 ) -> list[WrongCase]:
     """Glossary forms of a ru/uk translation in a case the source contradicts: QA's
-    "wrong case" and what protect reports when it could not make the form right."""
+    "wrong case" (``judging``: English prepositions count with every case they can govern)
+    and, not judging, what protect reports when it could not make a form right."""
     if target not in _GOVERNMENT or morph_analyzer(target) is None or not matches:
         return []
     found: list[WrongCase] = []
     for occ, match in _occurrences(translation, matches, target):
-        wanted = _wanted_cases(occ, match, translation, source_text, source, target)
+        wanted = _wanted_cases(occ, match, translation, source_text, source, target, judging)
         if not wanted or _fits(occ, wanted, translation, target):
             continue
         right = pick_form(occ.term, target, wanted)

@@ -396,9 +396,7 @@ def check_not_echoed(mode: Mode, sources: Sequence[str], outputs: Sequence[str])
     batch returned unchanged is a broken pipeline (a stage that died and let the input
     through), never a translation.
     """
-    sentences = [
-        (src, out) for src, out in zip(sources, outputs, strict=True) if _is_sentence(src)
-    ]
+    sentences = [(src, out) for src, out in zip(sources, outputs, strict=True) if _is_sentence(src)]
     echoed = sum(" ".join(src.split()) == " ".join(out.split()) for src, out in sentences)
     if len(sentences) >= 2 and echoed * 2 > len(sentences):
         raise ApertiumError(
