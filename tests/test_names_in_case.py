@@ -5,6 +5,7 @@ which hands back its input, is an error naming the pair, never a translation."""
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -134,3 +135,37 @@ def test_debian_stock_rus_ukr_is_an_error_naming_the_pair(glossary: Glossary) ->
         pytest.skip("the installed apertium-rus-ukr translates: no broken stage to catch")
     with pytest.raises(ApertiumError, match=r"apertium rus-ukr returned its input for \d+ of"):
         translate_with_glossary(engine, sources, "ru", "uk", glossary)
+
+
+def test_a_pair_whose_engine_hands_back_russian_fails_and_says_why(
+    project: Path, tmp_path: Path
+) -> None:
+    """The run fails the pair (no "written, 0 failed" over Russian text): every segment is
+    left untranslated with the engine's message in its comment."""
+    import polib
+
+    from newsl10n.config import load_settings
+    from newsl10n.pipeline import prepare_article, translate_pair
+
+    echo = tmp_path / "bin" / "apertium"
+    echo.parent.mkdir()
+    echo.write_text(
+        f"#!{sys.executable}\nimport sys\n"
+        "if '-l' in sys.argv:\n    print('  rus-ukr')\n    sys.exit(0)\n"
+        "sys.stdout.write(sys.stdin.read())\n",
+        encoding="utf-8",
+    )
+    echo.chmod(0o755)
+    article = project / "source_articles" / rus_ukr.ARTICLE.name
+    article.write_text(rus_ukr.ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = load_settings(project)
+    prepared = prepare_article(article, settings)
+    assert prepared.language.lang == "ru"
+    engine = ApertiumEngine(command=str(echo))
+    result = translate_pair(
+        prepared, "uk", engine, settings, glossary=load_glossary(ROOT / "glossaries")
+    )
+    assert not result.ok and result.failed == len(prepared.segments)
+    po = polib.pofile(result.catalog)
+    assert all(not e.msgstr for e in po)
+    assert all("apertium rus-ukr returned its input for" in e.comment for e in po)

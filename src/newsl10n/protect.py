@@ -791,12 +791,21 @@ def _word_cases(word: str, base_word: str, lang: str) -> frozenset[str]:
 
 
 def _inflect(base: str, lang: str, case: str) -> str | None:
-    """Inflect every word of a form the dictionary knows in the nominative, or give up."""
+    """Inflect every word of a form the dictionary knows in the nominative, or give up.
+
+    A name that opens with an indeclinable word (Korean "Кім Чен Ин", "Ким Ир Сен")
+    declines in its last word only ("Кім Чен Ину"), as the glossary's notes say.
+    """
     morph: Any = morph_analyzer(lang)
+    words = base.split()
+    if not words or not all(morph.word_is_known(w) for w in words):
+        return None
+    fixed = len(words) > 1 and any("Fixd" in p.tag for p in morph.parse(words[0]))
     out: list[str] = []
-    for word in base.split():
-        if not morph.word_is_known(word):
-            return None
+    for n, word in enumerate(words):
+        if fixed and n < len(words) - 1:
+            out.append(word)
+            continue
         parse = next(
             (p for p in morph.parse(word) if p.tag.POS in _DECLINABLE and p.tag.case == "nomn"),
             None,
