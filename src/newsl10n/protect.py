@@ -760,9 +760,15 @@ def _word_cases(word: str, base_word: str, lang: str) -> frozenset[str]:
     if len(word) > 1 and word.isupper():
         return frozenset()  # an abbreviation (США, ООН, КНДР) does not decline
     morph: Any = morph_analyzer(lang)
+    low, low_base = word.casefold(), base_word.casefold()
     base_parses = [p for p in morph.parse(base_word) if p.tag.POS in _DECLINABLE]
     nominative = [p for p in base_parses if p.tag.case == "nomn"] or base_parses
     lemmas = {p.normal_form for p in nominative} if word != base_word else set()
+    if low != low_base and not morph.word_is_known(base_word):
+        # a name the dictionary only guesses at ("Евромайдан", "Сен"): only guesses of
+        # the same word count, not what it knows of another ("Сену" is the river Сена's
+        # accusative); with no guess at all, the ending tells
+        lemmas = {low_base} if nominative else {""}
     first = nominative[0] if nominative else None
     number = (first.tag.number if first is not None else None) or "sing"
     gender = first.tag.gender if first is not None and lemmas else None
@@ -784,7 +790,6 @@ def _word_cases(word: str, base_word: str, lang: str) -> frozenset[str]:
         found.discard("loct")  # "Кримові" is the dative; "півострові" stays a locative
     if found:
         return frozenset(found)
-    low, low_base = word.casefold(), base_word.casefold()
     if low != low_base and low.startswith(low_base):
         return _SUFFIX_CASES[lang].get(low[len(low_base) :], frozenset())
     return frozenset()
@@ -794,16 +799,25 @@ def _inflect(base: str, lang: str, case: str) -> str | None:
     """Inflect every word of a form the dictionary knows in the nominative, or give up.
 
     A name that opens with an indeclinable word (Korean "Кім Чен Ин", "Ким Ир Сен")
-    declines in its last word only ("Кім Чен Ину"), as the glossary's notes say.
+    declines in its last word only ("Кім Чен Ину"), as the glossary's notes say; after a
+    lowercase head noun, capitalised words are its name or its genitive and stay ("реку
+    Тэдонган", "площу Кім Ір Сена", "монумента Освобождения").
     """
     morph: Any = morph_analyzer(lang)
     words = base.split()
-    if not words or not all(morph.word_is_known(w) for w in words):
+    if not words:
         return None
     fixed = len(words) > 1 and any("Fixd" in p.tag for p in morph.parse(words[0]))
+    head = words[0][:1].islower()
+    keep = [
+        (fixed and n < len(words) - 1) or (head and n > 0 and w[:1].isupper())
+        for n, w in enumerate(words)
+    ]
+    if not all(k or morph.word_is_known(w) for w, k in zip(words, keep, strict=True)):
+        return None
     out: list[str] = []
-    for n, word in enumerate(words):
-        if fixed and n < len(words) - 1:
+    for word, kept in zip(words, keep, strict=True):
+        if kept:
             out.append(word)
             continue
         parse = next(
