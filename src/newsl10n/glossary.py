@@ -6,7 +6,8 @@ per language (TBX for exchange with Weblate, Pontoon and CAT tools, see ``tbx.py
 Matching is deliberately literal (whole words, longest first, any run of whitespace for a
 space, straight or curly apostrophes): a glossary is a promise, and a fuzzy matcher would
 make promises nobody wrote down. Inflected forms are listed as ``variants``; for Russian
-and Ukrainian, forms of the same lemmas also count when pymorphy3 is installed.
+and Ukrainian, forms of the same lemmas also count when pymorphy3 is installed, but never
+the other language's spelling (``find_foreign``: "Пхеньяне" in Ukrainian).
 
 CSV columns (UTF-8, comma or semicolon, a header row; one row per concept):
 

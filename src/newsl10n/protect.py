@@ -17,9 +17,12 @@ to the next strategy, all of them in one engine call per round:
                 and in Cyrillic or Greek look-alike letters.
 
 When all fail, the output missing the fewest terms is kept and the missing terms are
-reported, never silently dropped. Restored Russian and Ukrainian forms take the case the
-sentence needs (a preposition before them, an English possessive or "of" in the source)
-from the glossary's variants or, failing those, from pymorphy3.
+reported, never silently dropped. Russian and Ukrainian forms take the case the sentence
+needs, from the glossary's variants or, failing those, from pymorphy3: the case of the
+source's own form when the source declines too (ru ↔ uk; its prepositions and verbs read
+in its own language), else the case a preposition before the name governs (an English
+possessive or "of": genitive). A form the engine chose that fits stays; a case no form
+can give is reported (``Outcome.cases``).
 """
 
 from __future__ import annotations
