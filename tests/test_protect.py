@@ -18,6 +18,7 @@ from newsl10n.protect import (
     LETTERS,
     PLAIN,
     Outcome,
+    term_form_cases,
     translate_with_glossary,
 )
 from newsl10n.segment import segment_blocks
@@ -304,6 +305,25 @@ def test_english_sources_into_ukrainian_take_the_locative_that_ukrainian_writes(
 ) -> None:
     """Пхеньяні, Криму: the most specific listed form, whatever the variants' order."""
     assert braces_round(source, "en", output) == Outcome(expected, (), BRACES)
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk"])
+def test_every_declinable_name_after_in_comes_out_in_the_locative(lang: str) -> None:
+    """ "Talks in X." with "в/у {1}" from the engine, for every glossary name: a form that
+    is a locative (or indeclinable), never the genitive-dative "Пхеньяну"."""
+    prep = {"ru": "в", "uk": "у"}[lang]
+    wrong = []
+    for term in GLOSSARY.terms:
+        english, form = term.form("en"), term.form(lang)
+        source = f"Talks in {english}."
+        if not english or not form or len(find_terms(source, GLOSSARY, "en")) != 1:
+            continue
+        text = braces_round(source, "en", f"Talks {prep} {{1}}.", lang).text
+        written = text.removeprefix(f"Talks {prep} ").removesuffix(".")
+        cases = term_form_cases(term, written, lang)
+        if cases and "loct" not in cases:
+            wrong.append(f"{english} → {written} ({sorted(cases)})")
+    assert wrong == []
 
 
 @pytest.mark.parametrize(
