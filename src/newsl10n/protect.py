@@ -450,7 +450,7 @@ class WrongCase:
     right: str  # the form to write ("" when the glossary has none in that case)
 
     def describe(self) -> str:
-        names = " or ".join(CASE_NAMES.get(c, c) for c in _ordered(self.cases))
+        names = case_names(self.cases)
         better = f" (“{self.right}”)" if self.right else ""
         return f"{self.source} → {self.written}: {names} expected{better}"
 
@@ -677,6 +677,11 @@ _KNOWN_CASES = 3
 
 def _ordered(cases: Iterable[str]) -> list[str]:
     return sorted(cases, key=lambda c: CASES.index(c) if c in CASES else len(CASES))
+
+
+def case_names(cases: Iterable[str]) -> str:
+    """Cases for people, in grammar-book order: "nominative or accusative"."""
+    return " or ".join(CASE_NAMES.get(c, c) for c in _ordered(cases))
 
 
 def form_in_case(term: Term, lang: str, case: str) -> str:

@@ -31,7 +31,7 @@ from newsl10n.glossary import (
     find_missing,
     find_terms,
 )
-from newsl10n.protect import CASE_NAMES, pick_form, term_form_cases, wrong_cases
+from newsl10n.protect import case_names, pick_form, term_form_cases, wrong_cases
 
 MISSING_TERM = "missing-term"
 FORBIDDEN_TERM = "forbidden-term"
@@ -112,7 +112,7 @@ def case_problems(
     matches = [m for m in find_terms(msgid, glossary, source_lang) if m.term.form(target_lang)]
     issues: list[Issue] = []
     for wrong in wrong_cases(msgid, matches, msgstr, source_lang, target_lang):
-        names = " or ".join(CASE_NAMES.get(c, c) for c in sorted(wrong.cases, key=_case_order))
+        names = case_names(wrong.cases)
         better = f": write “{wrong.right}”" if wrong.right else ""
         issues.append(
             Issue(
@@ -123,10 +123,6 @@ def case_problems(
             )
         )
     return issues
-
-
-def _case_order(case: str) -> int:
-    return list(CASE_NAMES).index(case) if case in CASE_NAMES else len(CASE_NAMES)
 
 
 def foreign_forms(msgstr: str, glossary: Glossary, target_lang: str) -> list[Issue]:
