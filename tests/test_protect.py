@@ -338,6 +338,9 @@ def test_every_declinable_name_after_in_comes_out_in_the_locative(lang: str) -> 
         ("Встреча с Южной Кореей.", "Зустріч з {1}.", "Зустріч з Південною Кореєю."),
         # Russian у + genitive is "near": the Ukrainian у does not make it a locative
         ("Мост у реки Тэдонган.", "Міст у {1}.", "Міст у річки Тедонган."),
+        # a Ukrainian preposition of one case the engine chose wins: до + genitive, про + acc.
+        ("Цветы подарили к Путину.", "Квіти подарували до {1}.", "Квіти подарували до Путіна."),
+        ("Новости о Путине.", "Новини про {1}.", "Новини про Путіна."),
         # the object of a Russian verb: accusative, where Ukrainian tells it apart (Раду)
         ("США призвали Совет Безопасности ООН.", "США закликали {1}.",
          "США закликали Раду Безпеки ООН."),

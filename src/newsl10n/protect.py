@@ -410,7 +410,8 @@ def _wanted_cases(
     """The cases the form in the translation may take, or none when nothing is known.
 
     A declining source (ru, uk) says it with its own form, read with its own prepositions
-    (Russian "у реки" is genitive, whatever Ukrainian "у" governs); a part of a term
+    (Russian "у реки" is genitive, whatever Ukrainian "у" governs), unless the translation
+    put a preposition of one case before it ("о Путине" → "про Путіна"); a part of a term
     ("Тэдонган" without its "река") is left alone. An English source says it only through
     the preposition before the form: to make a base form fit ("в {1}" + "in" → locative),
     or, ``judging``, any form, by every case the preposition can govern ("в Пхеньян" may be
@@ -419,7 +420,11 @@ def _wanted_cases(
     if partial_form(match, source, target) is not None:
         return frozenset()
     if source in _GOVERNMENT:
-        return source_cases(match, source, source_text)
+        cases = source_cases(match, source, source_text)
+        governed = _governed(target, _word_before(text, occ.start))
+        if cases and len(governed) == 1 and not cases & governed:
+            return governed  # the engine chose a preposition of one case: "к Путину" → "до Путіна"
+        return cases
     if judging:
         return _governed(target, _word_before(text, occ.start))
     base = occ.term.form(target) or occ.text
