@@ -169,3 +169,31 @@ def test_a_pair_whose_engine_hands_back_russian_fails_and_says_why(
     po = polib.pofile(result.catalog)
     assert all(not e.msgstr for e in po)
     assert all("apertium rus-ukr returned its input for" in e.comment for e in po)
+
+
+UK_TO_RU: list[tuple[str, list[str]]] = [
+    ("Літак Путіна приземлився у Пхеньяні незадовго до півночі.", ["Путина", "Пхеньяне"]),
+    ("Лідер Північної Кореї зустрів гостя біля річки Тедонган.",
+     ["Северной Кореи", "реки Тэдонган"]),
+    ("Путіну подарували квіти, а потім гості поїхали до площі Кім Ір Сена.",
+     ["Путину", "площади Ким Ир Сена"]),
+    ("Кім Чен Ин подякував Росії за підтримку.", ["Ким Чен Ын", "России"]),
+    ("Путін запросив Кім Чен Ина відвідати Москву.", ["Путин", "Ким Чен Ына", "Москву"]),
+    ("Про Пекін поки не говорили.", ["Пекин"]),
+    ("Переговори у Києві не плануються.", ["Киеве"]),
+]  # fmt: skip
+
+
+def test_the_other_way_ukrainian_names_give_their_case_to_russian(
+    repaired: Path, glossary: Glossary
+) -> None:
+    """ukr-rus (the same package, repaired the same way): Росії → России, Пхеньяні →
+    Пхеньяне, Кім Чен Ина → Ким Чен Ына."""
+    engine = ApertiumEngine(datadir=repaired)
+    if "ukr-rus" not in [m.name for m in engine.modes()]:
+        pytest.skip(f"apertium ukr-rus not installed ({rus_ukr.INSTALL})")
+    sources = [source for source, _ in UK_TO_RU]
+    outcomes = translate_with_glossary(engine, sources, "uk", "ru", glossary)
+    entries = target_entries(glossary.terms, "ru")
+    found = [[m.text for m in scan(o.text, entries)] for o in outcomes]
+    assert found == [wanted for _, wanted in UK_TO_RU], [o.text for o in outcomes]

@@ -1,6 +1,6 @@
 """Apertium rus-ukr made usable for tests, and a replay of what it said.
 
-Debian's apertium-rus-ukr 0.2.1-4 segfaults in its ``apertium-tagger`` stage, and the
+Debian's apertium-rus-ukr 0.2.1-4 segfaults in its ``apertium-tagger`` stage (both ways), and the
 ``apertium`` script still exits 0, handing back the Russian input. Replacing that stage by
 ``cg-proc -1 -n`` (the constraint grammar's first reading of each word, which is what the
 tagger would pick among) in a copy of the mode file, used through ``apertium -d DIR``,
@@ -20,13 +20,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 STOCK_MODE = Path("/usr/share/apertium/modes/rus-ukr.mode")
+MODES = ("rus-ukr", "ukr-rus")  # the same package, the same broken tagger both ways
 INSTALL = "apt-get install apertium apertium-rus-ukr"
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "ru_cases"
 ARTICLE = FIXTURES / "visit.txt"
 TRANSCRIPT = FIXTURES / "transcript.json"
 
 _TAGGER = re.compile(r"apertium-tagger\s+-g\s+\$2\s+'[^']*'")
-_GRAMMAR = re.compile(r"cg-proc\s+-w\s+('[^']*rus-ukr\.rlx\.bin')")
+_GRAMMAR = re.compile(r"cg-proc\s+-w\s+('[^']*\.rlx\.bin')")
 
 
 def installed() -> bool:
@@ -34,14 +35,19 @@ def installed() -> bool:
 
 
 def repaired_datadir(dest: Path, stock: Path = STOCK_MODE) -> Path:
-    """A folder for ``apertium -d`` with rus-ukr's tagger stage replaced by ``cg-proc -1 -n``."""
-    mode = stock.read_text(encoding="utf-8")
-    grammar = _GRAMMAR.search(mode)
-    if grammar is None or _TAGGER.search(mode) is None:
-        raise ValueError(f"{stock}: not the rus-ukr mode these tests know how to repair")
-    repaired = _TAGGER.sub(f"cg-proc -1 -n -w {grammar.group(1)}", mode, count=1)
+    """A folder for ``apertium -d`` with the tagger stage of rus-ukr (and of ukr-rus, when
+    installed next to it) replaced by ``cg-proc -1 -n``."""
     (dest / "modes").mkdir(parents=True, exist_ok=True)
-    (dest / "modes" / "rus-ukr.mode").write_text(repaired, encoding="utf-8")
+    for name in MODES:
+        path = stock.with_name(f"{name}.mode")
+        if name != stock.stem and not path.is_file():
+            continue
+        mode = path.read_text(encoding="utf-8")
+        grammar = _GRAMMAR.search(mode)
+        if grammar is None or _TAGGER.search(mode) is None:
+            raise ValueError(f"{path}: not a mode these tests know how to repair")
+        repaired = _TAGGER.sub(f"cg-proc -1 -n -w {grammar.group(1)}", mode, count=1)
+        (dest / "modes" / path.name).write_text(repaired, encoding="utf-8")
     return dest
 
 
