@@ -1,10 +1,10 @@
 """Apertium rus-ukr made usable for tests, and a replay of what it said.
 
-Debian's apertium-rus-ukr 0.2.1-4 segfaults in its ``apertium-tagger`` stage (both ways), and the
-``apertium`` script still exits 0, handing back the Russian input. Replacing that stage by
-``cg-proc -1 -n`` (the constraint grammar's first reading of each word, which is what the
-tagger would pick among) in a copy of the mode file, used through ``apertium -d DIR``,
-gives real Ukrainian.
+Debian's apertium-rus-ukr 0.2.1-4 segfaults in its ``apertium-tagger`` stage (both
+ways: rus-ukr and ukr-rus), and the ``apertium`` script still exits 0, handing back the
+input. Replacing that stage by ``cg-proc -1 -n`` (the constraint grammar's first reading
+of each word, which is what the tagger would pick among) in a copy of the mode file, used
+through ``apertium -d DIR``, gives real Ukrainian (and Russian).
 
 ``python -m tests.support.rus_ukr`` re-records ``tests/fixtures/ru_cases/transcript.json``
 (every input the glossary enforcement sends the repaired pair for ``visit.txt``, with its
