@@ -70,6 +70,9 @@ _CRASH = re.compile(
 # A segment is a sentence for the echo check when it has this many words of two letters
 # or more, one of them lowercase (a credit "Gavriil Grigorov / Sputnik" may stay as is).
 SENTENCE_WORDS = 3
+# Fewer sentences than this prove nothing (close pairs such as es→ca can leave a short
+# sentence or two as they are); an article's first batch has many more.
+ECHO_MIN_SENTENCES = 3
 _LETTER_WORD = re.compile(r"(?<!\w)[^\W\d_]{2,}(?!\w)")
 
 
@@ -390,7 +393,8 @@ class ApertiumEngine:
 
 
 def check_not_echoed(mode: Mode, sources: Sequence[str], outputs: Sequence[str]) -> None:
-    """Raise when most sentences of a batch came back as they went in (at least two).
+    """Raise when most sentences of a batch came back as they went in (at least
+    ``ECHO_MIN_SENTENCES`` of them).
 
     A rule-based engine translates the words it knows even in a sentence full of names; a
     batch returned unchanged is a broken pipeline (a stage that died and let the input
@@ -398,7 +402,7 @@ def check_not_echoed(mode: Mode, sources: Sequence[str], outputs: Sequence[str])
     """
     sentences = [(src, out) for src, out in zip(sources, outputs, strict=True) if _is_sentence(src)]
     echoed = sum(" ".join(src.split()) == " ".join(out.split()) for src, out in sentences)
-    if len(sentences) >= 2 and echoed * 2 > len(sentences):
+    if len(sentences) >= ECHO_MIN_SENTENCES and echoed * 2 > len(sentences):
         raise ApertiumError(
             f"apertium {mode.name} returned its input for {echoed} of {len(sentences)} "
             "segments: is the pair installed correctly?"
