@@ -157,6 +157,7 @@ def test_a_case_that_fits_the_source_or_its_own_preposition_passes(
         ("uk", "Літак Путина приземлився.", "“Путина” is the Russian spelling; write “Путіна”"),
         ("ru", "Переговоры в Пхеньяні.", "“Пхеньяні” is the Ukrainian spelling; write “Пхеньяне”"),
         ("ru", "Самолёт Путіна приземлился.", "“Путіна” is the Ukrainian spelling; write “Путина”"),
+        ("uk", "Через ріку Тэдонган.", "“Тэдонган” is the Russian spelling; write “Тедонган”"),
     ],
 )  # fmt: skip
 def test_a_neighbour_languages_spelling_is_an_error(lang: str, msgstr: str, message: str) -> None:

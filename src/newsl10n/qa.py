@@ -31,7 +31,13 @@ from newsl10n.glossary import (
     find_missing,
     find_terms,
 )
-from newsl10n.protect import case_names, pick_form, term_form_cases, wrong_cases
+from newsl10n.protect import (
+    case_names,
+    partial_form,
+    pick_form,
+    term_form_cases,
+    wrong_cases,
+)
 
 MISSING_TERM = "missing-term"
 FORBIDDEN_TERM = "forbidden-term"
@@ -134,7 +140,8 @@ def foreign_forms(msgstr: str, glossary: Glossary, target_lang: str) -> list[Iss
             (o for o in NEIGHBOURS.get(target_lang, ()) if m.form in m.term.accepted(o)), ""
         )
         cases = term_form_cases(m.term, m.form, other) if other else frozenset()
-        right = pick_form(m.term, target_lang, cases)
+        part = partial_form(m, other, target_lang) if other else None
+        right = part or pick_form(m.term, target_lang, cases)
         what = f"the {_language_name(other)} spelling" if other else "not a form of this language"
         issues.append(Issue(FOREIGN_FORM, "error", f"“{m.text}” is {what}; write “{right}”"))
     return issues
