@@ -210,6 +210,10 @@ def _written(match: TermMatch, target: str, source: str = "en") -> str:
     ("REUTERS" in a credit stays as it is). A source that names only part of the term
     ("через реку Тэдонган": the bare name, its generic noun is an ordinary word the engine
     translates) gets the same part of the target form ("Тедонган"), never the noun twice."""
+    if source in _GOVERNMENT and any(
+        f.casefold() == match.form.casefold() for f in match.term.accepted(target)
+    ):
+        return " ".join(match.text.split())  # "КНДР", "РФ": the source's form is the target's
     form = partial_form(match, source, target) or match.term.form(target) or match.text
     same = " ".join(form.split()).casefold() == " ".join(match.text.split()).casefold()
     return " ".join(match.text.split()) if same else form
@@ -422,7 +426,7 @@ def _wanted_cases(
     if source in _GOVERNMENT:
         cases = source_cases(match, source, source_text)
         governed = _governed(target, _word_before(text, occ.start))
-        if cases and len(governed) == 1 and not cases & governed:
+        if len(governed) == 1 and not cases & governed:
             return governed  # the engine chose a preposition of one case: "к Путину" → "до Путіна"
         return cases
     if judging:
