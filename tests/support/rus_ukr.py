@@ -19,6 +19,8 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+from newsl10n.engines.base import Engine
+
 STOCK_MODE = Path("/usr/share/apertium/modes/rus-ukr.mode")
 MODES = ("rus-ukr", "ukr-rus")  # the same package, the same broken tagger both ways
 INSTALL = "apt-get install apertium apertium-rus-ukr"
@@ -71,17 +73,17 @@ class Replay:
 class Recording:
     """Wraps an engine and keeps every input with its output."""
 
-    def __init__(self, engine: object) -> None:
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.name = getattr(engine, "name", "recording")
+        self.name = engine.name
         self.glossary_strategies = getattr(engine, "glossary_strategies", ())
         self.answers: dict[str, str] = {}
 
     def model_version(self, source: str, target: str) -> str:
-        return str(self.engine.model_version(source, target))  # type: ignore[attr-defined]
+        return self.engine.model_version(source, target)
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        out: list[str] = self.engine.translate(texts, source, target)  # type: ignore[attr-defined]
+        out = self.engine.translate(texts, source, target)
         self.answers.update(zip(texts, out, strict=True))
         return out
 
@@ -101,7 +103,7 @@ def record(workdir: Path) -> None:
 
     glossary = load_glossary(Path(__file__).parents[2] / "glossaries")
     engine = Recording(ApertiumEngine(datadir=repaired_datadir(workdir)))
-    translate_with_glossary(engine, sentences(), "ru", "uk", glossary)  # type: ignore[arg-type]
+    translate_with_glossary(engine, sentences(), "ru", "uk", glossary)
     TRANSCRIPT.write_text(
         json.dumps(engine.answers, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
         encoding="utf-8",
