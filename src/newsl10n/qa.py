@@ -111,8 +111,9 @@ def case_problems(
     msgid: str, msgstr: str, glossary: Glossary, source_lang: str, target_lang: str
 ) -> list[Issue]:
     """Names in a case the sentence contradicts (ru, uk): the source's own form says which
-    case when the source declines ("Путину" → "Путін"), else a preposition before a base
-    form does ("у Пхеньян" for "in Pyongyang"). Warnings: a person may rephrase."""
+    case when the source declines ("Путину" → "Путін"), else the preposition before the
+    name does, by every case it can govern ("від Путін"; "у Пхеньян" may be a direction).
+    Warnings: a person may rephrase."""
     if source_lang == target_lang:
         return []
     matches = [m for m in find_terms(msgid, glossary, source_lang) if m.term.form(target_lang)]
