@@ -110,8 +110,12 @@ def _fake(tmp_path: Path, body: str, modes: str = "eng-spa") -> str:
 ECHO = "sys.stdout.buffer.write(data.encode('utf-8'))\n"
 
 
-def test_separator_round_trips_tricky_text_byte_for_byte(tmp_path: Path) -> None:
-    """With an ``apertium`` that changes nothing, every input comes back exactly."""
+def test_separator_round_trips_tricky_text_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With an ``apertium`` that changes nothing, every input comes back exactly (the check
+    that rejects such an engine is turned off: here the echo is the point)."""
+    monkeypatch.setattr(apertium, "check_not_echoed", lambda *args: None)
     engine = ApertiumEngine(command=_fake(tmp_path, ECHO))
     expected = [
         t.replace("\r\n", "\n").replace("\x00", "").replace("\x01", "").replace("\x1b", "")
@@ -143,6 +147,62 @@ def test_a_failing_command_is_reported_with_its_message(tmp_path: Path) -> None:
     engine = ApertiumEngine(command=_fake(tmp_path, fail))
     with pytest.raises(ApertiumError, match=r"exit 1.*UTF-8 locale"):
         engine.translate(["One."], "en", "es")
+
+
+SENTENCES = [
+    "Самолёт приземлился незадолго до полуночи.",
+    "Гостям показали новый мост.",
+    "Переговоры пока не планируются.",
+]
+
+
+def test_a_batch_handed_back_unchanged_is_an_error_naming_the_pair(tmp_path: Path) -> None:
+    """Debian's rus-ukr 0.2.1-4: its tagger segfaults, apertium exits 0 with the input."""
+    engine = ApertiumEngine(command=_fake(tmp_path, ECHO, modes="rus-ukr"))
+    with pytest.raises(
+        ApertiumError,
+        match=r"^apertium rus-ukr returned its input for 3 of 3 segments: "
+        r"is the pair installed correctly\?$",
+    ):
+        engine.translate(["", *SENTENCES, "Gavriil Grigorov / Sputnik"], "ru", "uk")
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Gavriil Grigorov / Sputnik", "Kim Jong Un", "F-16, 2024"],  # names stay names
+        ["Гостям показали новый мост.", "Переговоры пока не планируются."],  # too few
+    ],
+)
+def test_names_or_a_sentence_or_two_may_come_back_unchanged(
+    tmp_path: Path, texts: list[str]
+) -> None:
+    engine = ApertiumEngine(command=_fake(tmp_path, ECHO, modes="rus-ukr"))
+    assert engine.translate(texts, "ru", "uk") == texts
+
+
+def test_a_crashed_stage_is_an_error_even_when_apertium_exits_0(tmp_path: Path) -> None:
+    crash = "sys.stderr.write('bash: line 1: 4242 Segmentation fault apertium-tagger\\n')\n"
+    engine = ApertiumEngine(
+        command=_fake(
+            tmp_path, crash + ECHO.replace("data", "data.replace('мост', 'міст')"), modes="rus-ukr"
+        )
+    )
+    with pytest.raises(
+        ApertiumError, match=r"apertium rus-ukr: a stage crashed \(.*Segmentation fault"
+    ):
+        engine.translate(SENTENCES, "ru", "uk")
+
+
+def test_a_mode_folder_replaces_the_installed_modes(tmp_path: Path) -> None:
+    """``datadir``: apertium -d DIR, for listing and for translating."""
+    seen = tmp_path / "argv"
+    body = f"open({str(seen)!r}, 'w').write(' '.join(sys.argv[1:]))\n" + ECHO
+    script = _fake(tmp_path, body, modes="rus-ukr")
+    engine = ApertiumEngine(command=script, datadir=tmp_path / "repaired")
+    assert [m.name for m in engine.modes()] == ["rus-ukr"]
+    engine.translate(["Мост."], "ru", "uk")
+    assert seen.read_text(encoding="utf-8") == f"-d {tmp_path / 'repaired'} -u -f html rus-ukr"
 
 
 def test_word_marks_are_removed_unless_the_source_has_them(tmp_path: Path) -> None:

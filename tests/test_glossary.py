@@ -12,8 +12,10 @@ from newsl10n.glossary import (
     GlossaryError,
     check_glossary,
     dump_csv,
+    find_foreign,
     find_missing,
     find_terms,
+    inflects,
     load_glossary,
     parse_csv,
 )
@@ -280,3 +282,16 @@ def test_missing_terms_accept_variants_and_case_forms(names: Glossary) -> None:
     assert find_missing(matches, "Путина встретили в Пхеньяне после Москвы.", "ru") == []
     missing = find_missing(matches, "Путин прилетел в Пхеньянг.", "ru")
     assert [m.text for m in missing] == ["Moscow", "Pyongyang"]
+
+
+def test_a_neighbour_languages_spelling_is_foreign_unless_the_language_has_it_too() -> None:
+    shipped = load_glossary(SHIPPED)
+    text = "Путина и Ким Чен Ына встретили в Пхеньяне, в Москву и в КНДР."
+    assert [m.text for m in find_foreign(text, shipped, "uk")] == [
+        "Путина",
+        "Ким Чен Ына",
+        "Пхеньяне",  # Ukrainian has it only as a vocative
+    ]  # Москву and КНДР are Ukrainian too
+    assert inflects("Пхеньяна", "Пхеньян", "uk") and not inflects("Пхеньяне", "Пхеньян", "uk")
+    matches = find_terms("Talks in Pyongyang.", shipped, "en")
+    assert [m.text for m in find_missing(matches, "Переговори у Пхеньяне.", "uk")] == ["Pyongyang"]

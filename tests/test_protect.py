@@ -18,6 +18,7 @@ from newsl10n.protect import (
     LETTERS,
     PLAIN,
     Outcome,
+    term_form_cases,
     translate_with_glossary,
 )
 from newsl10n.segment import segment_blocks
@@ -275,6 +276,129 @@ def test_russian_and_ukrainian_forms_take_the_case_the_sentence_needs(
     engine = Scripted({protected: output})
     (outcome,) = enforce(engine, [source], names, target, [BRACES])
     assert outcome == Outcome(expected, (), BRACES)
+
+
+GLOSSARY = load_glossary(ROOT / "glossaries")
+
+
+def braces_round(source: str, lang: str, output: str, target: str = "uk") -> Outcome:
+    """The outcome when the engine answers ``output`` to the ``{1}`` form of ``source``."""
+    protected = source
+    for k, match in enumerate(find_terms(source, GLOSSARY, lang), start=1):
+        protected = protected.replace(match.text, f"{{{k}}}", 1)
+    engine = Scripted({protected: output})
+    (outcome,) = translate_with_glossary(engine, [source], lang, target, GLOSSARY, [BRACES])
+    return outcome
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "expected"),
+    [
+        ("Talks in Pyongyang.", "Переговори у {1}.", "Переговори у Пхеньяні."),
+        ("Talks in Crimea.", "Переговори у {1}.", "Переговори у Криму."),
+        ("A gift from Putin.", "Подарунок від {1}.", "Подарунок від Путіна."),
+        ("A flight to Moscow.", "Рейс до {1}.", "Рейс до Москви."),
+    ],
+)
+def test_english_sources_into_ukrainian_take_the_locative_that_ukrainian_writes(
+    source: str, output: str, expected: str
+) -> None:
+    """Пхеньяні, Криму: the most specific listed form, whatever the variants' order."""
+    assert braces_round(source, "en", output) == Outcome(expected, (), BRACES)
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk"])
+def test_every_declinable_name_after_in_comes_out_in_the_locative(lang: str) -> None:
+    """ "Talks in X." with "в/у {1}" from the engine, for every glossary name: a form that
+    is a locative (or indeclinable), never the genitive-dative "Пхеньяну"."""
+    prep = {"ru": "в", "uk": "у"}[lang]
+    wrong = []
+    for term in GLOSSARY.terms:
+        english, form = term.form("en"), term.form(lang)
+        source = f"Talks in {english}."
+        if not english or not form or len(find_terms(source, GLOSSARY, "en")) != 1:
+            continue
+        text = braces_round(source, "en", f"Talks {prep} {{1}}.", lang).text
+        written = text.removeprefix(f"Talks {prep} ").removesuffix(".")
+        cases = term_form_cases(term, written, lang)
+        if cases and "loct" not in cases:
+            wrong.append(f"{english} → {written} ({sorted(cases)})")
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "expected"),
+    [
+        ("Путину вручили цветы.", "{1} вручили цвіти.", "Путіну вручили цвіти."),
+        ("Самолёт Путина приземлился.", "Літак {1} приземлився.", "Літак Путіна приземлився."),
+        ("Лидер Северной Кореи выступил.", "Лідер {1} виступив.",
+         "Лідер Північної Кореї виступив."),
+        ("Делегация посетит Москву.", "Делегація відвідає {1}.", "Делегація відвідає Москву."),
+        ("Переговоры в Пхеньяне.", "Переговори у {1}.", "Переговори у Пхеньяні."),
+        ("Встреча с Южной Кореей.", "Зустріч з {1}.", "Зустріч з Південною Кореєю."),
+        # Russian у + genitive is "near": the Ukrainian у does not make it a locative
+        ("Мост у реки Тэдонган.", "Міст у {1}.", "Міст у річки Тедонган."),
+        # a Ukrainian preposition of one case the engine chose wins: до + genitive, про + acc.
+        ("Цветы подарили к Путину.", "Квіти подарували до {1}.", "Квіти подарували до Путіна."),
+        ("Новости о Путине.", "Новини про {1}.", "Новини про Путіна."),
+        # a form both languages accept stays as the source wrote it
+        ("Визит в КНДР.", "Візит до {1}.", "Візит до КНДР."),
+        # the object of a Russian verb: accusative, where Ukrainian tells it apart (Раду)
+        ("США призвали Совет Безопасности ООН.", "США закликали {1}.",
+         "США закликали Раду Безпеки ООН."),
+        # the base form after a verb is no accusative when a variant is (Ким Чен Ына)
+        ("Его встречал Ким Чен Ын.", "Його зустрічав {1}.", "Його зустрічав Кім Чен Ин."),
+        # a bare name after its noun stays bare: the noun is the engine's
+        ("Кортеж проехал через реку Тэдонган.", "Кортеж проїхав через ріку {1}.",
+         "Кортеж проїхав через ріку Тедонган."),
+    ],
+)  # fmt: skip
+def test_a_russian_name_gives_its_case_to_the_ukrainian_form(
+    source: str, output: str, expected: str
+) -> None:
+    assert braces_round(source, "ru", output) == Outcome(expected, (), BRACES)
+
+
+def test_the_engines_own_form_stays_when_it_fits() -> None:
+    """Росії, до Пхеньяна: an accepted form in a case the source or its own preposition
+    allows is the engine's choice, never overwritten by a base form."""
+    source = "Гости из России прибыли в Пхеньян."
+    engine = Scripted({source: "Гості з Росії прибули до Пхеньяна."})
+    (outcome,) = translate_with_glossary(engine, [source], "ru", "uk", GLOSSARY)
+    assert outcome == Outcome("Гості з Росії прибули до Пхеньяна.", (), PLAIN)
+
+
+def test_a_russian_spelling_in_ukrainian_output_is_not_accepted() -> None:
+    source = "Переговоры в Пхеньяне."
+    engine = Scripted({source: "Переговори у Пхеньяне.", "Переговоры в {1}.": "Переговори у {1}."})
+    (outcome,) = translate_with_glossary(engine, [source], "ru", "uk", GLOSSARY, [PLAIN, BRACES])
+    assert outcome == Outcome("Переговори у Пхеньяні.", (), BRACES)
+
+
+def test_an_east_asian_name_declines_in_its_last_word(names: Glossary) -> None:
+    """The test glossary lists no Ukrainian dative of Кім Чен Ин: pymorphy3 makes it, and
+    only the last part declines."""
+    engine = Scripted({"{1} подарили автомобиль.": "{1} подарували автомобіль."})
+    (outcome,) = translate_with_glossary(
+        engine, ["Ким Чен Ыну подарили автомобиль."], "ru", "uk", names, [BRACES]
+    )
+    assert outcome == Outcome("Кім Чен Инові подарували автомобіль.", (), BRACES)
+
+
+def test_a_case_no_form_can_give_is_reported(tmp_path: Path) -> None:
+    """No Ukrainian genitive is listed and pymorphy3 does not know the name: the base form
+    stays, and the outcome says which case the source wanted."""
+    (tmp_path / "names.csv").write_text(
+        "en,ru,uk,variants:ru\nHwasong,Хвасон,Хвасон,Хвасона|Хвасону|Хвасоном\n", encoding="utf-8"
+    )
+    glossary = load_glossary(tmp_path)
+    engine = Scripted({"Запуск {1} прошёл.": "Запуск {1} пройшов."})
+    (outcome,) = translate_with_glossary(
+        engine, ["Запуск Хвасона прошёл."], "ru", "uk", glossary, [BRACES]
+    )
+    assert outcome.text == "Запуск Хвасон пройшов."
+    assert outcome.cases == ("Хвасона → Хвасон: genitive expected",)
+    assert not outcome.ok
 
 
 # ---------------------------------------------------------------- copy models, whole path

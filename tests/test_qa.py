@@ -1,4 +1,5 @@
-"""Catalog QA: glossary terms, forbidden forms and numbers, located for people and tools."""
+"""Catalog QA: glossary terms, forbidden forms, the case and spelling of names, numbers and
+untranslated text, located for people and tools."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ import pytest
 from newsl10n.glossary import Glossary, load_glossary
 from newsl10n.qa import (
     FORBIDDEN_TERM,
+    FOREIGN_FORM,
     MISSING_TERM,
     NUMBER_EXTRA,
     NUMBER_MISSING,
     UNREADABLE,
+    UNTRANSLATED,
+    WRONG_CASE,
     Finding,
     Issue,
     check_catalog,
@@ -101,6 +105,135 @@ def test_target_forms_variants_and_inflections_pass(lang: str, msgstr: str) -> N
 def test_an_untranslated_term_is_missing_even_if_a_variant_is_inside_it() -> None:
     issues = check_entry("along the Taedong River", "le long du Taedong River", SHIPPED, "en", "fr")
     assert kinds(issues) == [(MISSING_TERM, "error")]
+
+
+# ---------------------------------------------------------------- case and spelling (ru, uk)
+
+
+@pytest.mark.parametrize(
+    ("msgid", "source", "msgstr", "message"),
+    [
+        ("Путину вручили цветы.", "ru", "Путін вручили цвіти.",
+         "“Путін” is in the wrong case for “Путину”, dative expected: write “Путіну”"),
+        ("Самолёт Путина приземлился.", "ru", "Літак Путін приземлився.",
+         "“Путін” is in the wrong case for “Путина”, genitive expected: write “Путіна”"),
+        ("Лидер Северной Кореи выступил.", "ru", "Лідер Північна Корея виступив.",
+         "“Північна Корея” is in the wrong case for “Северной Кореи”, genitive expected: "
+         "write “Північної Кореї”"),
+        ("Гостей пригласили посетить Москву.", "ru", "Гостей запросили відвідати Москва.",
+         "“Москва” is in the wrong case for “Москву”, accusative expected: write “Москву”"),
+        ("A gift from Putin.", "en", "Подарунок від Путін.",
+         "“Путін” is in the wrong case for “Putin”, genitive expected: write “Путіна”"),
+    ],
+)  # fmt: skip
+def test_a_name_in_a_case_the_source_contradicts_is_a_warning(
+    msgid: str, source: str, msgstr: str, message: str
+) -> None:
+    issues = [i for i in check_entry(msgid, msgstr, SHIPPED, source, "uk") if i.kind == WRONG_CASE]
+    assert issues == [Issue(WRONG_CASE, "warning", message)]
+
+
+@pytest.mark.parametrize(
+    ("msgid", "source", "msgstr"),
+    [
+        ("Путину вручили цветы.", "ru", "Путіну вручили квіти."),
+        ("Гости из России прибыли в Пхеньян.", "ru", "Гості з Росії прибули до Пхеньяна."),
+        ("У реки Тэдонган построили мост.", "ru", "Біля річки Тедонган збудували міст."),
+        ("Putin arrived in Pyongyang.", "en", "Путін прибув у Пхеньян."),  # a direction
+        ("Talks in Pyongyang.", "en", "Переговори у Пхеньяні."),
+        ("По данным ЦТАК, визит удался.", "ru", "За даними ЦТАК, візит вдався."),
+    ],
+)  # fmt: skip
+def test_a_case_that_fits_the_source_or_its_own_preposition_passes(
+    msgid: str, source: str, msgstr: str
+) -> None:
+    assert check_entry(msgid, msgstr, SHIPPED, source, "uk") == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "msgstr", "message"),
+    [
+        ("uk", "Переговори у Пхеньяне.", "“Пхеньяне” is the Russian spelling; write “Пхеньяні”"),
+        ("uk", "Літак Путина приземлився.", "“Путина” is the Russian spelling; write “Путіна”"),
+        ("ru", "Переговоры в Пхеньяні.", "“Пхеньяні” is the Ukrainian spelling; write “Пхеньяне”"),
+        ("ru", "Самолёт Путіна приземлился.", "“Путіна” is the Ukrainian spelling; write “Путина”"),
+        ("uk", "Через ріку Тэдонган.", "“Тэдонган” is the Russian spelling; write “Тедонган”"),
+    ],
+)  # fmt: skip
+def test_a_neighbour_languages_spelling_is_an_error(lang: str, msgstr: str, message: str) -> None:
+    issues = [i for i in check_entry("Talks.", msgstr, SHIPPED, "en", lang)]
+    assert Issue(FOREIGN_FORM, "error", message) in issues
+
+
+def test_a_russian_spelling_never_passes_as_a_ukrainian_case_form() -> None:
+    """pymorphy3 gives "Пхеньяне" the Ukrainian lemma (it is the vocative): still missing."""
+    issues = check_entry("Talks in Pyongyang.", "Переговори у Пхеньяне.", SHIPPED, "en", "uk")
+    assert kinds(issues) == [(MISSING_TERM, "error"), (FOREIGN_FORM, "error")]
+
+
+# ---------------------------------------------------------------- untranslated
+
+
+@pytest.mark.parametrize(
+    ("msgid", "msgstr", "source", "target", "message"),
+    [
+        ("Путину вручили цветы в аэропорту.", "Путину вручили цветы в аэропорту.", "ru", "uk",
+         "untranslated: the translation is the source text"),
+        ("Putin arrived in Pyongyang on Tuesday.", "Путин arrived in Пхеньян on Tuesday.", "en",
+         "ru", "untranslated: 4 of 4 words are the source's own"),
+        ("Переговоры в Пекине пока не планируются.", "Переговоры у Пекине пока не планируются.",
+         "ru", "uk", "untranslated: 4 of 4 words are the source's own"),
+        ("Лидер страны выступил с речью.", "Лидер страны выступил с речью перед всеми.", "ru",
+         "uk", "untranslated: the translation is in Russian"),
+    ],
+)  # fmt: skip
+def test_text_left_in_the_source_language_is_a_warning(
+    msgid: str, msgstr: str, source: str, target: str, message: str
+) -> None:
+    issues = [
+        i for i in check_entry(msgid, msgstr, SHIPPED, source, target) if i.kind == UNTRANSLATED
+    ]
+    assert issues == [Issue(UNTRANSLATED, "warning", message)]
+
+
+@pytest.mark.parametrize(
+    ("msgid", "msgstr", "source", "target"),
+    [
+        ("Gavriil Grigorov / Sputnik", "Gavriil Grigorov / Sputnik", "en", "de"),  # names only
+        ("F-16, 2024", "F-16, 2024", "en", "fr"),
+        ("Переговоры в Пекине пока не планируются.", "Переговори у Пекіні поки не плануються.",
+         "ru", "uk"),
+        ("Putin arrived in Pyongyang.", "Putin arrived in Pyongyang.", "en", "en"),
+    ],
+)  # fmt: skip
+def test_names_numbers_and_real_translations_are_not_untranslated(
+    msgid: str, msgstr: str, source: str, target: str
+) -> None:
+    issues = check_entry(msgid, msgstr, SHIPPED, source, target)
+    assert UNTRANSLATED not in [i.kind for i in issues]
+
+
+def test_an_echoed_ukrainian_catalog_is_reported_entry_by_entry(tmp_path: Path) -> None:
+    """What Debian's broken rus-ukr used to leave behind: Russian in a Ukrainian catalog."""
+    echoed = [
+        "Самолёт Путина приземлился в Пхеньяне незадолго до полуночи.",
+        "Лидер Северной Кореи назвал визит историческим.",
+    ]
+    path = write_catalog(
+        tmp_path / "uk" / "LC_MESSAGES" / "visit.po",
+        [polib.POEntry(msgctxt=f"sentence:{n}", msgid=text, msgstr=text, flags=["fuzzy"])
+         for n, text in enumerate(echoed)],
+        lang="uk",
+    )  # fmt: skip
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            '"X-Source-Language: en', '"X-Source-Language: ru'
+        ),
+        encoding="utf-8",
+    )
+    findings = check_catalog(path, SHIPPED)
+    assert [f.msgctxt for f in findings if f.kind == UNTRANSLATED] == ["sentence:0", "sentence:1"]
+    assert {f.kind for f in findings} == {MISSING_TERM, FOREIGN_FORM, UNTRANSLATED}
 
 
 # ---------------------------------------------------------------- catalogs

@@ -6,7 +6,8 @@ per language (TBX for exchange with Weblate, Pontoon and CAT tools, see ``tbx.py
 Matching is deliberately literal (whole words, longest first, any run of whitespace for a
 space, straight or curly apostrophes): a glossary is a promise, and a fuzzy matcher would
 make promises nobody wrote down. Inflected forms are listed as ``variants``; for Russian
-and Ukrainian, forms of the same lemmas also count when pymorphy3 is installed.
+and Ukrainian, forms of the same lemmas also count when pymorphy3 is installed, but never
+the other language's spelling (``find_foreign``: "Пхеньяне" in Ukrainian).
 
 CSV columns (UTF-8, comma or semicolon, a header row; one row per concept):
 
@@ -558,11 +559,17 @@ def find_missing(
         for m in scan(translation, entries + untranslated)
         if (id(m.term), m.form) not in left
     }
+    # A neighbour's spelling ("Пхеньяне" in Ukrainian) shares a lemma with the right
+    # form in pymorphy3's eyes: it never counts as the term in some case.
+    foreign = {id(m.term) for m in find_foreign(translation, terms, lang, source_lang)}
     missing: list[TermMatch] = []
     for match in matches:
         if id(match.term) in present:
             continue
         form = match.term.form(lang)
+        if id(match.term) in foreign:
+            missing.append(match)
+            continue
         if form is not None and lemma_present(translation, form, lang):
             present.add(id(match.term))
             continue
@@ -590,6 +597,40 @@ def find_forbidden(text: str, glossary: Glossary | Sequence[Term], lang: str) ->
     """Known-wrong forms (the ``forbidden:<lang>`` column) present in a translation."""
     terms = glossary.terms if isinstance(glossary, Glossary) else glossary
     return scan(text, [(t, f) for t in terms for f in t.forbidden.get(lang, ())])
+
+
+# Languages whose spellings of a name are easily mistaken for one another's (close
+# languages in one script): Russian forms in a Ukrainian text are wrong, and the reverse.
+NEIGHBOURS: Mapping[str, tuple[str, ...]] = {"ru": ("uk",), "uk": ("ru",)}
+
+
+def find_foreign(
+    text: str, glossary: Glossary | Sequence[Term], lang: str, source_lang: str = ""
+) -> list[TermMatch]:
+    """Forms of a neighbouring language (``NEIGHBOURS``), or of ``source_lang``, in a
+    translation into ``lang`` that ``lang`` does not accept: "Пхеньяне" in Ukrainian.
+
+    ``TermMatch.form`` is the foreign form found; forms ``lang`` accepts too ("Москву",
+    "КНДР") are never foreign.
+    """
+    terms = glossary.terms if isinstance(glossary, Glossary) else glossary
+    others = [o for o in (*NEIGHBOURS.get(lang, ()), source_lang) if o and o != lang]
+    entries: list[tuple[Term, str]] = []
+    for term in terms:
+        if term.form(lang) is None:
+            continue
+        accepted = {_key(f) for f in term.accepted(lang)}
+        seen: set[str] = set()
+        for other in dict.fromkeys(others):
+            if other not in term.forms:
+                continue  # a do-not-translate term is the same everywhere
+            for form in term.accepted(other):
+                key = _key(form)
+                if key in accepted or key in seen or inflects(form, term.form(lang) or "", lang):
+                    continue
+                seen.add(key)
+                entries.append((term, form))
+    return scan(text, entries)
 
 
 def _unique_terms(matches: Iterable[TermMatch]) -> list[Term]:
@@ -624,6 +665,35 @@ def _lemmas(word: str, lang: str) -> frozenset[str]:
     if morph is not None:
         found.update(p.normal_form for p in morph.parse(word))
     return frozenset(found)
+
+
+@lru_cache(maxsize=65536)
+def _inflections(word: str, lang: str) -> frozenset[str]:
+    """The dictionary's forms of a known word, the vocative left out (no name takes it in
+    running news text: Ukrainian "Пхеньяне" is "O Pyongyang!", Russian's locative)."""
+    morph = morph_analyzer(lang)
+    if morph is None or not morph.word_is_known(word):
+        return frozenset()
+    return frozenset(
+        f.word
+        for p in morph.parse(word)
+        if p.tag.case == "nomn"
+        for f in p.lexeme
+        if f.tag.case and f.tag.case != "voct"
+    )
+
+
+def inflects(form: str, base: str, lang: str) -> bool:
+    """Is ``form`` the dictionary's inflection of ``base`` in ``lang`` (word by word)?"""
+    words, bases = form.split(), base.split()
+    if len(words) != len(bases) or morph_analyzer(lang) is None:
+        return False
+    for word, base_word in zip(words, bases, strict=True):
+        if word.casefold() == base_word.casefold():
+            continue
+        if word.casefold() not in _inflections(base_word, lang):
+            return False
+    return True
 
 
 def lemma_present(text: str, form: str, lang: str) -> bool:

@@ -17,9 +17,12 @@ to the next strategy, all of them in one engine call per round:
                 and in Cyrillic or Greek look-alike letters.
 
 When all fail, the output missing the fewest terms is kept and the missing terms are
-reported, never silently dropped. Restored Russian and Ukrainian forms take the case the
-sentence needs (a preposition before them, an English possessive or "of" in the source)
-from the glossary's variants or, failing those, from pymorphy3.
+reported, never silently dropped. Russian and Ukrainian forms take the case the sentence
+needs, from the glossary's variants or, failing those, from pymorphy3: the case of the
+source's own form when the source declines too (ru ↔ uk; its prepositions and verbs read
+in its own language), else the case a preposition before the name governs (an English
+possessive or "of": genitive). A form the engine chose that fits stays; a case no form
+can give is reported (``Outcome.cases``).
 """
 
 from __future__ import annotations
@@ -54,15 +57,18 @@ NUM_HYPOTHESES = 5
 
 @dataclass(frozen=True)
 class Outcome:
-    """A machine translation; ``missing`` lists "source → target" glossary terms not in it."""
+    """A machine translation; ``missing`` lists "source → target" glossary terms not in it,
+    ``cases`` the terms left in a case the source contradicts ("Путину → Путін: dative
+    expected") because no form in that case could be made."""
 
     text: str
     missing: tuple[str, ...] = ()
     strategy: str = PLAIN
+    cases: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.missing
+        return not self.missing and not self.cases
 
 
 @runtime_checkable
@@ -94,7 +100,9 @@ def translate_with_glossary(
     unknown = set(strategies) - set(STRATEGIES)
     if unknown or not strategies:
         raise ValueError(f"unknown strategies {sorted(unknown)}; choose from {STRATEGIES}")
-    jobs = [_Job(text, tuple(_enforceable(text, glossary, source, target))) for text in texts]
+    jobs = [
+        _Job(text, tuple(_enforceable(text, glossary, source, target)), source) for text in texts
+    ]
     best: list[_Candidate | None] = [None] * len(jobs)
     pending = list(range(len(jobs)))
     for rank, name in enumerate(strategies):
@@ -128,6 +136,7 @@ def translate_with_glossary(
 class _Job:
     text: str
     matches: tuple[TermMatch, ...]  # glossary terms of the source that have a target form
+    source: str = "en"
 
 
 @dataclass(frozen=True)
@@ -169,7 +178,9 @@ def _enforceable(text: str, glossary: Glossary, source: str, target: str) -> lis
 
 def _outcome(job: _Job, found: _Candidate | None, target: str) -> Outcome:
     assert found is not None
-    return Outcome(found.text, _describe(found.missing, target), found.strategy)
+    wrong = wrong_cases(job.text, job.matches, found.text, job.source, target, judging=False)
+    cases = tuple(dict.fromkeys(w.describe() for w in wrong))
+    return Outcome(found.text, _describe(found.missing, target), found.strategy, cases)
 
 
 def _describe(matches: Sequence[TermMatch], target: str) -> tuple[str, ...]:
@@ -187,17 +198,23 @@ def _prepare(name: str, job: _Job, target: str) -> str | None:
     if not job.matches or name == PLAIN:
         return job.text
     if name == INLINE:
-        return _replace(job, lambda k, m: _written(m, target))
+        return _replace(job, lambda k, m: _written(m, target, job.source))
     family = _FAMILIES[LETTERS if name == LETTERS else BRACES]
     if family.any.search(job.text) or family.fragment.search(job.text):
         return None  # the text already holds something that looks like our placeholders
     return _replace(job, lambda k, m: family.make(k))
 
 
-def _written(match: TermMatch, target: str) -> str:
+def _written(match: TermMatch, target: str, source: str = "en") -> str:
     """The target form, or the source's own spelling when they differ only in case
-    ("REUTERS" in a credit stays as it is)."""
-    form = match.term.form(target) or match.text
+    ("REUTERS" in a credit stays as it is). A source that names only part of the term
+    ("через реку Тэдонган": the bare name, its generic noun is an ordinary word the engine
+    translates) gets the same part of the target form ("Тедонган"), never the noun twice."""
+    if source in _GOVERNMENT and any(
+        f.casefold() == match.form.casefold() for f in match.term.accepted(target)
+    ):
+        return " ".join(match.text.split())  # "КНДР", "РФ": the source's form is the target's
+    form = partial_form(match, source, target) or match.term.form(target) or match.text
     same = " ".join(form.split()).casefold() == " ".join(match.text.split()).casefold()
     return " ".join(match.text.split()) if same else form
 
@@ -219,7 +236,7 @@ def _finish(name: str, rank: int, job: _Job, output: str, source: str, target: s
         family = _FAMILIES[LETTERS if name == LETTERS else BRACES]
         output, lost = _restore(output, job, family, target)
     if job.matches:
-        output = polish(output, job.matches, target, job.text)
+        output = polish(output, job.matches, target, job.text, source)
     missing = tuple(find_missing(job.matches, output, target, source))
     return _Candidate(output, missing, lost, name, rank)
 
@@ -284,7 +301,7 @@ def _restore(output: str, job: _Job, family: _Family, target: str) -> tuple[str,
         if not hits:
             lost += 1
             continue
-        edits.append((hits[0].start(), hits[0].end(), _written(match, target)))
+        edits.append((hits[0].start(), hits[0].end(), _written(match, target, job.source)))
         edits.extend((h.start(), h.end(), "") for h in hits[1:])
     for pattern in (family.any, family.fragment):
         taken = [(s, e) for s, e, _ in edits]
@@ -315,36 +332,31 @@ _PARTICLE = {"ko": "의", "zh": "的", "ja": "の"}
 _SENTENCE_START = re.compile(r"(?:^|[.!?…。！？]\s+)[\"'«„“‘(\[]*$")
 
 
-def polish(text: str, matches: Sequence[TermMatch], target: str, source_text: str) -> str:
+def polish(
+    text: str, matches: Sequence[TermMatch], target: str, source_text: str, source: str = "en"
+) -> str:
     """Make restored or model-written glossary forms fit their sentence.
 
-    Russian and Ukrainian base forms take the case the sentence asks for; an English
-    possessive left after a form becomes the genitive (ru, uk, de), a particle (ko, zh,
-    ja), or is dropped (other languages: it has no place there); a lowercase form that
-    opens a sentence is capitalised.
+    Russian and Ukrainian forms take the case the sentence asks for: the case of the
+    source's own form when the source declines too (``source_cases``), else, for a base
+    form, the case a preposition before it governs; a form the engine wrote that fits is
+    kept as it is. An English possessive left after a form becomes the genitive (ru, uk,
+    de), a particle (ko, zh, ja), or is dropped (other languages: it has no place there); a
+    lowercase form that opens a sentence is capitalised.
     """
-    terms: dict[int, Term] = {id(m.term): m.term for m in matches}
-    by_term: dict[int, list[TermMatch]] = {}
-    for m in matches:
-        by_term.setdefault(id(m.term), []).append(m)
-    seen: dict[int, int] = {}
     edits: list[tuple[int, int, str]] = []
-    for occ in scan(text, target_entries(terms.values(), target)):
-        sources = by_term[id(occ.term)]
-        source = sources[min(seen.get(id(occ.term), 0), len(sources) - 1)]
-        seen[id(occ.term)] = seen.get(id(occ.term), 0) + 1
-        base = occ.term.form(target) or occ.text
+    for occ, match in _occurrences(text, matches, target):
         end = occ.end
         new = occ.text
         leftover = _POSSESSIVE_AFTER.match(text, occ.end) if target != "en" else None
         if target in _GOVERNMENT:
-            case = "gent" if leftover else None
-            if case is None and occ.form == base:
-                case = _case_for(target, _word_before(text, occ.start), source, source_text)
-            if case:
-                new = _match_case(form_in_case(occ.term, target, case), occ.text)
             if leftover:
+                new = _match_case(form_in_case(occ.term, target, "gent"), occ.text)
                 end = leftover.end()
+            else:
+                right = _right_form(occ, match, text, source_text, source, target)
+                if right is not None:
+                    new = _match_case(right, occ.text)
         elif leftover:
             end = leftover.end()
             if target == "de":
@@ -358,6 +370,182 @@ def polish(text: str, matches: Sequence[TermMatch], target: str, source_text: st
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
     return text
+
+
+def _occurrences(
+    text: str, matches: Sequence[TermMatch], target: str
+) -> list[tuple[TermMatch, TermMatch]]:
+    """Each glossary form found in a translation, with the source match it renders (the
+    n-th occurrence of a term goes with its n-th match in the source)."""
+    terms: dict[int, Term] = {id(m.term): m.term for m in matches}
+    by_term: dict[int, list[TermMatch]] = {}
+    for m in matches:
+        by_term.setdefault(id(m.term), []).append(m)
+    seen: dict[int, int] = {}
+    pairs: list[tuple[TermMatch, TermMatch]] = []
+    for occ in scan(text, target_entries(terms.values(), target)):
+        sources = by_term[id(occ.term)]
+        pairs.append((occ, sources[min(seen.get(id(occ.term), 0), len(sources) - 1)]))
+        seen[id(occ.term)] = seen.get(id(occ.term), 0) + 1
+    return pairs
+
+
+def _right_form(
+    occ: TermMatch, match: TermMatch, text: str, source_text: str, source: str, target: str
+) -> str | None:
+    """The form to write instead of ``occ`` (a glossary form in a ru/uk translation), or
+    None when it can stay: its case is unknown, or it already fits."""
+    wanted = _wanted_cases(occ, match, text, source_text, source, target)
+    if not wanted or _fits(occ, wanted, text, target):
+        return None
+    right = pick_form(occ.term, target, wanted)
+    return None if right.casefold() == occ.text.casefold() else right
+
+
+def _wanted_cases(
+    occ: TermMatch,
+    match: TermMatch,
+    text: str,
+    source_text: str,
+    source: str,
+    target: str,
+    judging: bool = False,
+) -> frozenset[str]:
+    """The cases the form in the translation may take, or none when nothing is known.
+
+    A declining source (ru, uk) says it with its own form, read with its own prepositions
+    (Russian "у реки" is genitive, whatever Ukrainian "у" governs), unless the translation
+    put a preposition of one case before it ("о Путине" → "про Путіна"); a part of a term
+    ("Тэдонган" without its "река") is left alone. An English source says it only through
+    the preposition before the form: to make a base form fit ("в {1}" + "in" → locative),
+    or, ``judging``, any form, by every case the preposition can govern ("в Пхеньян" may be
+    a direction: only "в Пхеньяна" is wrong).
+    """
+    if partial_form(match, source, target) is not None:
+        return frozenset()
+    if source in _GOVERNMENT:
+        cases = source_cases(match, source, source_text)
+        governed = _governed(target, _word_before(text, occ.start))
+        if len(governed) == 1 and not cases & governed:
+            return governed  # the engine chose a preposition of one case: "к Путину" → "до Путіна"
+        return cases
+    if judging:
+        return _governed(target, _word_before(text, occ.start))
+    base = occ.term.form(target) or occ.text
+    if occ.form != base:
+        return frozenset()  # the engine's own inflection of a name it knows
+    case = _case_for(target, _word_before(text, occ.start), match, source_text)
+    return frozenset({case}) if case else frozenset()
+
+
+def _fits(occ: TermMatch, wanted: frozenset[str], text: str, target: str) -> bool:
+    """Can the form stay? It can be in a wanted case, or it is an inflected form the engine
+    chose after a preposition that governs it ("з Росії": keep the engine's form)."""
+    base = occ.term.form(target) or occ.text
+    cases = term_form_cases(occ.term, occ.form, target)
+    if not cases or cases & wanted:
+        return True  # an indeclinable form ("КНДР") fits every case
+    governed = _governed(target, _word_before(text, occ.start))
+    return occ.form != base and bool(cases & governed)
+
+
+@dataclass(frozen=True)
+class WrongCase:
+    """A glossary form in a translation whose case contradicts what the source says."""
+
+    written: str  # as it is in the translation
+    source: str  # the source's form
+    cases: frozenset[str]  # what the source allows
+    right: str  # the form to write ("" when the glossary has none in that case)
+
+    def describe(self) -> str:
+        names = case_names(self.cases)
+        better = f" (“{self.right}”)" if self.right else ""
+        return f"{self.source} → {self.written}: {names} expected{better}"
+
+
+def wrong_cases(
+    source_text: str,
+    matches: Sequence[TermMatch],
+    translation: str,
+    source: str,
+    target: str,
+    judging: bool = True,
+) -> list[WrongCase]:
+    """Glossary forms of a ru/uk translation in a case the source contradicts: QA's
+    "wrong case" (``judging``: English prepositions count with every case they can govern)
+    and, not judging, what protect reports when it could not make a form right."""
+    if target not in _GOVERNMENT or morph_analyzer(target) is None or not matches:
+        return []
+    found: list[WrongCase] = []
+    for occ, match in _occurrences(translation, matches, target):
+        wanted = _wanted_cases(occ, match, translation, source_text, source, target, judging)
+        if not wanted or _fits(occ, wanted, translation, target):
+            continue
+        right = pick_form(occ.term, target, wanted)
+        if right.casefold() == occ.text.casefold():
+            right = ""
+        found.append(WrongCase(occ.text, match.text, wanted, right))
+    return found
+
+
+def source_cases(match: TermMatch, lang: str, text: str) -> frozenset[str]:
+    """The cases a glossary match is in, in a source language that declines (ru, uk).
+
+    Read from the matched form ("Путину": dative; "Москву": accusative) and narrowed by
+    a preposition of the source language before it ("в Пхеньян": accusative, not
+    nominative). Empty when unknown: a language without cases, or a form that can be
+    nearly any case (indeclinable "КНДР", a name the dictionary only guesses at).
+    """
+    base = match.term.form(lang)
+    if base is None or lang not in _GOVERNMENT or morph_analyzer(lang) is None:
+        return frozenset()
+    cases = term_form_cases(match.term, match.form, lang)
+    if len(cases) > _KNOWN_CASES:
+        return frozenset()
+    before = _word_before(text, match.start)
+    cases = (cases & _governed(lang, before)) or cases
+    if "accs" in cases and len(cases) > 1:
+        # "призвал Совет Безопасности": the object of a verb; "визит Путина", "что Москва":
+        # not one. Only where the language tells them apart does this matter (Рада/Раду).
+        verb = _is_verb(before, lang)
+        narrowed = frozenset({"accs"}) if verb else cases - {"accs"}
+        cases = narrowed or cases
+    return cases
+
+
+_VERBS = {"VERB", "INFN", "GRND"}
+
+
+def _is_verb(word: str, lang: str) -> bool:
+    """Is the word, in its likeliest reading, a verb form (an object may follow it)?"""
+    morph: Any = morph_analyzer(lang)
+    if not word or morph is None:
+        return False
+    return morph.parse(word)[0].tag.POS in _VERBS
+
+
+def partial_form(match: TermMatch, source: str, target: str) -> str | None:
+    """The target's part of a term when the source names only that part of it.
+
+    "Тэдонган" is the bare name of "река Тэдонган": the source's generic noun, if any, is an
+    ordinary word the engine translates ("через реку Тэдонган" → "через ріку"), so the
+    target gets its bare name too ("Тедонган"), never "ріку річка Тедонган".
+    """
+    base = match.term.form(source)
+    if base is None or not _is_part(match.form, base):
+        return None
+    target_base = match.term.form(target)
+    if target_base is None:
+        return None
+    return next((f for f in match.term.accepted(target) if _is_part(f, target_base)), None)
+
+
+def _is_part(form: str, base: str) -> bool:
+    words = [w.casefold() for w in form.split()]
+    whole = [w.casefold() for w in base.split()]
+    n = len(words)
+    return 0 < n < len(whole) and (whole[:n] == words or whole[-n:] == words)
 
 
 def _match_case(form: str, written: str) -> str:
@@ -422,6 +610,21 @@ _GOVERNMENT: dict[str, dict[str, str]] = {
 }
 
 
+_RESOLVED = {
+    "place": frozenset({"accs", "loct"}),
+    "with": frozenset({"gent", "ablt"}),
+    "behind": frozenset({"accs", "ablt"}),
+}
+
+
+def _governed(lang: str, before: str) -> frozenset[str]:
+    """The cases a preposition can govern (в: accusative or locative); empty for other words."""
+    governed = _GOVERNMENT.get(lang, {}).get(before)
+    if governed is None:
+        return frozenset()
+    return _RESOLVED.get(governed, frozenset({governed}))
+
+
 def _case_for(lang: str, before: str, match: TermMatch, source_text: str) -> str | None:
     """The grammatical case a name needs here, or None for the base (nominative) form."""
     english = _english_before(source_text, match.start)
@@ -465,24 +668,90 @@ _SUFFIX_CASES: dict[str, dict[str, frozenset[str]]] = {
 }
 
 
-def form_in_case(term: Term, lang: str, case: str) -> str:
-    """The term's form in a grammatical case: a listed variant, the base form, or inflected.
+CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+CASE_NAMES = {
+    "nomn": "nominative",
+    "gent": "genitive",
+    "datv": "dative",
+    "accs": "accusative",
+    "ablt": "instrumental",
+    "loct": "locative",
+}
+# pymorphy3's second genitive, locative and accusative ("чашка чаю", "в лесу") are the
+# genitive, locative and accusative to a glossary; the vocative is not a case names take.
+_CASE_ALIASES = {"gen1": "gent", "gen2": "gent", "loc1": "loct", "loc2": "loct", "acc2": "accs"}
+# A form that can be more cases than this says nothing about the case it is in.
+_KNOWN_CASES = 3
 
-    Variants come first (a person chose them); the base form when it already serves the
-    case ("в Пхеньян" is accusative); pymorphy3 inflects known words ("Владимира
-    Путина"); otherwise the base form, unchanged.
+
+def _ordered(cases: Iterable[str]) -> list[str]:
+    return sorted(cases, key=lambda c: CASES.index(c) if c in CASES else len(CASES))
+
+
+def case_names(cases: Iterable[str]) -> str:
+    """Cases for people, in grammar-book order: "nominative or accusative"."""
+    return " or ".join(CASE_NAMES.get(c, c) for c in _ordered(cases))
+
+
+def form_in_case(term: Term, lang: str, case: str) -> str:
+    """The term's form in a grammatical case: a listed variant, the base form, or inflected."""
+    return pick_form(term, lang, frozenset({case}))
+
+
+def pick_form(term: Term, lang: str, cases: frozenset[str]) -> str:
+    """The term's form that best serves any of ``cases``.
+
+    Among the base form and the variants that inflect it (a person chose them), the one
+    that can stand for the most of the wanted cases, then the most specific one (Ukrainian
+    locative "Пхеньяні", not "Пхеньяну", which is mostly genitive or dative), then the
+    glossary's order; failing those, pymorphy3 inflects known words ("Владимира Путина");
+    otherwise the base form, unchanged.
     """
     base = term.form(lang) or ""
-    if case == "nomn" or morph_analyzer(lang) is None:
+    if not cases or cases == {"nomn"} or morph_analyzer(lang) is None:
         return base
-    for variant in term.variants.get(lang, ()):
-        if case in _form_cases(variant, base, lang):
-            return variant
-    if case in _form_cases(base, base, lang):
-        return base
-    return _inflect(base, lang, case) or base
+    width = len(base.split())
+    best: tuple[int, int, int] | None = None
+    chosen = ""
+    for order, form in enumerate(term.accepted(lang)):
+        if len(form.split()) != width:
+            continue  # another name (Євромайдан, Держдеп США), not an inflection
+        found = term_form_cases(term, form, lang)
+        overlap = len(found & cases)
+        if not overlap:
+            continue
+        key = (-overlap, len(found), order)
+        if best is None or key < best:
+            best, chosen = key, form
+    if chosen:
+        return chosen
+    for case in _ordered(cases):
+        inflected = _inflect(base, lang, case)
+        if inflected:
+            return inflected
+    return base
 
 
+def term_form_cases(term: Term, form: str, lang: str) -> frozenset[str]:
+    """The cases one of a term's forms can stand for in ``lang``.
+
+    The base form does not stand for a case a variant is listed for: "Ким Чен Ына" is the
+    accusative, so "Ким Чен Ын" is only the nominative (the dictionary cannot tell that a
+    Korean name is animate); "Пхеньян" stays nominative or accusative.
+    """
+    base = term.form(lang) or form
+    cases = _form_cases(form, base, lang)
+    if len(cases) > 1 and form.casefold() == base.casefold():
+        width = len(base.split())
+        others: set[str] = set()
+        for variant in term.variants.get(lang, ()):
+            if len(variant.split()) == width and variant.casefold() != base.casefold():
+                others |= _form_cases(variant, base, lang)
+        cases = (cases - others) or cases
+    return cases
+
+
+@lru_cache(maxsize=8192)
 def _form_cases(form: str, base: str, lang: str) -> frozenset[str]:
     """Cases a form can stand for, judged on the words where it differs from the base."""
     words, bases = form.split(), base.split()
@@ -498,34 +767,76 @@ def _form_cases(form: str, base: str, lang: str) -> frozenset[str]:
     return cases or frozenset()
 
 
+# Ukrainian writes the locative in -ові/-еві/-єві for people ("при Путінові"), not for
+# places ("у Криму", "у Пхеньяні"): there it is the dative.
+_UK_PERSONAL_LOCATIVE = re.compile(r"(ові|еві|єві)$")
+
+
 @lru_cache(maxsize=4096)
 def _word_cases(word: str, base_word: str, lang: str) -> frozenset[str]:
+    if len(word) > 1 and word.isupper():
+        return frozenset()  # an abbreviation (США, ООН, КНДР) does not decline
     morph: Any = morph_analyzer(lang)
-    lemmas = {p.normal_form for p in morph.parse(base_word)} if word != base_word else set()
-    number = next((p.tag.number for p in morph.parse(base_word) if p.tag.number), None)
+    low, low_base = word.casefold(), base_word.casefold()
+    base_parses = [p for p in morph.parse(base_word) if p.tag.POS in _DECLINABLE]
+    nominative = [p for p in base_parses if p.tag.case == "nomn"] or base_parses
+    lemmas = {p.normal_form for p in nominative} if word != base_word else set()
+    if low != low_base and not morph.word_is_known(base_word):
+        # a name the dictionary only guesses at ("Евромайдан", "Сен"): only guesses of
+        # the same word count, not what it knows of another ("Сену" is the river Сена's
+        # accusative); with no guess at all, the ending tells
+        lemmas = {low_base} if nominative else {""}
+    first = nominative[0] if nominative else None
+    number = (first.tag.number if first is not None else None) or "sing"
+    gender = first.tag.gender if first is not None and lemmas else None
     found = {
-        str(p.tag.case)
+        _CASE_ALIASES.get(str(p.tag.case), str(p.tag.case))
         for p in morph.parse(word)
         if p.tag.POS in _DECLINABLE
         and p.tag.case
+        and p.tag.case != "voct"
         and (not lemmas or p.normal_form in lemmas)
-        and (number is None or p.tag.number in (None, number))
+        and p.tag.number in (None, number)
+        and (gender is None or p.tag.gender in (None, gender))
     }
+    if word.casefold() != base_word.casefold():
+        found.discard("nomn")  # the glossary's form is the nominative; this one differs
+    inanimate = first is not None and "inan" in first.tag
+    personal = _UK_PERSONAL_LOCATIVE.search(word.casefold()) and "datv" in found
+    if lang == "uk" and inanimate and personal:
+        found.discard("loct")  # "Кримові" is the dative; "півострові" stays a locative
     if found:
         return frozenset(found)
-    low, low_base = word.casefold(), base_word.casefold()
     if low != low_base and low.startswith(low_base):
         return _SUFFIX_CASES[lang].get(low[len(low_base) :], frozenset())
     return frozenset()
 
 
 def _inflect(base: str, lang: str, case: str) -> str | None:
-    """Inflect every word of a form the dictionary knows in the nominative, or give up."""
+    """Inflect every word of a form the dictionary knows in the nominative, or give up.
+
+    A name that opens with an indeclinable word (Korean "Кім Чен Ин", "Ким Ир Сен")
+    declines in its last word only ("Кім Чен Ину"), as the glossary's notes say; after a
+    lowercase head noun, capitalised words are its name or its genitive and stay ("реку
+    Тэдонган", "площу Кім Ір Сена", "монумента Освобождения").
+    """
     morph: Any = morph_analyzer(lang)
+    words = base.split()
+    if not words:
+        return None
+    fixed = len(words) > 1 and any("Fixd" in p.tag for p in morph.parse(words[0]))
+    head = words[0][:1].islower()
+    keep = [
+        (fixed and n < len(words) - 1) or (head and n > 0 and w[:1].isupper())
+        for n, w in enumerate(words)
+    ]
+    if not all(k or morph.word_is_known(w) for w, k in zip(words, keep, strict=True)):
+        return None
     out: list[str] = []
-    for word in base.split():
-        if not morph.word_is_known(word):
-            return None
+    for word, kept in zip(words, keep, strict=True):
+        if kept:
+            out.append(word)
+            continue
         parse = next(
             (p for p in morph.parse(word) if p.tag.POS in _DECLINABLE and p.tag.case == "nomn"),
             None,

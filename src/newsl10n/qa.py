@@ -1,4 +1,5 @@
-"""Quality checks on catalogs: glossary terms, forbidden forms and numbers, entry by entry.
+"""Quality checks on catalogs: glossary terms, forbidden forms, the case and spelling of
+names, numbers, and untranslated text, entry by entry.
 
 Every translated entry is checked, machine or human: a reviewer can mistype a name as
 easily as a model can mangle it. Each check is a small function of (msgid, msgstr, ...)
@@ -19,11 +20,30 @@ from pathlib import Path
 import polib
 
 from newsl10n.catalog import load_catalog
+from newsl10n.detect import script_hint
 from newsl10n.errors import CatalogError
-from newsl10n.glossary import Glossary, Severity, find_forbidden, find_missing, find_terms
+from newsl10n.glossary import (
+    NEIGHBOURS,
+    Glossary,
+    Severity,
+    find_forbidden,
+    find_foreign,
+    find_missing,
+    find_terms,
+)
+from newsl10n.protect import (
+    case_names,
+    partial_form,
+    pick_form,
+    term_form_cases,
+    wrong_cases,
+)
 
 MISSING_TERM = "missing-term"
 FORBIDDEN_TERM = "forbidden-term"
+WRONG_CASE = "wrong-case"
+FOREIGN_FORM = "foreign-form"
+UNTRANSLATED = "untranslated"
 NUMBER_MISSING = "number-missing"
 NUMBER_EXTRA = "number-extra"
 UNREADABLE = "unreadable-catalog"
@@ -84,6 +104,106 @@ def forbidden_terms(msgstr: str, glossary: Glossary, target_lang: str) -> list[I
             f"“{m.text}” is a wrong form; write “{m.term.form(target_lang)}”",
         )
         for m in find_forbidden(msgstr, glossary, target_lang)
+    ]
+
+
+def case_problems(
+    msgid: str, msgstr: str, glossary: Glossary, source_lang: str, target_lang: str
+) -> list[Issue]:
+    """Names in a case the sentence contradicts (ru, uk): the source's own form says which
+    case when the source declines ("Путину" → "Путін"), else the preposition before the
+    name does, by every case it can govern ("від Путін"; "у Пхеньян" may be a direction).
+    Warnings: a person may rephrase."""
+    if source_lang == target_lang:
+        return []
+    matches = [m for m in find_terms(msgid, glossary, source_lang) if m.term.form(target_lang)]
+    issues: list[Issue] = []
+    for wrong in wrong_cases(msgid, matches, msgstr, source_lang, target_lang):
+        names = case_names(wrong.cases)
+        better = f": write “{wrong.right}”" if wrong.right else ""
+        issues.append(
+            Issue(
+                WRONG_CASE,
+                "warning",
+                f"“{wrong.written}” is in the wrong case for “{wrong.source}”, "
+                f"{names} expected{better}",
+            )
+        )
+    return issues
+
+
+def foreign_forms(msgstr: str, glossary: Glossary, target_lang: str) -> list[Issue]:
+    """A neighbouring language's spelling of a name ("Пхеньяне" in Ukrainian), with the
+    target's form in the same case."""
+    issues: list[Issue] = []
+    for m in find_foreign(msgstr, glossary, target_lang):
+        other = next(
+            (o for o in NEIGHBOURS.get(target_lang, ()) if m.form in m.term.accepted(o)), ""
+        )
+        cases = term_form_cases(m.term, m.form, other) if other else frozenset()
+        part = partial_form(m, other, target_lang) if other else None
+        right = part or pick_form(m.term, target_lang, cases)
+        what = f"the {_language_name(other)} spelling" if other else "not a form of this language"
+        issues.append(Issue(FOREIGN_FORM, "error", f"“{m.text}” is {what}; write “{right}”"))
+    return issues
+
+
+def _language_name(code: str) -> str:
+    try:
+        from babel import Locale
+
+        return str(Locale.parse(code).get_display_name("en"))
+    except (ImportError, ValueError):
+        return code
+
+
+_LETTER_WORD = re.compile(r"(?<!\w)[^\W\d_]{2,}(?!\w)")
+# Share of a translation's own words (names and numbers aside) found in its source from
+# which it is the source left as it was, or nearly (a sentence an engine echoed with the
+# names put in, "Путин arrived in Пхеньян.").
+SOURCE_WORDS_SHARE = 0.8
+
+
+def untranslated(
+    msgid: str, msgstr: str, glossary: Glossary, source_lang: str, target_lang: str
+) -> list[Issue]:
+    """A translation that is its source, or mostly the source's words, or written in the
+    source's letters (ы, э in Ukrainian): a warning, since an engine that hands back its
+    input must never look like a clean result. Names and numbers alone may stay as they
+    are ("Gavriil Grigorov / Sputnik")."""
+    if source_lang == target_lang:
+        return []
+    words = _own_words(msgstr, glossary, (source_lang, target_lang))
+    if len(words) < 2:
+        return []
+    if " ".join(msgid.split()) == " ".join(msgstr.split()):
+        return [Issue(UNTRANSLATED, "warning", "untranslated: the translation is the source text")]
+    if len(words) < 3:
+        return []
+    known = {w.casefold() for w in _LETTER_WORD.findall(msgid)}
+    shared = sum(w.casefold() in known for w in words)
+    if shared >= SOURCE_WORDS_SHARE * len(words):
+        return [
+            Issue(
+                UNTRANSLATED,
+                "warning",
+                f"untranslated: {shared} of {len(words)} words are the source's own",
+            )
+        ]
+    hint = script_hint(msgstr)
+    if hint == source_lang and script_hint(msgid) == source_lang:
+        name = _language_name(source_lang)
+        return [Issue(UNTRANSLATED, "warning", f"untranslated: the translation is in {name}")]
+    return []
+
+
+def _own_words(text: str, glossary: Glossary, langs: Iterable[str]) -> list[str]:
+    """The words of a text outside glossary names in any of ``langs``."""
+    spans = [(m.start, m.end) for lang in langs for m in find_terms(text, glossary, lang)]
+    return [
+        w.group()
+        for w in _LETTER_WORD.finditer(text)
+        if not any(start <= w.start() < end for start, end in spans)
     ]
 
 
@@ -155,7 +275,10 @@ def check_entry(
     return [
         *missing_terms(msgid, msgstr, glossary, source_lang, target_lang),
         *forbidden_terms(msgstr, glossary, target_lang),
+        *foreign_forms(msgstr, glossary, target_lang),
+        *case_problems(msgid, msgstr, glossary, source_lang, target_lang),
         *number_mismatches(msgid, msgstr),
+        *untranslated(msgid, msgstr, glossary, source_lang, target_lang),
     ]
 
 

@@ -16,7 +16,14 @@ which then pass through as written.
 Pairs are the installed modes (``apertium -l``): ``eng-spa`` serves en→es and ``en-gl``
 en→gl, with ISO 639-3 codes mapped to ours by CLDR's aliases (babel). A variant mode
 (``eng-cat_valencia``) is used only when asked for with ``modes={"en-ca": ...}``. The
-model version is the Debian package's (``dpkg-query``).
+model version is the Debian package's (``dpkg-query``). ``datadir`` (or Apertium's own
+``APERTIUM_DATADIR``) points at another folder of modes (``DIR/modes/*.mode``), e.g. a
+repaired copy of a broken one.
+
+Apertium's shell pipeline can fail without saying so: Debian's apertium-rus-ukr 0.2.1-4
+segfaults in its tagger stage, ``apertium`` still exits 0 and hands back the input. So a
+crash named on stderr, or a batch whose sentences come back unchanged, is an error naming
+the pair, never a translation.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from newsl10n.config import EngineSettings
 from newsl10n.errors import MissingModelError, Newsl10nError
@@ -54,6 +62,18 @@ _MODE = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})(?:_(\w[\w-]*))?$")
 # when the source itself has none of the character.
 _MARKS = "*@#"
 _SPACES = re.compile(r" {2,}")
+# What a crashed stage leaves on stderr (bash, glibc, C++ runtimes).
+_CRASH = re.compile(
+    r"Segmentation fault|core dumped|Aborted|Bus error|Killed|terminate called|"
+    r"Illegal instruction|Floating point exception"
+)
+# A segment is a sentence for the echo check when it has this many words of two letters
+# or more, one of them lowercase (a credit "Gavriil Grigorov / Sputnik" may stay as is).
+SENTENCE_WORDS = 3
+# Fewer sentences than this prove nothing (close pairs such as es→ca can leave a short
+# sentence or two as they are); an article's first batch has many more.
+ECHO_MIN_SENTENCES = 3
+_LETTER_WORD = re.compile(r"(?<!\w)[^\W\d_]{2,}(?!\w)")
 
 
 class ApertiumError(Newsl10nError):
@@ -119,13 +139,14 @@ def _iso639_3(code: str) -> str:
     return candidates[0] if len(candidates) == 1 else code
 
 
-def installed_modes(command: str = COMMAND) -> list[Mode]:
+def installed_modes(command: str = COMMAND, datadir: Path | None = None) -> list[Mode]:
     """The translation directions ``apertium -l`` lists; [] when apertium is not installed."""
     path = shutil.which(command)
     if path is None:
         return []
+    args = [path, *(["-d", str(datadir)] if datadir else []), "-l"]
     try:
-        proc = subprocess.run([path, "-l"], capture_output=True, timeout=TIMEOUT_BASE, check=False)
+        proc = subprocess.run(args, capture_output=True, timeout=TIMEOUT_BASE, check=False)
     except (OSError, subprocess.TimeoutExpired) as err:
         raise ApertiumError(f"`{command} -l` failed: {err}") from err
     out = proc.stdout.decode("utf-8", errors="replace")
@@ -235,13 +256,16 @@ class ApertiumEngine:
         modes: Mapping[str, str] | None = None,
         command: str = COMMAND,
         timeout: float | None = None,
+        datadir: str | Path | None = None,
     ) -> None:
         """``modes`` picks a mode for a pair ("en-ca": "eng-cat_valencia"); ``timeout`` is
-        seconds per batch (default: 60 plus 1 per segment)."""
+        seconds per batch (default: 60 plus 1 per segment); ``datadir`` is a folder whose
+        ``modes/`` replaces the installed ones (``apertium -d``)."""
         self.settings = settings or EngineSettings()  # accepted for get_engine; unused
         self.overrides = dict(modes or {})
         self.command = command
         self.timeout = timeout
+        self.datadir = Path(datadir) if datadir else None
         self._modes: list[Mode] | None = None
         self._versions: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -252,7 +276,7 @@ class ApertiumEngine:
         """Installed modes, listed once per engine."""
         with self._lock:
             if self._modes is None:
-                self._modes = installed_modes(self.command)
+                self._modes = installed_modes(self.command, self.datadir)
             return list(self._modes)
 
     def mode(self, source: str, target: str) -> Mode:
@@ -316,9 +340,11 @@ class ApertiumEngine:
             jobs.append((i, lead, core, trail))
         if not jobs:
             return outputs
-        translated = self.run(mode, [core for _, _, core, _ in jobs])
-        for (i, lead, core, trail), out in zip(jobs, translated, strict=True):
-            outputs[i] = lead + _tidy(out, core) + trail
+        cores = [core for _, _, core, _ in jobs]
+        tidied = [_tidy(out, core) for out, core in zip(self.run(mode, cores), cores, strict=True)]
+        check_not_echoed(mode, cores, tidied)
+        for (i, lead, _, trail), out in zip(jobs, tidied, strict=True):
+            outputs[i] = lead + out + trail
         return outputs
 
     def run(self, mode: Mode, texts: Sequence[str]) -> list[str]:
@@ -328,7 +354,8 @@ class ApertiumEngine:
             for n, text in enumerate(texts)
         )
         timeout = self.timeout or TIMEOUT_BASE + TIMEOUT_PER_SEGMENT * len(texts)
-        args = [self.command, "-u", "-f", "html", mode.name]
+        datadir = ["-d", str(self.datadir)] if self.datadir else []
+        args = [self.command, *datadir, "-u", "-f", "html", mode.name]
         try:
             proc = subprocess.run(
                 args,
@@ -344,9 +371,17 @@ class ApertiumEngine:
         except OSError as err:
             raise ApertiumError(f"apertium {mode.name}: cannot run {self.command}: {err}") from err
         out = proc.stdout.decode("utf-8", errors="replace")
+        stderr = proc.stderr.decode("utf-8", errors="replace")
         if proc.returncode != 0:
-            detail = (proc.stderr.decode("utf-8", errors="replace") + out).strip()[-500:]
+            detail = (stderr + out).strip()[-500:]
             raise ApertiumError(f"apertium {mode.name} failed (exit {proc.returncode}): {detail}")
+        crash = _CRASH.search(stderr)
+        if crash is not None:
+            line = next(ln for ln in stderr.splitlines() if crash.group() in ln).strip()[-300:]
+            raise ApertiumError(
+                f"apertium {mode.name}: a stage crashed ({line}) although apertium exited 0: "
+                "is the pair installed correctly?"
+            )
         found = _PARAGRAPH.findall(out)
         if [int(n) for n, _ in found] != list(range(len(texts))):
             detail = proc.stderr.decode("utf-8", errors="replace").strip()[-500:]
@@ -355,6 +390,28 @@ class ApertiumEngine:
                 + (f": {detail}" if detail else "")
             )
         return [html.unescape(body) for _, body in found]
+
+
+def check_not_echoed(mode: Mode, sources: Sequence[str], outputs: Sequence[str]) -> None:
+    """Raise when most sentences of a batch came back as they went in (at least
+    ``ECHO_MIN_SENTENCES`` of them).
+
+    A rule-based engine translates the words it knows even in a sentence full of names; a
+    batch returned unchanged is a broken pipeline (a stage that died and let the input
+    through), never a translation.
+    """
+    sentences = [(src, out) for src, out in zip(sources, outputs, strict=True) if _is_sentence(src)]
+    echoed = sum(" ".join(src.split()) == " ".join(out.split()) for src, out in sentences)
+    if len(sentences) >= ECHO_MIN_SENTENCES and echoed * 2 > len(sentences):
+        raise ApertiumError(
+            f"apertium {mode.name} returned its input for {echoed} of {len(sentences)} "
+            "segments: is the pair installed correctly?"
+        )
+
+
+def _is_sentence(text: str) -> bool:
+    words = _LETTER_WORD.findall(text)
+    return len(words) >= SENTENCE_WORDS and any(w[0].islower() for w in words)
 
 
 def _tidy(output: str, source: str) -> str:
