@@ -83,11 +83,31 @@ def prepare_article(path: Path, settings: Settings) -> PreparedArticle:
     if language.lang == "und":
         raise Newsl10nError(f"{path}: cannot tell which language the article is in")
     layout: Layout = segment_blocks(article.blocks, language.lang)
-    found = detect_segments([s.text for s in layout.segments], language.lang, candidates)
+    texts = [s.text for s in layout.segments]
+    found = detect_segments(texts, language.lang, candidates)
+    if not article.declared_lang:
+        majority = majority_language(texts, [d.lang for d in found])
+        if majority is not None and majority.lang != language.lang:
+            # A whole-text guess counts letters; the article is the language of most of its
+            # segments' text (an English story quoting a long Russian paragraph is English).
+            language = majority
+            found = detect_segments(texts, language.lang, candidates)
     segments = tuple(
         replace(seg, lang=det.lang) for seg, det in zip(layout.segments, found, strict=True)
     )
     return PreparedArticle(article, language, segments, layout.residue, _reference(path, settings))
+
+
+def majority_language(texts: Sequence[str], langs: Sequence[str]) -> Detection | None:
+    """The language of most of the text, by segments (their length), with its share."""
+    weight: dict[str, int] = defaultdict(int)
+    for text, lang in zip(texts, langs, strict=True):
+        if lang and lang != "und":
+            weight[lang] += len(text)
+    if not weight:
+        return None
+    lang = max(weight, key=lambda code: weight[code])
+    return Detection(lang, round(weight[lang] / sum(weight.values()), 2), "segments")
 
 
 def article_language(article: Article, candidates: Sequence[str]) -> Detection:
@@ -136,7 +156,8 @@ OnSegments = Callable[[int], None]  # told how many segments the engine just tra
 @dataclass(frozen=True)
 class Draft:
     """A proposed msgstr for a segment without an entry ("" when none), its note, and
-    where it came from (``machine`` or ``memory``)."""
+    where it came from (``machine``, ``memory``, or ``source`` for a segment already in the
+    target language)."""
 
     text: str
     note: str = ""
@@ -204,17 +225,30 @@ def _start_pair(
 ) -> _Pair | PairResult:
     path = catalog.catalog_path(settings.locales, target, prepared.slug)
     result = PairResult(prepared.slug, target, len(prepared.segments), catalog=str(path))
-    if target == prepared.language.lang:
+    if all(seg.lang == target for seg in prepared.segments):
         return replace(result, catalog="", skipped=f"the article is already in {target}")
     try:
-        source = prepared.language.lang
-        model = engines(source).model_version(source, target)  # missing: fails first
+        model = _models(prepared, target, engines)
         snapshot = _read_bytes(path)
         existing = catalog.load_catalog(path)
     except Newsl10nError as err:
         return replace(result, error=str(err))
     plan = catalog.plan_update(existing, prepared.segments, retranslate=retranslate)
     return _Pair(prepared, path, snapshot, plan, replace(result, model=model))
+
+
+def _models(prepared: PreparedArticle, target: str, engines: EngineFor) -> str:
+    """The models the pair uses, the article's own language first (its model missing fails
+    the pair; another segment language's missing model leaves those segments with a note)."""
+    main = prepared.language.lang
+    others = sorted({s.lang for s in prepared.segments} - {main, target})
+    names = [engines(main).model_version(main, target)] if main != target else []
+    for lang in others:
+        try:
+            names.append(engines(lang).model_version(lang, target))
+        except Newsl10nError:
+            continue  # noted on each of its segments
+    return " + ".join(dict.fromkeys(names))
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -268,7 +302,7 @@ def _finish_pair(
         qa_warnings=sum(f.severity != "error" for f in findings),
         translated=sum(d.origin == "machine" for d in used),
         from_memory=sum(d.origin == "memory" for d in used),
-        kept=len(plan.kept),
+        kept=len(plan.kept) + sum(d.origin == "source" for d in used),
         failed=len(plan.todo) - len(used),
         written=written,
     )
@@ -290,6 +324,10 @@ def draft_translations(
     drafts: dict[tuple[int, str], Draft] = {}
     rest: list[tuple[int, Segment]] = []
     for owner, seg in todo:
+        if seg.lang == target:  # a quote already in the target language stays as written
+            note = f"source already in {target}: kept as written"
+            drafts[(owner, seg.id)] = Draft(seg.text, note, "source")
+            continue
         match = memory.lookup(seg.text, exclude=origins[owner], threshold=1.0)
         if match is None:
             rest.append((owner, seg))
@@ -320,6 +358,17 @@ def draft_translations(
     return drafts
 
 
+def glossary_note(outcome: Outcome) -> str:
+    """What the translator must know of a machine output's names: terms missing, and terms
+    left in a case the source contradicts."""
+    notes = []
+    if outcome.missing:
+        notes.append("glossary: missing " + "; ".join(outcome.missing))
+    if outcome.cases:
+        notes.append("glossary: case " + "; ".join(outcome.cases))
+    return "\n".join(notes)
+
+
 def translate_texts(
     items: Sequence[tuple[str, str]],
     target: str,
@@ -348,8 +397,7 @@ def translate_texts(
                 out[i] = ("", f"not translated: {err}")
             continue
         for i, outcome in zip(indexes, outcomes, strict=True):
-            note = "glossary: missing " + "; ".join(outcome.missing) if outcome.missing else ""
-            out[i] = (outcome.text, note)
+            out[i] = (outcome.text, glossary_note(outcome))
         if on_segments is not None:
             on_segments(len(indexes))
     return out

@@ -23,6 +23,7 @@ from typing import Literal
 from newsl10n import bundle
 from newsl10n.article import slugify
 from newsl10n.bundle import BundleReport
+from newsl10n.catalog import catalog_path
 from newsl10n.config import Settings, resolve_inside
 from newsl10n.engines import Engine, get_engine
 from newsl10n.errors import ConfigError, Newsl10nError
@@ -189,7 +190,7 @@ def run(
     results = (*plan.refused, *failed, *clashes, *unwritten, *pairs, *plan.skipped)
     bundles = None
     if request.bundles:
-        slugs = [a.slug for a in written]
+        slugs = [a.slug for a in written if _has_catalog(a.slug, settings)]
         stale = bundle.stale_slugs(settings.locales, settings.bundles, settings.targets)
         todo = sorted({*slugs, *stale})
         if todo:
@@ -201,6 +202,11 @@ def run(
     )  # fmt: skip
     tell(Event("done", "", total, total, report.results))
     return report
+
+
+def _has_catalog(slug: str, settings: Settings) -> bool:
+    """Bundles come from catalogs: an article with none (already in every target) has none."""
+    return any(catalog_path(settings.locales, t, slug).is_file() for t in settings.targets)
 
 
 def find_article(settings: Settings, name: str) -> Path:
