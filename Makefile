@@ -34,9 +34,9 @@ test: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/python -m flows.serve
 
+# Stops exactly the process groups `make serve` recorded in .prefect/serve.pids (no pkill).
 stop:
-	@test -f .prefect/serve.pids && kill $$(cat .prefect/serve.pids) 2>/dev/null; \
-	pkill -f "prefect worker start --pool newsl10n" 2>/dev/null; rm -f .prefect/serve.pids; true
+	@py=$(BIN)/python; test -x $$py || py=$(PYTHON); $$py -m flows.serve stop
 
 review-screenshot: $(STAMP)
 	$(BIN)/python scripts/review_screenshot.py

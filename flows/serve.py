@@ -4,10 +4,15 @@ Starts a server (SQLite under .prefect/, on 127.0.0.1) unless PREFECT_API_URL na
 creates the `newsl10n` process work pool, deploys prefect.yaml and starts a worker in this
 clone. Offline: telemetry is off and nothing is downloaded. Ctrl-C (or `make stop`) stops
 what it started.
+
+Each child runs in its own session (process group), recorded in .prefect/serve.pids with
+its start time; `make stop` (``python -m flows.serve stop``) signals exactly those groups,
+never a process found by name, and a PID since reused by another program is left alone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -61,7 +66,72 @@ def _wait_healthy(api: str, timeout: float = 120.0) -> None:
     raise SystemExit(f"the Prefect server at {api} did not become healthy in {timeout:.0f} s")
 
 
+def _started(pid: int) -> str | None:
+    """When ``pid`` started (clock ticks since boot, /proc/PID/stat field 22): with the PID,
+    it names one process; None when there is no such process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rpartition(")")[2].split()[19]
+
+
+def _record(children: list[subprocess.Popen[bytes]]) -> None:
+    """This process and each child's process group, as ``kind pid start-time`` lines."""
+    lines = [f"serve {os.getpid()} {_started(os.getpid())}"]
+    lines += [f"group {c.pid} {_started(c.pid)}" for c in children]
+    PIDS.write_text("\n".join(lines) + "\n")
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, sig)
+
+
+def stop_recorded(pids: Path = PIDS, timeout: float = 15.0) -> list[int]:
+    """`make stop`: end the process groups `make serve` recorded, then remove the record.
+    Returns the PIDs signalled."""
+    try:
+        lines = pids.read_text().split("\n")
+    except FileNotFoundError:
+        return []
+    live: list[tuple[str, int]] = []
+    for line in lines:
+        kind, _, rest = line.partition(" ")
+        number, _, started = rest.partition(" ")
+        if kind in ("serve", "group") and number.isdigit() and _started(int(number)) == started:
+            live.append((kind, int(number)))  # still the process that was recorded
+    for kind, pid in live:
+        if kind == "serve":
+            os.kill(pid, signal.SIGTERM)
+        else:
+            _signal_group(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    groups = [pid for kind, pid in live if kind == "group"]
+    while groups and time.monotonic() < deadline:
+        time.sleep(0.2)
+        groups = [pid for pid in groups if _group_alive(pid)]
+    for pid in groups:
+        _signal_group(pid, signal.SIGKILL)
+    pids.unlink(missing_ok=True)
+    return [pid for _, pid in live]
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def main() -> None:
+    if sys.argv[1:] == ["stop"]:
+        stopped = stop_recorded()
+        print(f"stopped {len(stopped)} recorded process(es)" if stopped else "nothing to stop")
+        return
     env = _environment()
     STATE.mkdir(exist_ok=True)
     children: list[subprocess.Popen[bytes]] = []
@@ -69,12 +139,12 @@ def main() -> None:
     def stop(*_: object) -> None:
         for child in reversed(children):
             if child.poll() is None:
-                child.terminate()
+                _signal_group(child.pid, signal.SIGTERM)
         for child in children:
             try:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                child.kill()
+                _signal_group(child.pid, signal.SIGKILL)
         PIDS.unlink(missing_ok=True)
         raise SystemExit(0)
 
@@ -85,17 +155,17 @@ def main() -> None:
         port = _free_port(int(env.get("NEWSL10N_PREFECT_PORT", "4200")))
         api = f"http://127.0.0.1:{port}/api"
         server = _prefect("server", "start", "--host", "127.0.0.1", "--port", str(port))
-        children.append(subprocess.Popen(server, env=env, cwd=ROOT))
+        children.append(subprocess.Popen(server, env=env, cwd=ROOT, start_new_session=True))
         env["PREFECT_API_URL"] = api
         env["PREFECT_UI_URL"] = api.removesuffix("/api")
         _wait_healthy(api)
-    PIDS.write_text("\n".join(str(c.pid) for c in children) + "\n")
+    _record(children)
     subprocess.run(_prefect("work-pool", "create", POOL, "--type", "process", "--overwrite"),
                    env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     subprocess.run(_prefect("--no-prompt", "deploy", "--all"), env=env, cwd=ROOT, check=True)
     worker = _prefect("worker", "start", "--pool", POOL, "--name", f"{POOL}-{socket.gethostname()}")
-    children.append(subprocess.Popen(worker, env=env, cwd=ROOT))
-    PIDS.write_text("\n".join(str(c.pid) for c in children) + "\n")
+    children.append(subprocess.Popen(worker, env=env, cwd=ROOT, start_new_session=True))
+    _record(children)
     print(
         f"\nPrefect UI: {api.removesuffix('/api')}  (Ctrl-C or `make stop` to stop)\n", flush=True
     )

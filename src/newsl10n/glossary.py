@@ -20,6 +20,7 @@ CSV columns (UTF-8, comma or semicolon, a header row; one row per concept):
 
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import importlib
@@ -528,11 +529,19 @@ def scan(
                 TermMatch(term, m.start(), m.end("name"), name, form, m.group("pos") or "")
             )
     found.sort(key=lambda m: (m.start - m.end, m.start))
+    # Chosen matches never overlap, so kept in text order a new one need only be compared
+    # with its two neighbours: linear in the matches, not quadratic (a 1 MB article).
     chosen: list[TermMatch] = []
+    starts: list[int] = []
     for match in found:
-        if all(match.end <= c.start or match.start >= c.end for c in chosen):
-            chosen.append(match)
-    return sorted(chosen, key=lambda m: m.start)
+        at = bisect.bisect_left(starts, match.start)
+        if at > 0 and chosen[at - 1].end > match.start:
+            continue
+        if at < len(chosen) and chosen[at].start < match.end:
+            continue
+        chosen.insert(at, match)
+        starts.insert(at, match.start)
+    return chosen
 
 
 @lru_cache(maxsize=8192)
