@@ -34,7 +34,7 @@ test: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/python -m flows.serve
 
-# Stops exactly the process groups `make serve` recorded in .prefect/serve.pids (no pkill).
+# Stops exactly the process groups `make serve` recorded in .prefect/serve.pids, never found by name.
 stop:
 	@py=$(BIN)/python; test -x $$py || py=$(PYTHON); $$py -m flows.serve stop
 

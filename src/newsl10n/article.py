@@ -92,11 +92,11 @@ def _source_problem(path: Path, root: Path) -> str:
         mode = path.lstat().st_mode
         if stat.S_ISLNK(mode):
             target = path.resolve(strict=True)
-            if not target.is_relative_to(root):
-                return "symlink pointing outside the source folder; not read"
             mode = target.stat().st_mode
             if stat.S_ISDIR(mode):
                 return "symlink to a folder; linked folders are not followed"
+            if wanted and not target.is_relative_to(root):
+                return "symlink pointing outside the source folder; not read"
     except (OSError, RuntimeError) as err:  # a dangling link, a loop, no permission
         return f"cannot be read ({getattr(err, 'strerror', None) or err})" if wanted else "-"
     if stat.S_ISDIR(mode):

@@ -23,12 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from newsl10n.config import EngineSettings
-from newsl10n.errors import InputError, MissingModelError
+from newsl10n.errors import InputError, MissingModelError, Newsl10nError
 
 PIVOT = "en"
 # Inputs longer than this many tokens are cut at word boundaries before translation:
 # a model's positions are finite, and a scraped run-on paragraph must not crash it.
 MAX_INPUT_TOKENS = 200
+# A segment beyond this many tokens (about 80 KB of English, 100 model calls) is refused
+# with a message rather than keeping a run busy for an hour: a 1 MB one-line scrape.
+MAX_SEGMENT_TOKENS = 20_000
 
 
 @dataclass(frozen=True)
@@ -204,7 +207,9 @@ class _Model:
         pieces: list[list[str]] = []
         owners: list[int] = []
         for i, text in enumerate(texts):
-            for chunk in _chunks(self.sp.encode(text, out_type=str), MAX_INPUT_TOKENS):
+            tokens = self.sp.encode(text, out_type=str)
+            _check_length(tokens, text)
+            for chunk in _chunks(tokens, MAX_INPUT_TOKENS):
                 pieces.append(chunk)
                 owners.append(i)
         if not pieces:
@@ -239,16 +244,39 @@ class _Model:
         return outputs
 
 
+_SENTENCE_END = tuple(".!?。！？…")
+_CLAUSE_END = tuple(',;:，；：、—)»”"')
+
+
 def _chunks(tokens: list[str], limit: int) -> list[list[str]]:
-    """Cut a long token list into pieces of at most ``limit``, preferring word starts."""
+    """Cut a long token list into pieces of at most ``limit``: after a sentence end if the
+    second half of the window has one, else after a clause mark, else at a word start."""
     chunks: list[list[str]] = []
-    while len(tokens) > limit:
-        cut = max((i for i in range(limit // 2, limit) if tokens[i].startswith("▁")), default=limit)
-        chunks.append(tokens[:cut])
-        tokens = tokens[cut:]
-    if tokens:
-        chunks.append(tokens)
+    start = 0
+    while len(tokens) - start > limit:
+        window = range(start + limit // 2, start + limit)
+        cut = next(
+            (
+                i
+                for ends in (_SENTENCE_END, _CLAUSE_END)
+                for i in reversed(window)
+                if tokens[i - 1].endswith(ends) and tokens[i].startswith("▁")
+            ),
+            max((i for i in window if tokens[i].startswith("▁")), default=start + limit),
+        )
+        chunks.append(tokens[start:cut])
+        start = cut
+    if start < len(tokens):
+        chunks.append(tokens[start:])
     return chunks
+
+
+def _check_length(tokens: list[str], text: str) -> None:
+    if len(tokens) > MAX_SEGMENT_TOKENS:
+        raise Newsl10nError(
+            f"a segment of {len(tokens):,} tokens ({text[:40]!r}...) is over the "
+            f"{MAX_SEGMENT_TOKENS:,}-token limit for one segment: split that paragraph"
+        )
 
 
 _MODELS: dict[tuple[Path, EngineSettings], _Model] = {}
