@@ -228,6 +228,16 @@ def test_a_hostile_model_package_is_refused_before_extraction(
     assert CliRunner().invoke(main, ["models", "list"]).exit_code == 0
 
 
+def test_a_stray_folder_among_packages_breaks_no_lookup(no_models: Path) -> None:
+    (no_models / "abs" / "model").mkdir(parents=True)  # what an absolute member left behind
+    (no_models / ".install-x").mkdir()  # an install in progress
+    result = CliRunner().invoke(main, ["models", "list"])
+    no_traceback(result)
+    assert result.exit_code == 0
+    with pytest.raises(Exception, match="no translation model installed for en→de"):
+        ArgosEngine().model_version("en", "de")
+
+
 def test_an_install_failing_midway_leaves_nothing_behind(
     tmp_path: Path, no_models: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -66,7 +66,15 @@ def installed_packages() -> list[PackageInfo]:
     for folder in packages_dirs():
         if not folder.is_dir():
             continue
-        for pkg in package.get_installed_packages(path=[folder]):
+        for sub in sorted(folder.iterdir()):
+            # A stray folder (no metadata.json) or an install in progress (hidden) is not a
+            # package: skipping it keeps every lookup working.
+            if sub.name.startswith(".") or not (sub / "metadata.json").is_file():
+                continue
+            try:
+                pkg = package.Package(sub)
+            except (OSError, ValueError, KeyError):
+                continue
             if pkg.type != "translate" or not pkg.from_code or not pkg.to_code:
                 continue
             found.append(
