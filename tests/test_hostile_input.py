@@ -29,6 +29,7 @@ from newsl10n.config import load_settings
 from newsl10n.engines import argos
 from newsl10n.engines.argos import ArgosEngine
 from newsl10n.errors import ArticleError
+from newsl10n.glossary import load_glossary
 from newsl10n.pipeline import prepare_article, translate_pair
 from newsl10n.qa import invisible_characters
 from tests.conftest import ROOT, SEED
@@ -507,7 +508,8 @@ def test_a_1_mb_one_line_article_fails_its_long_segment_by_name(
     article.write_text(f"A One-Line Story\n\n{line[:1_000_000]}\n", encoding="utf-8")
     settings = load_settings(project)
     prepared = prepare_article(article, settings)
-    result = translate_pair(prepared, "de", ArgosEngine(), settings, glossary=None)
+    glossary = load_glossary(settings.glossary)
+    result = translate_pair(prepared, "de", ArgosEngine(), settings, glossary=glossary)
     assert result.failed == 2 and not result.error  # the article's segments, no crash
     po = polib.pofile(result.catalog)
     notes = {e.msgctxt: e.comment for e in po}
