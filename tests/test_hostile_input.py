@@ -535,11 +535,14 @@ def test_a_run_over_every_bad_input_translates_the_good_article(
     (source / "newline-slug.md").write_text('---\nslug: "abc\\n"\n---\n\n# Title\n\nText.\n')
     (source / "latin1.txt").write_bytes("Le président est arrivé.".encode("latin-1"))
     (source / "北京峰会.txt").write_text("Beijing Summit\n\nLeaders met in Beijing today.\n")
+    words = " ".join(SEED.read_text(encoding="utf-8").replace(".", "").split())
+    (source / "one-line.txt").write_text("A One-Line Story\n\n" + words * 420 + "\n")
     result = invoke(project, "run", "--to", "de")
     no_traceback(result)
     assert result.exit_code == 1
     for name in ("laughs.md", "bad-tag.md", "newline-slug.md", "latin1.txt"):
         assert str(source / name) in said(result), name
+    assert "one-line → de: 2 segment(s) left untranslated" in said(result)
     locales, bundles = project / "locales", project / "bundles"
     assert (locales / "de" / "LC_MESSAGES" / f"{SLUG}.po").is_file()
     assert (bundles / "de" / SLUG / "article.html").is_file()
