@@ -208,7 +208,7 @@ def language_from_tag(tag: str, known: Collection[str] | None = None) -> str:
     match = _TAG.fullmatch(text)
     if match is None:
         raise ConfigError(f"{text!r} is not a language tag (use e.g. en, pt-BR, zh-Hant)")
-    code = check_language(match.group(1).lower())
+    code = check_language(match.group(1).lower(), what=repr(text))
     if known is not None and code not in known:
         raise ConfigError(
             f"{text!r}: language {code!r} is not configured (candidates: {', '.join(known)})"
