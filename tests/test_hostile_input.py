@@ -30,7 +30,7 @@ from newsl10n.engines import argos
 from newsl10n.engines.argos import ArgosEngine
 from newsl10n.errors import ArticleError
 from newsl10n.glossary import load_glossary
-from newsl10n.pipeline import prepare_article, translate_pair
+from newsl10n.pipeline import prepare_article, translate_pair, write_template
 from newsl10n.qa import invisible_characters
 from tests.conftest import ROOT, SEED
 from tests.test_hostile import EchoEngine
@@ -460,6 +460,23 @@ def test_a_read_only_locales_folder_fails_by_name(
     result = translate_pair(prepared, "de", EchoEngine(), settings)
     assert "cannot take the lock" in result.error and "Read-only file system" in result.error
     assert result.error.startswith(f"{project / 'locales' / 'de' / 'LC_MESSAGES' / SLUG}.po: ")
+
+
+def test_a_template_that_cannot_be_written_fails_its_article_by_name(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(project)
+    prepared = prepare_article(project / "source_articles" / SEED.name, settings)
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(catalog.os, "replace", full)
+    with pytest.raises(catalog.CatalogError) as err:
+        write_template(prepared, settings)
+    pot = project / "locales" / f"{SLUG}.pot"
+    assert str(err.value) == f"{pot}: cannot write catalog: No space left on device"
+    assert not pot.exists() and [p.name for p in pot.parent.iterdir()] == [".locks"]
 
 
 def test_a_latin_1_header_on_a_utf_8_file_is_named_and_left_alone(project: Path) -> None:

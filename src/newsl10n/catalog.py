@@ -408,7 +408,11 @@ def write_if_changed(po: polib.POFile, path: Path, previous: polib.POFile | None
         po.metadata["PO-Revision-Date"] = now
         if path.suffix == ".pot":
             po.metadata["POT-Creation-Date"] = now
-    atomic_write_bytes(path, _encode(po, path))
+    data = _encode(po, path)
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as err:  # disk full, read-only folder: that catalog fails, by name
+        raise CatalogError(path, f"cannot write catalog: {err.strerror or err}") from None
     return True
 
 
