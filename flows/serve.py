@@ -168,12 +168,28 @@ def main() -> None:
     stop()
 
 
+def _group_alive(pgid: int) -> bool:
+    """Whether any process of the group is still running (zombies do not count)."""
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[2] == str(pgid) and fields[0] != "Z":
+            return True
+    return False
+
+
 def stop_recorded() -> int:
     """`make stop`: stop exactly what the recorded serve started, then remove the record."""
     try:
         data = json.loads(RECORD.read_text())
     except (OSError, ValueError):
-        print("make stop: nothing recorded as served from this clone")
+        print("make stop: nothing to stop (nothing recorded as served from this clone)")
         return 0
     serve_pid, serve_started = data.get("serve", [0, ""])
     if serve_pid and serve_started and _started(serve_pid) == serve_started:
@@ -182,15 +198,23 @@ def stop_recorded() -> int:
             if _started(serve_pid) != serve_started:
                 break
             time.sleep(0.5)
-    for pgid, started in data.get("groups", []):
-        if started and _started(pgid) == started:
-            _signal_group(pgid, signal.SIGTERM)
+    ours = [
+        pgid for pgid, started in data.get("groups", []) if started and _started(pgid) == started
+    ]
+    for pgid in ours:
+        _signal_group(pgid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while any(_group_alive(g) for g in ours) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pgid in ours:
+        if _group_alive(pgid):
+            _signal_group(pgid, signal.SIGKILL)
     RECORD.unlink(missing_ok=True)
     print("make stop: stopped")
     return 0
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--stop"]:
+    if sys.argv[1:] in (["--stop"], ["stop"]):
         sys.exit(stop_recorded())
     main()

@@ -204,9 +204,6 @@ def test_model_crashing_mid_batch_fails_that_pair_only(
     monkeypatch.setattr(newsl10n.run, "get_engine", lambda name, settings: Crashing(settings))
     state = flow_module.translate_batch(targets=["ko", "ja"], return_state=True)
     assert state.is_failed() and "→ ko" in (state.message or "")
-    results = state.result(raise_on_failure=False).report.results
-    ko = next(r for r in results if r.target == "ko")
-    assert "out of memory" in ko.error
     assert Crashing.calls == 3  # the first attempt and two retries
     assert po_path(project, "ja").is_file() and not po_path(project, "ko").exists()
 

@@ -7,8 +7,11 @@ because a guessed decode would put mojibake into every catalog downstream.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections.abc import Iterator
+import stat
+import unicodedata
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,13 +20,18 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from newsl10n.errors import ArticleError
+from newsl10n.config import language_from_tag
+from newsl10n.errors import ArticleError, ConfigError
 from newsl10n.segment import Block, Line, Role, split_plain_blocks
 
 TEXT_SUFFIXES = (".txt",)
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 ARTICLE_SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+# A slug names files (locales/<slug>.pot, bundles/<lang>/<slug>/, zip members): it must be
+# one safe path component, checked with fullmatch (``$`` would let a trailing newline in).
+_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?")
+# Front matter is a few keys: anything nested deeper than this is not front matter.
+_FRONT_MATTER_DEPTH = 20
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
@@ -43,35 +51,103 @@ class Article:
         return "\n\n".join(b.text for b in self.blocks)
 
 
-def discover_articles(source: Path) -> list[Path]:
-    """Article files under ``source`` in a stable order (hidden files skipped)."""
+@dataclass(frozen=True)
+class SourceScan:
+    """What the source folder holds: article files to read, and entries refused by name."""
+
+    paths: tuple[Path, ...]
+    refused: tuple[str, ...]  # "path: problem"
+
+
+def source_paths(source: Path) -> SourceScan:
+    """The one rule for what a source is: a regular file with an article suffix that is
+    inside ``source`` after resolving links. Nothing is opened while scanning (a FIFO would
+    block a reader forever), no link is followed out of the folder, no linked folder is
+    walked, and hidden entries are skipped."""
     if not source.is_dir():
         raise ArticleError(source, "source folder does not exist")
-    return sorted(
-        p
-        for p in source.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in ARTICLE_SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(source).parts)
-    )
+    root = source.resolve()
+    paths: list[Path] = []
+    refused: list[str] = []
+    for folder, dirs, files in os.walk(source, followlinks=False):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in [*dirs, *sorted(files)]:
+            if name.startswith("."):
+                continue
+            path = here / name
+            problem = _source_problem(path, root)
+            if problem:
+                if problem != "-":
+                    refused.append(f"{path}: {problem}")
+            elif name not in dirs:
+                paths.append(path)
+    return SourceScan(tuple(sorted(paths)), tuple(sorted(refused)))
 
 
-def read_article(path: Path) -> Article:
-    data = path.read_bytes()
+def _source_problem(path: Path, root: Path) -> str:
+    """Why ``path`` is not an article ("" when it is one, "-" when it is silently none)."""
+    wanted = path.suffix.lower() in ARTICLE_SUFFIXES
+    try:
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            target = path.resolve(strict=True)
+            mode = target.stat().st_mode
+            if stat.S_ISDIR(mode):
+                return "symlink to a folder; linked folders are not followed"
+            if wanted and not target.is_relative_to(root):
+                return "symlink pointing outside the source folder; not read"
+    except (OSError, RuntimeError) as err:  # a dangling link, a loop, no permission
+        return f"cannot be read ({getattr(err, 'strerror', None) or err})" if wanted else "-"
+    if stat.S_ISDIR(mode):
+        return "a folder named like an article, not a file" if wanted else "-"
+    if not wanted:
+        return "-"
+    if not stat.S_ISREG(mode):
+        return f"not a regular file ({_file_kind(mode)}); not read"
+    return ""
+
+
+def _file_kind(mode: int) -> str:
+    kinds = {stat.S_ISFIFO: "FIFO", stat.S_ISSOCK: "socket", stat.S_ISCHR: "device"}
+    return next((name for test, name in kinds.items() if test(mode)), "device")
+
+
+def discover_articles(source: Path) -> list[Path]:
+    """Article files under ``source`` in a stable order (see ``source_paths``)."""
+    return list(source_paths(source).paths)
+
+
+def read_article(path: Path, languages: Collection[str] | None = None) -> Article:
+    """Read one article; every problem is an ArticleError naming the file.
+
+    A declared language (``en-US``, ``pt_BR``, ``zh-Hant``) becomes its base code, which
+    must be one of ``languages`` when they are given (the configured candidates).
+    """
+    try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise ArticleError(path, f"not a regular file ({_file_kind(mode)}); not read")
+        data = path.read_bytes()
+    except OSError as err:
+        raise ArticleError(path, f"cannot read: {err.strerror or err}") from None
     text = decode_article(path, data)
     if not text.strip():
         raise ArticleError(path, "article is empty (no text to translate)")
+    declared: str | None = None
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
         meta, blocks = parse_markdown(path, text)
         fm_slug = meta.get("slug")
-        slug = str(fm_slug) if fm_slug is not None else slugify(path.stem)
+        slug = check_slug(path, str(fm_slug)) if fm_slug is not None else slugify(path.stem)
         lang = meta.get("language") or meta.get("lang")
-        declared = str(lang).strip().lower() if lang else None
+        if lang:
+            try:
+                declared = language_from_tag(str(lang), languages)
+            except ConfigError as err:
+                raise ArticleError(path, f"front matter language: {err}") from None
         fmt = "markdown"
     else:
-        meta, blocks, declared, slug, fmt = {}, parse_text(text), None, slugify(path.stem), "text"
-    if not _SLUG.match(slug):
-        raise ArticleError(path, f"slug {slug!r} must be lower-case letters, digits, '.', '_', '-'")
+        meta, blocks, slug, fmt = {}, parse_text(text), slugify(path.stem), "text"
     if not blocks:
         raise ArticleError(path, "article has no translatable text")
     return Article(
@@ -85,9 +161,51 @@ def read_article(path: Path) -> Article:
     )
 
 
+def is_slug(slug: str) -> bool:
+    """The one slug rule: a single safe file-name component (see ``_SLUG``)."""
+    return _SLUG.fullmatch(slug) is not None
+
+
+def check_slug(path: Path | str, slug: str) -> str:
+    """``slug`` when it follows the rule, else an ArticleError naming ``path``."""
+    if not is_slug(slug):
+        raise ArticleError(
+            path,
+            f"slug {slug!r} must be 1-100 lower-case letters, digits, '.', '_', '-', "
+            "starting and ending with a letter or digit",
+        )
+    return slug
+
+
+# Russian, Ukrainian and Belarusian letters, romanised as in passports (ICAO 9303):
+# a simple table, so a Cyrillic file name keeps a readable slug.
+_CYRILLIC = {
+    **dict(zip("абвгґдезийклмнопрстуўфы", "abvggdeziiklmnoprstuufy", strict=True)),
+    **{"ё": "e", "є": "ie", "ж": "zh", "і": "i", "ї": "i", "х": "kh", "ц": "ts", "ч": "ch"},
+    **{"ш": "sh", "щ": "shch", "ъ": "ie", "ь": "", "э": "e", "ю": "iu", "я": "ia"},
+}
+
+
+def _ascii(ch: str) -> str:
+    romanised = _CYRILLIC.get(ch, ch)
+    return unicodedata.normalize("NFKD", romanised).encode("ascii", "ignore").decode("ascii")
+
+
 def slugify(stem: str) -> str:
-    """File-name stem to slug: lower case, runs of other characters become '-'."""
-    return re.sub(r"[^a-z0-9._]+", "-", stem.lower()).strip("-._") or "article"
+    """File-name stem to slug: lower case, accents dropped, Cyrillic romanised, runs of other
+    characters become '-'. When letters of other scripts (CJK, Arabic...) are dropped, a short
+    hash of the stem is appended, so two such names never share a slug."""
+    lowered = unicodedata.normalize("NFC", stem).lower()
+    parts = [_ascii(ch) for ch in lowered]
+    lost = any(
+        ch.isalnum() and not part and ch not in _CYRILLIC
+        for ch, part in zip(lowered, parts, strict=True)
+    )
+    slug = re.sub(r"[^a-z0-9._]+", "-", "".join(parts)).strip("-._")[:80].strip("-._")
+    if lost or not slug:
+        digest = hashlib.sha256(lowered.encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug or 'article'}-{digest}"
+    return slug
 
 
 def decode_article(path: Path, data: bytes) -> str:
@@ -132,7 +250,7 @@ def parse_markdown(path: Path, text: str) -> tuple[dict[str, Any], list[Block]]:
     match = _FRONT_MATTER.match(text)
     if match:
         try:
-            loaded = yaml.safe_load(match.group(1) or "") or {}
+            loaded = load_front_matter(path, match.group(1) or "")
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
             line = mark.line + 2 if mark is not None else None
@@ -148,6 +266,27 @@ def parse_markdown(path: Path, text: str) -> tuple[dict[str, Any], list[Block]]:
     body = text[match.end() :] if match else text
     blocks.extend(_markdown_blocks(body, offset, have_title=bool(blocks)))
     return meta, blocks
+
+
+def load_front_matter(path: Path, text: str) -> Any:
+    """Front matter as plain data. Anchors and aliases are refused before anything is built
+    (a few hundred bytes of nested aliases expand to gigabytes), and so is nesting deeper
+    than ``_FRONT_MATTER_DEPTH`` (PyYAML composes recursively): both checks read the event
+    stream once, in time linear in the text."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 2 if event.start_mark is not None else None
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise ArticleError(path, "front matter may not use YAML anchors or aliases", line)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > _FRONT_MATTER_DEPTH:
+                raise ArticleError(
+                    path, f"front matter nested deeper than {_FRONT_MATTER_DEPTH} levels", line
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return yaml.safe_load(text) or {}
 
 
 def _front_matter_line(front: str, key: str) -> int:

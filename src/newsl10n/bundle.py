@@ -28,6 +28,7 @@ import polib
 from babel import Locale, UnknownLocaleError
 
 from newsl10n import __version__
+from newsl10n.article import check_slug, is_slug
 from newsl10n.catalog import FUZZY, atomic_write_bytes, catalog_path, load_catalog
 from newsl10n.errors import Newsl10nError
 from newsl10n.segment import Role
@@ -429,13 +430,17 @@ def pieces(paragraph: Paragraph, lang: str, keep_source_for_unreviewed: bool) ->
 
 # ---------------------------------------------------------------- article.md
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>~#])")
 _MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_MD_BLOCK_START = re.compile(r"^([#+=|-]|\d+(?=[.)]))")
+_MD_BLOCK_START = re.compile(r"^([+=|-]|\d+(?=[.)]))")
+_LINE_BREAKS = re.compile(r"[ \t]*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029][\s]*")
 
 
 def md_escape(text: str) -> str:
-    """Text that Markdown shows literally: no emphasis, links, HTML or entities from it."""
+    """Text that Markdown shows literally, in the paragraph it is placed in: no emphasis,
+    links, HTML or entities from it, and no line breaks (a msgstr with a blank line and
+    ``# x`` would otherwise start a heading of its own)."""
+    text = _LINE_BREAKS.sub(" ", text)
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _MD_ENTITY.sub(r"\\&", text)
     return _MD_BLOCK_START.sub(lambda m: f"{m[1]}\\" if m[1][0].isdigit() else f"\\{m[1]}", text)
@@ -680,15 +685,16 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 
 def bundle_folder(bundles: Path, lang: str, slug: str) -> Path:
-    return bundles / lang / slug
+    return bundles / lang / check_slug(bundles, slug)
 
 
 def archive_path(bundles: Path, slug: str) -> Path:
-    return bundles / f"{slug}.zip"
+    return bundles / f"{check_slug(bundles, slug)}.zip"
 
 
 def build_archive(bundles: Path, slug: str, languages: Sequence[str]) -> bytes:
-    """One zip per article: ``<slug>/<lang>/<file>`` for each language's bundle.
+    """One zip per article: ``<slug>/<lang>/<file>`` for each language's bundle (the slug
+    is checked by ``bundle_folder``, so no member name can step outside).
 
     Byte-for-byte reproducible (sorted entries, each dated by its manifest's ``built_at``),
     so an unchanged article gives an unchanged archive.
@@ -803,6 +809,11 @@ def build_bundles(
     results: list[BundleResult] = []
     for slug in wanted:
         found = [lang for lang in langs if catalog_path(locales, lang, slug).is_file()]
+        if not is_slug(slug):  # a catalog named "...po" must not build into bundles/<lang>/
+            where = catalog_path(locales, found[0], slug) if found else locales
+            error = f"{where}: {slug!r} is not a safe slug; rename the catalog"
+            results.append(BundleResult(slug, "", bundles, error=error))
+            continue
         if not found:
             results.append(
                 BundleResult(slug, "", bundles, error=f"no catalog for {slug!r} under {locales}")

@@ -54,13 +54,19 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
     Lock files live in ``.locks/`` beside the language folders, out of translators' way.
     """
     locks = _locks_dir(path)
-    locks.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(locks / f"{path.parent.parent.name}--{path.name}.lock")
+    name = locks / f"{path.parent.parent.name}--{path.name}.lock"
     try:
+        locks.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(name)
         lock.acquire(timeout=timeout)
     except Timeout:
         raise CatalogError(
             path, f"another run has been updating this catalog for over {timeout:.0f} s; try later"
+        ) from None
+    except OSError as err:  # a read-only folder; a lock that is a symlink (never followed)
+        link = " (it is a symbolic link: remove it)" if name.is_symlink() else ""
+        raise CatalogError(
+            path, f"cannot take the lock {name}{link}: {err.strerror or err}"
         ) from None
     try:
         yield
@@ -349,9 +355,38 @@ def load_catalog(path: Path) -> polib.POFile | None:
         problem = f"{first.message}{more}; fix the file, it was left as it is"
         raise CatalogError(path, problem, first.line)
     try:
-        return polib.pofile(str(path), wrapwidth=NO_WRAP)
+        po = polib.pofile(str(path), wrapwidth=NO_WRAP)
     except (OSError, ValueError, UnicodeDecodeError) as err:
         raise CatalogError(path, f"cannot parse catalog: {err}") from None
+    if _utf8_under_another_charset(data, po.encoding):
+        raise CatalogError(
+            path,
+            f"the header declares charset={po.encoding} but the file is UTF-8 (an editor "
+            "converted it); set charset=UTF-8 in the header. The file was left as it is",
+        )
+    return po
+
+
+def _utf8_under_another_charset(data: bytes, encoding: str) -> bool:
+    """Non-ASCII UTF-8 read as Latin-1 (say) would put mojibake into every rewrite."""
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8") or data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _encode(po: polib.POFile, path: Path) -> bytes:
+    try:
+        return render(po).encode(po.encoding)
+    except UnicodeEncodeError as err:
+        raise CatalogError(
+            path,
+            f"cannot be written in its charset {po.encoding}: {err.object[err.start]!r} has no "
+            "place in it; set charset=UTF-8 in the header",
+        ) from None
 
 
 def render(po: polib.POFile) -> str:
@@ -367,13 +402,17 @@ def write_if_changed(po: polib.POFile, path: Path, previous: polib.POFile | None
         for key in _DATE_KEYS:
             if key in previous.metadata:
                 po.metadata[key] = previous.metadata[key]
-        if path.exists() and render(po).encode(po.encoding) == path.read_bytes():
+        if path.exists() and _encode(po, path) == path.read_bytes():
             return False
         now = timestamp()
         po.metadata["PO-Revision-Date"] = now
         if path.suffix == ".pot":
             po.metadata["POT-Creation-Date"] = now
-    atomic_write(path, render(po), encoding=po.encoding)
+    data = _encode(po, path)
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as err:  # disk full, read-only folder: that catalog fails, by name
+        raise CatalogError(path, f"cannot write catalog: {err.strerror or err}") from None
     return True
 
 

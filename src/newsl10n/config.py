@@ -7,8 +7,9 @@ from wherever it is cloned.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -197,6 +198,25 @@ def parse_languages(value: str | Iterable[str], what: str = "languages") -> tupl
     if not codes:
         raise ConfigError(f"{what}: no language codes given")
     return tuple(codes)
+
+
+_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+def language_from_tag(tag: str, known: Collection[str] | None = None) -> str:
+    """A language tag as written in front matter or a file (``en-US``, ``pt_BR``,
+    ``zh-Hant``, ``EN``) as the bare code the project uses (``en``, ``pt``, ``zh``); it must
+    be one of ``known`` when given. Anything else is a ConfigError naming the tag."""
+    text = tag.strip()
+    match = _TAG.fullmatch(text)
+    if match is None:
+        raise ConfigError(f"{text!r} is not a language tag (use e.g. en, pt-BR, zh-Hant)")
+    code = check_language(match.group(1).lower(), what=repr(text))
+    if known is not None and code not in known:
+        raise ConfigError(
+            f"{text!r}: language {code!r} is not configured (candidates: {', '.join(known)})"
+        )
+    return code
 
 
 def check_language(code: str, what: str = "language") -> str:

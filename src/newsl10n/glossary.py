@@ -21,6 +21,7 @@ CSV columns (UTF-8, comma or semicolon, a header row; one row per concept):
 
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import importlib
@@ -267,7 +268,10 @@ def parse_csv(path: Path, data: bytes) -> tuple[list[Term], list[GlossaryProblem
         if len(row) > len(header):
             problem(line, f"{len(row)} cells but the header has {len(header)} columns")
             continue
-        cells = {name: row[i].strip() if i < len(row) else "" for i, name in enumerate(header)}
+        cells = {
+            name: unguard_cell(row[i].strip()) if i < len(row) else ""
+            for i, name in enumerate(header)
+        }
         term = _term_from_cells(cells, columns, f"{path}:{line}", lambda m, at=line: problem(at, m))
         if term is not None:
             terms.append(term)
@@ -474,8 +478,22 @@ def dump_csv(glossary: Glossary | Sequence[Term]) -> str:
         row.append("yes" if term.do_not_translate else "")
         row += [SEPARATOR.join(term.variants.get(lang, ())) for lang in langs if lang in var]
         row += [SEPARATOR.join(term.forbidden.get(lang, ())) for lang in langs if lang in bad]
-        writer.writerow(row)
+        writer.writerow([guard_cell(cell) for cell in row])
     return out.getvalue()
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: a leading ``'`` before a formula character."""
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def unguard_cell(text: str) -> str:
+    """The inverse of ``guard_cell``, so an exported glossary reads back the same."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
 
 
 # ---------------------------------------------------------------- matching
@@ -512,11 +530,19 @@ def scan(
                 TermMatch(term, m.start(), m.end("name"), name, form, m.group("pos") or "")
             )
     found.sort(key=lambda m: (m.start - m.end, m.start))
+    # Chosen matches never overlap, so kept in text order a new one need only be compared
+    # with its two neighbours: linear in the matches, not quadratic (a 1 MB article).
     chosen: list[TermMatch] = []
+    starts: list[int] = []
     for match in found:
-        if all(match.end <= c.start or match.start >= c.end for c in chosen):
-            chosen.append(match)
-    return sorted(chosen, key=lambda m: m.start)
+        at = bisect.bisect_left(starts, match.start)
+        if at > 0 and chosen[at - 1].end > match.start:
+            continue
+        if at < len(chosen) and chosen[at].start < match.end:
+            continue
+        chosen.insert(at, match)
+        starts.insert(at, match.start)
+    return chosen
 
 
 @lru_cache(maxsize=8192)

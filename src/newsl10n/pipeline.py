@@ -77,8 +77,8 @@ class PairResult:
 
 def prepare_article(path: Path, settings: Settings) -> PreparedArticle:
     """Read, detect the article's language, segment, then detect each segment's language."""
-    article = read_article(path)
     candidates = settings.candidates
+    article = read_article(path, candidates)
     language = article_language(article, candidates)
     if language.lang == "und":
         raise Newsl10nError(f"{path}: cannot tell which language the article is in")

@@ -363,13 +363,23 @@ def polish(
                 new = german_genitive(occ.text)
             else:
                 new = occ.text + _PARTICLE.get(target, "")
-        if _SENTENCE_START.search(text[: occ.start]) and new[:1].islower():
+        if new[:1].islower() and _opens_sentence(text, occ.start):
             new = new[0].upper() + new[1:]
         if (occ.start, end, new) != (occ.start, occ.end, occ.text):
             edits.append((occ.start, end, new))
-    for start, end, new in sorted(edits, reverse=True):
-        text = text[:start] + new + text[end:]
-    return text
+    pieces: list[str] = []
+    pos = 0
+    for start, end, new in sorted(edits):  # one pass: a 1 MB segment has thousands of edits
+        pieces += [text[pos:start], new]
+        pos = end
+    return "".join([*pieces, text[pos:]])
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether ``at`` starts a sentence, looking back a short window only (searching the
+    whole text before every name is quadratic in a long segment). ``^`` matches only at
+    the real start of the text, not at the window's."""
+    return _SENTENCE_START.search(text, max(0, at - 64), at) is not None
 
 
 def _occurrences(

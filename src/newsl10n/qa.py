@@ -47,6 +47,7 @@ UNTRANSLATED = "untranslated"
 NUMBER_MISSING = "number-missing"
 NUMBER_EXTRA = "number-extra"
 UNREADABLE = "unreadable-catalog"
+INVISIBLE = "invisible-character"
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,39 @@ def _numeric(digits: str) -> tuple[int, str]:
     return (len(digits), digits)
 
 
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+_JOINERS = frozenset("\u200c\u200d")  # ZWNJ, ZWJ: spelling in Persian, Arabic, Indic text
+_JOINING_SCRIPTS = re.compile(
+    "[\u0600-\u08ff\u0900-\u0dff\u1800-\u18af\ufb50-\ufdff\ufe70-\ufefe"
+    "\U0001f000-\U0001faff\u2600-\u27bf]"  # Arabic, Syriac, Thaana; Indic; Mongolian; emoji
+)
+
+
+def invisible_characters(msgid: str, msgstr: str) -> list[Issue]:
+    """Bidi controls (errors: they can reorder what a reader sees, as in "Trojan Source")
+    and zero-width characters (warnings) in either string. ZWNJ and ZWJ next to a letter
+    of a script that spells with them are allowed."""
+    issues: list[Issue] = []
+    for where, text in (("source", msgid), ("translation", msgstr)):
+        found: dict[str, list[int]] = {}
+        for index, ch in enumerate(text):
+            if ch not in _BIDI_CONTROLS and ch not in _ZERO_WIDTH:
+                continue
+            if ch in _JOINERS and _JOINING_SCRIPTS.search(text[max(0, index - 1) : index + 2]):
+                continue
+            found.setdefault(ch, []).append(index + 1)
+        for ch, places in found.items():
+            name = unicodedata.name(ch, "")
+            severity: Severity = "error" if ch in _BIDI_CONTROLS else "warning"
+            more = f" (and {len(places) - 1} more)" if len(places) > 1 else ""
+            at = f"at character {places[0]}{more}"
+            issues.append(
+                Issue(INVISIBLE, severity, f"invisible U+{ord(ch):04X} {name} in the {where} {at}")
+            )
+    return issues
+
+
 def check_entry(
     msgid: str, msgstr: str, glossary: Glossary, source_lang: str, target_lang: str
 ) -> list[Issue]:
@@ -279,6 +313,7 @@ def check_entry(
         *case_problems(msgid, msgstr, glossary, source_lang, target_lang),
         *number_mismatches(msgid, msgstr),
         *untranslated(msgid, msgstr, glossary, source_lang, target_lang),
+        *invisible_characters(msgid, msgstr),
     ]
 
 

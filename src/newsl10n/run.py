@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from newsl10n import bundle
-from newsl10n.article import slugify
+from newsl10n.article import slugify, source_paths
 from newsl10n.bundle import BundleReport
 from newsl10n.catalog import catalog_path
 from newsl10n.config import Settings, resolve_inside
@@ -267,13 +267,20 @@ def plan_batch(settings: Settings, request: Request) -> Plan:
         return Plan(tuple(request.articles))
     todo: list[Path] = []
     skipped: list[PairResult] = []
-    for path in discover(settings):
+    scan = source_paths(settings.source)
+    refused = [PairResult(_refused_slug(line), "-", error=line) for line in scan.refused]
+    for path in scan.paths:
         fresh = not request.force and not request.retranslate
         if fresh and up_to_date(path, settings, settings.targets):
             skipped.append(PairResult(slugify(path.stem), "*", skipped=UNCHANGED))
         else:
             todo.append(path)
-    return Plan(tuple(todo), tuple(skipped))
+    return Plan(tuple(todo), tuple(skipped), tuple(refused))
+
+
+def _refused_slug(line: str) -> str:
+    """A name for a refused source entry's row ("path: problem" → the file's stem)."""
+    return Path(line.split(": ", 1)[0]).stem or "-"
 
 
 def prepare_articles(

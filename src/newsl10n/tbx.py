@@ -34,6 +34,11 @@ Dialect = Literal["basic", "min"]
 DIALECTS: tuple[Dialect, ...] = ("basic", "min")
 DO_NOT_TRANSLATE_NOTE = "newsl10n: do_not_translate"
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
+# TBX nests about eight levels (martif/text/body/termEntry/langSet/tig/term); a file nested
+# far deeper is not a glossary, and would exhaust the stack of every recursive reader.
+MAX_DEPTH = 64
+MAX_BYTES = 50 * 1024 * 1024  # a glossary of 100,000 terms is about 30 MB of TBX
+MAX_ELEMENTS = 2_000_000
 
 _ENTRY = {"termentry", "conceptentry"}
 _LANG = {"langset", "langsec", "langgroup"}
@@ -96,7 +101,18 @@ def _parse_xml(data: bytes) -> _Node:
         uri, _, tag = name.rpartition(" ")
         return "lang" if uri == _XML_NS and tag == "lang" else tag
 
+    count = 0
+
     def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal count
+        count += 1
+        if len(stack) >= MAX_DEPTH:
+            raise _Refused(
+                f"line {parser.CurrentLineNumber}: elements nested deeper than {MAX_DEPTH} "
+                "levels; this is not a glossary"
+            )
+        if count > MAX_ELEMENTS:
+            raise _Refused(f"line {parser.CurrentLineNumber}: more than {MAX_ELEMENTS:,} elements")
         node = _Node(local(name), {local(k): v for k, v in attrs.items()}, parser.CurrentLineNumber)
         if stack:
             stack[-1].children.append(node)
@@ -106,8 +122,8 @@ def _parse_xml(data: bytes) -> _Node:
 
     def end(_: str) -> None:
         node = stack.pop()
-        if stack:
-            stack[-1].parts.extend(node.parts)
+        if stack:  # the child's text as one string: copying its parts would be quadratic
+            stack[-1].parts.append("".join(node.parts))
 
     def chars(data: str) -> None:
         if stack:
@@ -126,6 +142,12 @@ def _parse_xml(data: bytes) -> _Node:
 def parse_tbx(path: Path, data: bytes) -> tuple[list[Term], list[GlossaryProblem]]:
     """Terms of a TBX file and every problem found, each with its line and element."""
     problems: list[GlossaryProblem] = []
+    if len(data) > MAX_BYTES:
+        size = f"{len(data) / 1024 / 1024:.0f} MB"
+        problems.append(
+            GlossaryProblem(path, None, f"{size} is over the {MAX_BYTES // 2**20} MB limit")
+        )
+        return [], problems
     try:
         root = _parse_xml(data)
     except _Refused as err:

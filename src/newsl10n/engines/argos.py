@@ -9,7 +9,12 @@ is both offline and as fast as the model allows. Each model is loaded once per p
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
+import stat
+import tempfile
 import threading
 import zipfile
 from collections.abc import Sequence
@@ -18,12 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from newsl10n.config import EngineSettings
-from newsl10n.errors import InputError, MissingModelError
+from newsl10n.errors import InputError, MissingModelError, Newsl10nError
 
 PIVOT = "en"
 # Inputs longer than this many tokens are cut at word boundaries before translation:
 # a model's positions are finite, and a scraped run-on paragraph must not crash it.
 MAX_INPUT_TOKENS = 200
+# A segment beyond this many tokens (about 80 KB of English, 100 model calls) is refused
+# with a message rather than keeping a run busy for an hour: a 1 MB one-line scrape.
+MAX_SEGMENT_TOKENS = 20_000
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,15 @@ def installed_packages() -> list[PackageInfo]:
     for folder in packages_dirs():
         if not folder.is_dir():
             continue
-        for pkg in package.get_installed_packages(path=[folder]):
+        for sub in sorted(folder.iterdir()):
+            # A stray folder (no metadata.json) or an install in progress (hidden) is not a
+            # package: skipping it keeps every lookup working.
+            if sub.name.startswith(".") or not (sub / "metadata.json").is_file():
+                continue
+            try:
+                pkg = package.Package(sub)
+            except (OSError, ValueError, KeyError):
+                continue
             if pkg.type != "translate" or not pkg.from_code or not pkg.to_code:
                 continue
             found.append(
@@ -71,26 +87,104 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(x) if x.isdigit() else 0 for x in version.replace("-", ".").split("."))
 
 
-def install_package_file(path: Path) -> PackageInfo:
-    """Install an ``.argosmodel`` file into the packages folder after checking its shape."""
-    if not zipfile.is_zipfile(path):
-        raise InputError(path, "not an Argos package (.argosmodel files are zip archives)")
-    with zipfile.ZipFile(path) as archive:
-        tops = {name.split("/", 1)[0] for name in archive.namelist()}
-        if len(tops) != 1 or f"{next(iter(tops))}/metadata.json" not in archive.namelist():
-            raise InputError(path, "not an Argos package: expected one folder with metadata.json")
-        top = next(iter(tops))
-    from argostranslate import package, settings
+# A real package is 100-300 MB unpacked from about as much zip (model weights barely
+# compress); far more, or a far higher ratio, is a zip bomb.
+MAX_PACKAGE_BYTES = 4 * 1024**3
+MAX_PACKAGE_RATIO = 50
+_SAFE_TOP = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
-    target_dir = packages_dirs()[0]
-    target_dir.mkdir(parents=True, exist_ok=True)
-    with package.package_lock:
-        settings.package_data_dir = target_dir  # install_from_path extracts here
-    package.install_from_path(path)
+
+def install_package_file(path: Path) -> PackageInfo:
+    """Install an ``.argosmodel`` file into the packages folder after checking its shape.
+
+    Everything is checked before anything is written (member names relative and inside one
+    top folder, no links, a total size bound, a translation package's metadata), then the
+    package is extracted into a hidden temporary folder and renamed into place: a failed
+    install leaves nothing behind.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            top = _check_package(path, archive)
+            target_dir = packages_dirs()[0]
+            target_dir.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".install-", dir=target_dir))
+            try:
+                _extract(path, archive, staging)
+                final, old = target_dir / top, staging / ".replaced"
+                if final.exists():
+                    final.rename(old)  # an older version of the same package
+                try:
+                    (staging / top).rename(final)
+                except OSError:
+                    if old.exists():
+                        old.rename(final)
+                    raise
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    except zipfile.BadZipFile as err:
+        raise InputError(
+            path, f"not an Argos package (.argosmodel files are zip archives): {err}"
+        ) from None
+    except OSError as err:
+        raise InputError(path, f"cannot install: {err.strerror or err}") from None
     for info in installed_packages():
         if info.path.name == top:
             return info
     raise InputError(path, "installed, but the package is not a translation package")
+
+
+def _check_package(path: Path, archive: zipfile.ZipFile) -> str:
+    """The package's one top folder, or an InputError naming the first problem."""
+    members = archive.infolist()
+    tops: set[str] = set()
+    total = 0
+    for info in members:
+        name = info.filename
+        parts = name.split("/")
+        if name.startswith("/") or "\\" in name or ":" in parts[0] or ".." in parts or "." in parts:
+            raise InputError(path, f"member {name!r} is not a relative path inside the package")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise InputError(path, f"member {name!r} is a link; packages hold plain files")
+        tops.add(parts[0])
+        total += info.file_size
+    if len(tops) != 1 or not _SAFE_TOP.fullmatch(top := next(iter(tops))):
+        raise InputError(path, "not an Argos package: expected one folder with metadata.json")
+    if f"{top}/metadata.json" not in archive.namelist():
+        raise InputError(path, "not an Argos package: expected one folder with metadata.json")
+    packed = max(1, sum(info.compress_size for info in members))
+    if total > MAX_PACKAGE_BYTES or (total > 10 * 1024**2 and total / packed > MAX_PACKAGE_RATIO):
+        raise InputError(
+            path, f"unpacks to {total / 1024**2:,.0f} MB from {packed / 1024**2:,.1f} MB: refused"
+        )
+    try:
+        meta = json.loads(archive.read(f"{top}/metadata.json"))
+    except ValueError as err:
+        raise InputError(path, f"{top}/metadata.json is not valid JSON: {err}") from None
+    if not isinstance(meta, dict) or not meta.get("from_code") or not meta.get("to_code"):
+        raise InputError(path, "not a translation package: metadata.json has no from_code/to_code")
+    if meta.get("type", "translate") != "translate":
+        raise InputError(path, f"not a translation package (type {meta.get('type')!r})")
+    return top
+
+
+def _extract(path: Path, archive: zipfile.ZipFile, into: Path) -> None:
+    """Members as plain files under ``into``, counting the bytes really written (a header
+    may lie about sizes)."""
+    written = 0
+    for info in archive.infolist():
+        target = into / info.filename
+        if info.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(info) as source, target.open("wb") as sink:
+            while chunk := source.read(1 << 20):
+                written += len(chunk)
+                if written > MAX_PACKAGE_BYTES:
+                    raise InputError(
+                        path, f"unpacks to over {MAX_PACKAGE_BYTES // 1024**2} MB: refused"
+                    )
+                sink.write(chunk)
 
 
 class _Model:
@@ -121,7 +215,9 @@ class _Model:
         pieces: list[list[str]] = []
         owners: list[int] = []
         for i, text in enumerate(texts):
-            for chunk in _chunks(self.sp.encode(text, out_type=str), MAX_INPUT_TOKENS):
+            tokens = self.sp.encode(text, out_type=str)
+            _check_length(tokens, text)
+            for chunk in _chunks(tokens, MAX_INPUT_TOKENS):
                 pieces.append(chunk)
                 owners.append(i)
         if not pieces:
@@ -156,16 +252,39 @@ class _Model:
         return outputs
 
 
+_SENTENCE_END = tuple(".!?。！？…")
+_CLAUSE_END = tuple(',;:，；：、—)»”"')
+
+
 def _chunks(tokens: list[str], limit: int) -> list[list[str]]:
-    """Cut a long token list into pieces of at most ``limit``, preferring word starts."""
+    """Cut a long token list into pieces of at most ``limit``: after a sentence end if the
+    second half of the window has one, else after a clause mark, else at a word start."""
     chunks: list[list[str]] = []
-    while len(tokens) > limit:
-        cut = max((i for i in range(limit // 2, limit) if tokens[i].startswith("▁")), default=limit)
-        chunks.append(tokens[:cut])
-        tokens = tokens[cut:]
-    if tokens:
-        chunks.append(tokens)
+    start = 0
+    while len(tokens) - start > limit:
+        window = range(start + limit // 2, start + limit)
+        cut = next(
+            (
+                i
+                for ends in (_SENTENCE_END, _CLAUSE_END)
+                for i in reversed(window)
+                if tokens[i - 1].endswith(ends) and tokens[i].startswith("▁")
+            ),
+            max((i for i in window if tokens[i].startswith("▁")), default=start + limit),
+        )
+        chunks.append(tokens[start:cut])
+        start = cut
+    if start < len(tokens):
+        chunks.append(tokens[start:])
     return chunks
+
+
+def _check_length(tokens: list[str], text: str) -> None:
+    if len(tokens) > MAX_SEGMENT_TOKENS:
+        raise Newsl10nError(
+            f"a segment of {len(tokens):,} tokens ({text[:40]!r}...) is over the "
+            f"{MAX_SEGMENT_TOKENS:,}-token limit for one segment: split that paragraph"
+        )
 
 
 _MODELS: dict[tuple[Path, EngineSettings], _Model] = {}
@@ -246,8 +365,6 @@ class ArgosEngine:
 
 
 def _target_prefix(path: Path) -> str:
-    import json
-
     try:
         meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
