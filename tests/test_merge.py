@@ -115,7 +115,7 @@ def test_translator_round_trip(project: Path, engine: CountingEngine) -> None:
     assert edited_block in path.read_text(encoding="utf-8")
 
 
-def test_edit_of_a_reviewed_sentence_keeps_the_old_translation_in_view(
+def test_edit_of_a_reviewed_sentence_keeps_the_old_translation_as_fuzzy_msgstr(
     project: Path, engine: CountingEngine
 ) -> None:
     run(project, engine)
@@ -130,7 +130,10 @@ def test_edit_of_a_reviewed_sentence_keeps_the_old_translation_in_view(
     run(project, engine)
     new = next(e for e in polib.pofile(str(path)) if "twenty-four" in e.msgid)
     assert new.fuzzy and new.previous_msgid.endswith("in 24 years.")
-    assert "previous reviewed translation: Это был первый визит Путина" in new.tcomment
+    # msgmerge's semantics: the person's translation stays, fuzzy, under the new source;
+    # the fresh machine translation is only offered in a comment.
+    assert new.msgstr == "Это был первый визит Путина в КНДР за 24 года."
+    assert f"machine translation of the new source: {new.msgid}" in new.comment
     msgfmt_check(path)
 
 

@@ -131,11 +131,10 @@ def translate_pair(
         return replace(result, catalog="", skipped=f"the article is already in {target}")
     try:
         model = engine.model_version(prepared.language.lang, target)  # missing: fails first
-        with catalog.locked(path):
-            return _update_catalog(
-                prepared, target, engine, settings, memory, retranslate, glossary,
-                replace(result, model=model),
-            )  # fmt: skip
+        return _update_catalog(
+            prepared, target, engine, settings, memory, retranslate, glossary,
+            replace(result, model=model),
+        )  # fmt: skip
     except Newsl10nError as err:
         return replace(result, error=str(err))
 
@@ -150,37 +149,38 @@ def _update_catalog(
     glossary: Glossary | None,
     result: PairResult,
 ) -> PairResult:
+    """Read, translate with no lock held (a translator may save meanwhile), then commit:
+    under the lock the file is read again and the run's entries merged into what it holds."""
     path, model = Path(result.catalog), result.model
-    existing = catalog.load_catalog(path)
-    plan = catalog.plan_update(existing, prepared.segments, retranslate=retranslate)
+    snapshot = catalog.read(path)
+    plan = catalog.plan_update(snapshot.po, prepared.segments, retranslate=retranslate)
     memory = memory or TranslationMemory(settings.locales, target)
     origin = path.relative_to(settings.locales.parent).as_posix()
     drafts = draft_translations(plan.todo, target, engine, memory, origin, glossary)
-    po = catalog.build_catalog(
+    draft = catalog.Draft(
         prepared.source,
         target,
         prepared.segments,
-        plan,
         drafts.texts,
         drafts.notes,
         model,
-        previous=existing,
         glossary_sha256=glossary.sha256 if glossary is not None else "",
+        retranslate=retranslate,
     )
     try:
-        written = catalog.write_if_changed(po, path, existing)
+        done = catalog.commit(snapshot, draft)
     except OSError as err:
         return replace(result, error=f"{path}: cannot write catalog: {err.strerror or err}")
-    findings = qa.check_po(po, path, glossary, target) if glossary is not None else []
+    findings = qa.check_po(done.po, path, glossary, target) if glossary is not None else []
     return replace(
         result,
         qa_errors=sum(f.severity == "error" for f in findings),
         qa_warnings=sum(f.severity != "error" for f in findings),
         translated=drafts.machine,
         from_memory=drafts.memory,
-        kept=len(plan.kept),
-        failed=len(plan.todo) - len(drafts.texts),
-        written=written,
+        kept=len(done.plan.kept),
+        failed=sum(1 for s in done.plan.todo if s.id not in drafts.texts),
+        written=done.written,
     )
 
 

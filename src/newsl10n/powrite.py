@@ -1,0 +1,276 @@
+"""Write a catalog in the style of the file it replaces, rewriting only entries that changed.
+
+Translators' tools each wrap strings their own way: GNU gettext and Poedit at 79 columns,
+translate-toolkit (Weblate) with its gettext-like wrapper at 77, newsl10n itself not at
+all. Re-serialising a whole catalog in one style turns every entry of a file saved by
+another tool into a diff line. So the file is split into its entry blocks; a block whose
+entry is unchanged is written back byte for byte, and only new or changed entries are
+rendered, in the wrapping style detected from the file's own blocks.
+
+polib wraps differently from gettext (and wraps comments, which gettext never does), so
+rendering is done here. Line breaking is Unicode's (UAX #14, with East Asian widths), from
+``unicode_segmentation_rs``'s gettext-compatible wrapper, which translate-toolkit uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict, deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import polib
+from unicode_segmentation_rs import gettext_wrap
+
+__all__ = ["UNWRAPPED", "Layout", "Style", "detect", "entry_key", "layout", "render"]
+
+
+@dataclass(frozen=True)
+class Style:
+    """How strings are broken into lines.
+
+    ``kind``: ``none`` (one line per embedded newline, like ``msgcat --no-wrap``),
+    ``gettext`` (msgcat, msgattrib, Poedit: lines at most ``width`` columns, quotes
+    included; a string starts on the keyword line when it fits there) or ``ttk``
+    (translate-toolkit: ``width`` columns of text plus the quotes; a string starts with
+    ``""`` when its text is longer than ``width - 6``).
+    """
+
+    kind: str = "none"
+    width: int = 0
+
+
+UNWRAPPED = Style()
+CANDIDATES = (
+    UNWRAPPED,
+    Style("gettext", 79),
+    Style("ttk", 77),
+    Style("gettext", 76),
+    Style("gettext", 77),
+    Style("gettext", 78),
+    Style("gettext", 80),
+    Style("ttk", 76),
+    Style("ttk", 78),
+    Style("ttk", 79),
+)
+_EVIDENCE = 200  # long strings looked at to tell the styles apart
+
+
+def escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\t", "\\t")
+        .replace("\r", "\\r")
+        .replace("\n", "\\n")
+    )
+
+
+def _pieces(text: str) -> list[str]:
+    """The string cut after each embedded newline (every tool breaks the line there)."""
+    parts = text.split("\n")
+    pieces = [f"{p}\n" for p in parts[:-1]]
+    if parts[-1]:
+        pieces.append(parts[-1])
+    return pieces or [""]
+
+
+def string_lines(keyword: str, text: str, style: Style, wrap: bool = True) -> list[str]:
+    """``keyword "text"`` as the lines of a PO file (without any ``#~`` prefix)."""
+    pieces = [escape(p) for p in _pieces(text)]
+    if style.kind == "none" or not wrap:
+        lines = pieces
+    else:
+        room = style.width - 2 if style.kind == "gettext" else style.width
+        lines = []
+        for piece in pieces:
+            lines.extend(gettext_wrap(piece, room) if piece else [""])
+    if len(lines) == 1 and _fits_on_keyword_line(keyword, lines[0], style, wrap):
+        return [f'{keyword} "{lines[0]}"']
+    return [f'{keyword} ""', *(f'"{line}"' for line in lines)]
+
+
+def _fits_on_keyword_line(keyword: str, line: str, style: Style, wrap: bool) -> bool:
+    if style.kind == "none" or not wrap:
+        return True
+    if style.kind == "ttk":
+        return len(line) <= style.width - 6
+    # gettext breaks the string as if it started after the keyword; a word too long to
+    # break at all stays on the keyword line.
+    return len(gettext_wrap("x" * (len(keyword) + 1) + line, style.width - 2)) == 1
+
+
+def render_entry(entry: polib.POEntry, style: Style) -> str:
+    """One entry in gettext's field order, strings wrapped in ``style``."""
+    out = [f"# {t}".rstrip() for t in _lines(entry.tcomment)]
+    if not entry.obsolete:
+        out.extend(f"#. {t}".rstrip() for t in _lines(entry.comment))
+        out.extend(_references(entry.occurrences, style))
+    if entry.flags:
+        out.append("#, " + ", ".join(entry.flags))
+    wrap = "no-wrap" not in entry.flags
+    prefix = "#~ " if entry.obsolete else ""
+    previous = "#~| " if entry.obsolete else "#| "
+    for keyword, value in (
+        ("msgctxt", entry.previous_msgctxt),
+        ("msgid", entry.previous_msgid),
+        ("msgid_plural", entry.previous_msgid_plural),
+    ):
+        if value is not None:
+            out.extend(previous + t for t in string_lines(keyword, value, style, wrap))
+    fields: list[tuple[str, str]] = []
+    if entry.msgctxt is not None:
+        fields.append(("msgctxt", entry.msgctxt))
+    fields.append(("msgid", entry.msgid))
+    if entry.msgid_plural:
+        fields.append(("msgid_plural", entry.msgid_plural))
+        for index in sorted(entry.msgstr_plural, key=int):
+            fields.append((f"msgstr[{index}]", entry.msgstr_plural[index]))
+    else:
+        fields.append(("msgstr", entry.msgstr))
+    for keyword, value in fields:
+        out.extend(prefix + t for t in string_lines(keyword, value, style, wrap))
+    return "\n".join(out)
+
+
+def render_header(po: polib.POFile, style: Style, comments: str | None = None) -> str:
+    """The header entry; ``comments``: the original comment lines, when unchanged."""
+    out = [comments] if comments else [f"# {t}".rstrip() for t in _lines(po.header)]
+    if po.metadata_is_fuzzy:
+        out.append("#, fuzzy")
+    out.append('msgid ""')
+    text = "".join(f"{key}: {value}\n" for key, value in po.metadata.items())
+    out.extend(string_lines("msgstr", text, style))
+    return "\n".join(out)
+
+
+def _lines(text: str | None) -> list[str]:
+    return text.split("\n") if text else []
+
+
+def _references(occurrences: Sequence[tuple[str, str]], style: Style) -> list[str]:
+    refs = [f"{f}:{n}" if n else f for f, n in occurrences]
+    if not refs:
+        return []
+    if style.kind == "none":
+        return ["#: " + " ".join(refs)]
+    lines: list[str] = []
+    current = "#:"
+    for ref in refs:
+        if current != "#:" and len(current) + 1 + len(ref) > style.width:
+            lines.append(current)
+            current = "#:"
+        current = f"{current} {ref}"
+    lines.append(current)
+    return lines
+
+
+def entry_key(entry: polib.POEntry) -> tuple[object, ...]:
+    """Everything polib reads of an entry: equal keys mean the entry is unchanged."""
+    return (
+        entry.obsolete,
+        entry.msgctxt,
+        entry.msgid,
+        entry.msgid_plural,
+        entry.msgstr,
+        tuple(sorted(entry.msgstr_plural.items())),
+        entry.comment,
+        entry.tcomment,
+        tuple(entry.occurrences),
+        tuple(entry.flags),
+        entry.previous_msgctxt,
+        entry.previous_msgid,
+        entry.previous_msgid_plural,
+    )
+
+
+def header_key(po: polib.POFile) -> tuple[object, ...]:
+    return (po.header, tuple(po.metadata.items()), po.metadata_is_fuzzy)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How an existing file is written: its style and, when it is a plain sequence of
+    blank-line separated blocks, the original text of each entry's block."""
+
+    style: Style
+    bom: str = ""
+    header: tuple[tuple[object, ...], str] | None = None  # (header_key, original text)
+    header_comments: tuple[str, str] | None = None  # (po.header, original comment lines)
+    blocks: tuple[tuple[tuple[object, ...], str], ...] = ()  # (entry_key, original text)
+
+
+_BLANK = re.compile(r"\n(?:[ \t]*\n)+")
+_HEADER_BLOCK = re.compile(r'^(?:#[^\n]*\n)*msgid ""\nmsgstr ', re.MULTILINE)
+
+
+def layout(text: str, po: polib.POFile) -> Layout:
+    """The layout of ``text``, the file ``po`` was parsed from."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    body = text[len(bom) :]
+    blocks = [b for b in _BLANK.split(body.strip("\n")) if b]
+    has_header = bool(blocks) and _HEADER_BLOCK.match(blocks[0]) is not None
+    entry_blocks = blocks[1:] if has_header else blocks
+    entries = list(po)
+    regular = (
+        "\r" not in body
+        and body == "\n\n".join(blocks) + "\n"
+        and len(entry_blocks) == len(entries)
+        and all(
+            ("\n#~ msgid" in f"\n{b}") == e.obsolete
+            for b, e in zip(entry_blocks, entries, strict=True)
+        )
+    )
+    style = detect(entries, entry_blocks if regular else [])
+    if not regular:
+        return Layout(style, bom)
+    header, comments = None, None
+    if has_header:
+        header = (header_key(po), blocks[0])
+        lines = blocks[0].split("\n")
+        kept = lines[: next(i for i, t in enumerate(lines) if t == 'msgid ""')]
+        comments = (po.header, "\n".join(t for t in kept if not t.startswith("#,")))
+    pairs = tuple((entry_key(e), b) for e, b in zip(entries, entry_blocks, strict=True))
+    return Layout(style, bom, header, comments, pairs)
+
+
+def detect(entries: Sequence[polib.POEntry], blocks: Sequence[str]) -> Style:
+    """The candidate style that reproduces most of the blocks holding a long string."""
+    evidence = [
+        (e, b)
+        for e, b in zip(entries, blocks, strict=False)
+        if max(len(e.msgid), len(e.msgstr), *(len(v) for v in e.msgstr_plural.values()), 0) > 60
+    ][:_EVIDENCE]
+    if not evidence:
+        return UNWRAPPED
+    scores = [(sum(render_entry(e, s) == b for e, b in evidence), s) for s in CANDIDATES]
+    best = max(score for score, _ in scores)
+    return next(s for score, s in scores if score == best)
+
+
+def render(po: polib.POFile, previous: Layout | None) -> str:
+    """The text of ``po``: blocks of unchanged entries as they were, the rest rendered in
+    the previous file's style (unwrapped for a new file)."""
+    style = previous.style if previous else UNWRAPPED
+    parts: list[str] = []
+    if po.header or po.metadata:
+        if previous and previous.header and previous.header[0] == header_key(po):
+            parts.append(previous.header[1])
+        else:
+            same = previous and previous.header_comments
+            comments = same[1] if same and same[0] == po.header else None
+            parts.append(render_header(po, style, comments))
+    pool: dict[tuple[object, ...], deque[str]] = defaultdict(deque)
+    for key, text in previous.blocks if previous else ():
+        pool[key].append(text)
+    parts.extend(_entries(po, pool, style))
+    bom = previous.bom if previous else ""
+    return bom + "\n\n".join(parts) + "\n"
+
+
+def _entries(
+    po: Iterable[polib.POEntry], pool: dict[tuple[object, ...], deque[str]], style: Style
+) -> Iterable[str]:
+    for entry in po:
+        same = pool.get(entry_key(entry))
+        yield same.popleft() if same else render_entry(entry, style)
