@@ -784,7 +784,8 @@ def build_bundles(
     wanted = list(slugs) if slugs is not None else catalog_slugs(locales, langs)
     results: list[BundleResult] = []
     for slug in wanted:
-        found = [lang for lang in langs if catalog_path(locales, lang, slug).is_file()]
+        # exists(), not is_file(): a FIFO or folder named x.po is reported, not skipped
+        found = [lang for lang in langs if catalog_path(locales, lang, slug).exists()]
         if not found:
             results.append(
                 BundleResult(slug, "", bundles, error=f"no catalog for {slug!r} under {locales}")

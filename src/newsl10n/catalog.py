@@ -267,8 +267,14 @@ def plan_update(
         if best is not None and best[0] >= CHANGED_THRESHOLD:
             used.add(id(best[1]))
             changed[seg.id] = best[1]
+    # An edit of a translated entry keeps that translation (fuzzy): nothing to translate.
+    todo = [s for s in todo if not (s.id in changed and _translated(changed[s.id]))]
     leftover = tuple(e for e in old_entries if id(e) not in used and (has_work(e) or e.obsolete))
     return Plan(kept, tuple(todo), changed, leftover, redo)
+
+
+def _translated(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr or any(entry.msgstr_plural.values()))
 
 
 def build_catalog(
@@ -332,9 +338,10 @@ def build_catalog(
     for old in plan.obsolete:
         gone = copy.deepcopy(old)
         added += 1
-        key = (position[id(old)], 0, 0) if old.obsolete and id(old) in position else (end, 1, added)
+        kept_here = old.obsolete and id(old) in position  # newly obsolete ones go last
+        slot = (position[id(old)], 0, 0) if kept_here else (end, 1, added)
         gone.obsolete = True
-        placed.append((key, gone))
+        placed.append((slot, gone))
     for _key, entry in sorted(placed, key=lambda pair: pair[0]):
         po.append(entry)
     return po
@@ -345,16 +352,18 @@ _NOTE_PREFIXES = (
     "glossary: missing ",
     "translation memory: ",
     "not translated: ",
-    "machine translation of the new source: ",
 )
 
 
-def _own_comment(comment: str, seg: Segment, note: str | None) -> str:
+def _own_comment(comment: str, seg: Segment, note: str | None, keep_mark: bool = False) -> str:
     """An extracted comment for a new translation of ``seg``: the position line, the lines
-    other tools or developers wrote, then this run's note."""
+    other tools or developers wrote (and the fingerprint, with ``keep_mark``), then this
+    run's note."""
     lines = redescribe(comment, seg).split("\n")
     lines = [lines[0]] + [
-        t for t in lines[1:] if not t.startswith(_NOTE_PREFIXES) and not fingerprint.is_line(t)
+        t
+        for t in lines[1:]
+        if not t.startswith(_NOTE_PREFIXES) and (keep_mark or not fingerprint.is_line(t))
     ]
     if note:
         lines.append(note)
@@ -403,8 +412,9 @@ def _machine_entry(
     old: polib.POEntry | None,
 ) -> polib.POEntry:
     """A new entry; for an edited source (``old``), msgmerge's fuzzy match: the previous
-    source as ``#|``, the translator's comments and flags, and a person's translation kept
-    as the fuzzy msgstr, with the fresh machine translation offered in a comment."""
+    source as ``#|``, the translator's comments and flags, and the old translation (a
+    person's or the machine's) as the fuzzy msgstr. Old machine output keeps its
+    fingerprint, so ``--retranslate`` may replace it later; a person's text never is."""
     text = translations.get(seg.id, "")
     note = notes.get(seg.id)
     if old is None:
@@ -418,11 +428,8 @@ def _machine_entry(
         entry.previous_msgid = old.msgid
     if FUZZY not in entry.flags:
         entry.flags.insert(0, FUZZY)
-    if old.msgstr and not fingerprint.is_machine(old):  # a person's work stays in place
-        suggestion = f"machine translation of the new source: {text}" if text else None
-        entry.comment = _own_comment(entry.comment, seg, note)
-        if suggestion:
-            entry.comment = f"{entry.comment}\n{suggestion}"
+    if _translated(old):
+        entry.comment = _own_comment(entry.comment, seg, note, keep_mark=True)
         return entry
     entry.msgstr = text
     entry.comment = fingerprint.stamp(_own_comment(entry.comment, seg, note), model, text)
@@ -503,15 +510,14 @@ def _read_regular(path: Path) -> bytes | None:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise CatalogError(path, "is a directory, not a catalog file; rename it") from None
     except OSError as err:
         raise CatalogError(path, f"cannot read catalog: {err.strerror or err}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise CatalogError(path, f"is {kind}, not a catalog file; remove or rename it")
     with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
-            raise CatalogError(path, f"is {kind}, not a catalog file; remove or rename it")
         return handle.read()
 
 

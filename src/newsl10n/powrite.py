@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import polib
 from unicode_segmentation_rs import gettext_wrap
@@ -75,16 +75,25 @@ def _pieces(text: str) -> list[str]:
     return pieces or [""]
 
 
-def string_lines(keyword: str, text: str, style: Style, wrap: bool = True) -> list[str]:
-    """``keyword "text"`` as the lines of a PO file (without any ``#~`` prefix)."""
+def _wrapped(text: str, style: Style, wrap: bool = True) -> list[str]:
+    """The escaped contents of the quoted lines ``text`` is written as."""
     pieces = [escape(p) for p in _pieces(text)]
     if style.kind == "none" or not wrap:
-        lines = pieces
-    else:
-        room = style.width - 2 if style.kind == "gettext" else style.width
-        lines = []
-        for piece in pieces:
-            lines.extend(gettext_wrap(piece, room) if piece else [""])
+        return pieces
+    room = style.width - 2 if style.kind == "gettext" else style.width
+    lines = []
+    for piece in pieces:
+        lines.extend(gettext_wrap(piece, room) if piece else [""])
+    return lines
+
+
+def string_lines(keyword: str, text: str, style: Style, wrap: bool = True) -> list[str]:
+    """``keyword "text"`` as the lines of a PO file (without any ``#~`` prefix)."""
+    lines = _wrapped(text, style, wrap)
+    return _quoted(keyword, lines, style, wrap)
+
+
+def _quoted(keyword: str, lines: list[str], style: Style, wrap: bool = True) -> list[str]:
     if len(lines) == 1 and _fits_on_keyword_line(keyword, lines[0], style, wrap):
         return [f'{keyword} "{lines[0]}"']
     return [f'{keyword} ""', *(f'"{line}"' for line in lines)]
@@ -133,15 +142,44 @@ def render_entry(entry: polib.POEntry, style: Style) -> str:
     return "\n".join(out)
 
 
-def render_header(po: polib.POFile, style: Style, comments: str | None = None) -> str:
-    """The header entry; ``comments``: the original comment lines, when unchanged."""
+def render_header(
+    po: polib.POFile,
+    style: Style,
+    comments: str | None = None,
+    fields: Mapping[str, tuple[str, ...]] | None = None,
+) -> str:
+    """The header entry; ``comments``: the original comment lines, when unchanged;
+    ``fields``: the original quoted lines of each ``Key: value`` line, by its escaped text,
+    so only the fields that changed are written anew."""
     out = [comments] if comments else [f"# {t}".rstrip() for t in _lines(po.header)]
     if po.metadata_is_fuzzy:
         out.append("#, fuzzy")
     out.append('msgid ""')
-    text = "".join(f"{key}: {value}\n" for key, value in po.metadata.items())
-    out.extend(string_lines("msgstr", text, style))
+    lines: list[str] = []
+    for key, value in po.metadata.items():
+        text = f"{key}: {value}\n"
+        same = (fields or {}).get(escape(text))
+        lines.extend([t[1:-1] for t in same] if same else _wrapped(text, style))
+    out.extend(_quoted("msgstr", lines or [""], style))
     return "\n".join(out)
+
+
+def _header_fields(block: str) -> dict[str, tuple[str, ...]]:
+    """The quoted lines of each header field of an original header block."""
+    lines = block.split("\n")
+    if 'msgstr ""' not in lines:
+        return {}
+    found: dict[str, tuple[str, ...]] = {}
+    current: list[str] = []
+    for text in lines[lines.index('msgstr ""') + 1 :]:
+        if not (len(text) >= 2 and text.startswith('"') and text.endswith('"')):
+            break
+        current.append(text)
+        body = text[1:-2]  # a field ends with an escaped newline: an odd run of \\ then n
+        if text.endswith('n"') and (len(body) - len(body.rstrip("\\"))) % 2 == 1:
+            found["".join(t[1:-1] for t in current)] = tuple(current)
+            current = []
+    return found
 
 
 def _lines(text: str | None) -> list[str]:
@@ -197,6 +235,7 @@ class Layout:
     bom: str = ""
     header: tuple[tuple[object, ...], str] | None = None  # (header_key, original text)
     header_comments: tuple[str, str] | None = None  # (po.header, original comment lines)
+    header_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     blocks: tuple[tuple[tuple[object, ...], str], ...] = ()  # (entry_key, original text)
 
 
@@ -231,7 +270,8 @@ def layout(text: str, po: polib.POFile) -> Layout:
         kept = lines[: next(i for i, t in enumerate(lines) if t == 'msgid ""')]
         comments = (po.header, "\n".join(t for t in kept if not t.startswith("#,")))
     pairs = tuple((entry_key(e), b) for e, b in zip(entries, entry_blocks, strict=True))
-    return Layout(style, bom, header, comments, pairs)
+    fields = _header_fields(blocks[0]) if has_header else {}
+    return Layout(style, bom, header, comments, fields, pairs)
 
 
 def detect(entries: Sequence[polib.POEntry], blocks: Sequence[str]) -> Style:
@@ -257,9 +297,10 @@ def render(po: polib.POFile, previous: Layout | None) -> str:
         if previous and previous.header and previous.header[0] == header_key(po):
             parts.append(previous.header[1])
         else:
-            same = previous and previous.header_comments
+            same = previous.header_comments if previous else None
             comments = same[1] if same and same[0] == po.header else None
-            parts.append(render_header(po, style, comments))
+            fields = previous.header_fields if previous else None
+            parts.append(render_header(po, style, comments, fields))
     pool: dict[tuple[object, ...], deque[str]] = defaultdict(deque)
     for key, text in previous.blocks if previous else ():
         pool[key].append(text)
