@@ -20,6 +20,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from babel.messages.pofile import read_po, write_po
 from translate.storage import pypo
 
 from newsl10n import catalog, fingerprint, qa, status
@@ -116,7 +117,27 @@ def save_with_msgattrib(path: Path) -> None:
     Path(str(path) + ".one").unlink()
 
 
-SAVES = {"poedit": save_as_poedit, "weblate": save_as_weblate, "msgattrib": save_with_msgattrib}
+def save_with_babel(path: Path) -> None:
+    """Babel's write_po (a Python web app's translation page): its own wrapping at 76."""
+    with path.open("rb") as handle:
+        messages = read_po(handle)
+    with path.open("wb") as handle:
+        write_po(handle, messages)
+
+
+def save_on_windows(path: Path) -> None:
+    """A Windows editor: Poedit's layout with CRLF line ends."""
+    save_as_poedit(path)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+
+
+SAVES = {
+    "poedit": save_as_poedit,
+    "weblate": save_as_weblate,
+    "msgattrib": save_with_msgattrib,
+    "babel": save_with_babel,
+    "windows": save_on_windows,
+}
 
 
 def diff_lines(before: str, after: str, ignore: str | None = None) -> list[str]:
@@ -227,7 +248,7 @@ def test_the_fingerprint_survives_gettext_and_translate_toolkit(
 # ------------------------------------------------------------ item 4: the file's own style
 
 
-@pytest.mark.parametrize("save", sorted(SAVES))
+@pytest.mark.parametrize("save", ["msgattrib", "poedit", "weblate", "windows"])
 def test_a_run_that_changes_nothing_leaves_every_byte(
     project: Path, engine: Engine, save: str
 ) -> None:
@@ -318,6 +339,44 @@ def test_entries_written_into_a_weblate_file_are_wrapped_as_translate_toolkit_do
     shutil.copy(path, again)
     save_as_weblate(again)
     assert again.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+
+
+def test_after_a_babel_save_only_the_dropped_header_fields_come_back(
+    project: Path, engine: Engine
+) -> None:
+    """Babel's write_po drops header fields it does not know (newsl10n's X-Source-*);
+    the next run puts those back and touches nothing else, the one after leaves it be."""
+    run(project, engine)
+    path = po_path(project)
+    save_with_babel(path)
+    saved = path.read_text(encoding="utf-8")
+    assert "X-Source-SHA256" not in saved
+    assert run(project, engine).written
+    restored = path.read_text(encoding="utf-8")
+    assert body(restored) == body(saved)
+    ours = diff_lines(head(saved), head(restored))
+    assert all(t.startswith(('+"X-', '+"PO-Revision-Date', '-"PO-Revision-Date')) for t in ours)
+    assert not run(project, engine).written
+    assert path.read_text(encoding="utf-8") == restored
+
+
+@pytest.mark.parametrize("save", ["babel", "windows"])
+def test_a_changed_entry_is_written_in_the_files_own_layout(
+    project: Path, engine: Engine, save: str
+) -> None:
+    run(project, engine)
+    path = po_path(project)
+    SAVES[save](path)
+    saved = path.read_bytes()
+    edit_source(project)
+    assert run(project, engine).written
+    written = path.read_bytes()
+    if save == "windows":
+        assert written.count(b"\n") == written.count(b"\r\n")
+        written, saved = written.replace(b"\r\n", b"\n"), saved.replace(b"\r\n", b"\n")
+    ours = diff_lines(body(saved.decode()), body(written.decode()))
+    assert len(ours) <= 10, "\n".join(ours)  # msgctxt, msgid (wrapped), #| msgctxt, #| msgid
+    msgfmt_check(path)
 
 
 # ------------------------------------------------------------ item 5: file modes

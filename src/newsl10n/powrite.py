@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polib
+from babel.messages.pofile import normalize
 from unicode_segmentation_rs import gettext_wrap
 
 __all__ = ["UNWRAPPED", "Layout", "Style", "detect", "entry_key", "layout", "render"]
@@ -33,7 +34,8 @@ class Style:
     ``gettext`` (msgcat, msgattrib, Poedit: lines at most ``width`` columns, quotes
     included; a string starts on the keyword line when it fits there) or ``ttk``
     (translate-toolkit: ``width`` columns of text plus the quotes; a string starts with
-    ``""`` when its text is longer than ``width - 6``).
+    ``""`` when its text is longer than ``width - 6``) or ``babel`` (Babel's ``write_po``,
+    whose own wrapper leaves the space at the start of the next line).
     """
 
     kind: str = "none"
@@ -45,6 +47,7 @@ CANDIDATES = (
     UNWRAPPED,
     Style("gettext", 79),
     Style("ttk", 77),
+    Style("babel", 76),
     Style("gettext", 76),
     Style("gettext", 77),
     Style("gettext", 78),
@@ -78,7 +81,7 @@ def _pieces(text: str) -> list[str]:
 def _wrapped(text: str, style: Style, wrap: bool = True) -> list[str]:
     """The escaped contents of the quoted lines ``text`` is written as."""
     pieces = [escape(p) for p in _pieces(text)]
-    if style.kind == "none" or not wrap:
+    if style.kind in ("none", "babel") or not wrap:
         return pieces
     room = style.width - 2 if style.kind == "gettext" else style.width
     lines = []
@@ -89,6 +92,8 @@ def _wrapped(text: str, style: Style, wrap: bool = True) -> list[str]:
 
 def string_lines(keyword: str, text: str, style: Style, wrap: bool = True) -> list[str]:
     """``keyword "text"`` as the lines of a PO file (without any ``#~`` prefix)."""
+    if style.kind == "babel" and wrap:
+        return f"{keyword} {normalize(text, width=style.width)}".split("\n")
     lines = _wrapped(text, style, wrap)
     return _quoted(keyword, lines, style, wrap)
 
@@ -233,6 +238,8 @@ class Layout:
 
     style: Style
     bom: str = ""
+    tail: str = "\n"  # what follows the last block: gettext ends with one newline, Babel two
+    newline: str = "\n"  # a file saved on Windows keeps its CRLF line ends
     header: tuple[tuple[object, ...], str] | None = None  # (header_key, original text)
     header_comments: tuple[str, str] | None = None  # (po.header, original comment lines)
     header_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -247,13 +254,17 @@ def layout(text: str, po: polib.POFile) -> Layout:
     """The layout of ``text``, the file ``po`` was parsed from."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
+    newline = "\n"
+    if "\r\n" in body and "\r" not in body.replace("\r\n", ""):
+        newline, body = "\r\n", body.replace("\r\n", "\n")
     blocks = [b for b in _BLANK.split(body.strip("\n")) if b]
+    tail = "\n\n" if body.endswith("\n\n") else "\n"
     has_header = bool(blocks) and _HEADER_BLOCK.match(blocks[0]) is not None
     entry_blocks = blocks[1:] if has_header else blocks
     entries = list(po)
     regular = (
         "\r" not in body
-        and body == "\n\n".join(blocks) + "\n"
+        and body == "\n\n".join(blocks) + tail
         and len(entry_blocks) == len(entries)
         and all(
             ("\n#~ msgid" in f"\n{b}") == e.obsolete
@@ -262,7 +273,7 @@ def layout(text: str, po: polib.POFile) -> Layout:
     )
     style = detect(entries, entry_blocks if regular else [])
     if not regular:
-        return Layout(style, bom)
+        return Layout(style, bom, tail, newline)
     header, comments = None, None
     if has_header:
         header = (header_key(po), blocks[0])
@@ -271,7 +282,7 @@ def layout(text: str, po: polib.POFile) -> Layout:
         comments = (po.header, "\n".join(t for t in kept if not t.startswith("#,")))
     pairs = tuple((entry_key(e), b) for e, b in zip(entries, entry_blocks, strict=True))
     fields = _header_fields(blocks[0]) if has_header else {}
-    return Layout(style, bom, header, comments, fields, pairs)
+    return Layout(style, bom, tail, newline, header, comments, fields, pairs)
 
 
 def detect(entries: Sequence[polib.POEntry], blocks: Sequence[str]) -> Style:
@@ -305,8 +316,9 @@ def render(po: polib.POFile, previous: Layout | None) -> str:
     for key, text in previous.blocks if previous else ():
         pool[key].append(text)
     parts.extend(_entries(po, pool, style))
-    bom = previous.bom if previous else ""
-    return bom + "\n\n".join(parts) + "\n"
+    bom, tail = (previous.bom, previous.tail) if previous else ("", "\n")
+    text = "\n\n".join(parts) + tail
+    return bom + (text.replace("\n", previous.newline) if previous else text)
 
 
 def _entries(
