@@ -23,7 +23,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from translate.storage import pypo
 
-from newsl10n import catalog, fingerprint, qa, status
+from newsl10n import catalog, fingerprint, powrite, qa, status
 from newsl10n.bundle import BundleReport, build_bundles
 from newsl10n.config import load_settings
 from newsl10n.engines.argos import ArgosEngine
@@ -521,3 +521,79 @@ def release(fifo: Path) -> None:
     """Unblock a reader the old code left waiting on the FIFO (it has no writer)."""
     with contextlib.suppress(OSError):
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+# ------------------------------------------------------------ the writer against the tools
+
+NEWS = [
+    "Путин назвал документ «прорывом», который будет определять отношения на годы вперёд.",
+    "Самолёт приземлился незадолго до 3 ч. ночи, сообщили в пресс-службе Кремля и МИД КНДР.",
+    "Die Regierung in Berlin sagte, sie werde die Lage „sehr genau“ beobachten und beraten.",
+    "Le président a déclaré qu'il s'agissait d'une « percée » qui guiderait les relations.",
+    "金正恩表示，两国关系已经提升到“同盟”的新高度，普京则称这份文件是一项“突破”，将在未来多年指导两国关系。",
+    "ロシアのプーチン大統領と北朝鮮の金正恩総書記は、平壌で包括的戦略パートナーシップ条約に署名した。",
+    "The U.S. State Department said the 3 p.m. deadline was a well-known U.N. arrangement.",
+    'Kim described the relationship as an "alliance." Putin called it a “breakthrough” today.',
+    "Putin's visit — his first in 24 years — came as the war (now in its third year) ground on.",
+    "KCNA reported the ceremony at 10:30, with 100,000 people; the anti-aircraft/artillery show.",
+    "Line one of a caption that is long enough to need wrapping at the usual width.\nLine two.",
+]
+
+
+def news_catalog(path: Path) -> polib.POFile:
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "ru"}
+    for i, text in enumerate(NEWS):
+        po.append(polib.POEntry(msgctxt=f"paragraph:{i:010d}", msgid=text, msgstr=f"{text} {text}",
+                                comment="paragraph, paragraph 1, sentence 1; source language en",
+                                occurrences=[("source_articles/story.txt", str(i))]))  # fmt: skip
+    po.append(polib.POEntry(msgid=NEWS[0], msgstr=NEWS[1], obsolete=True))
+    po.save(str(path))
+    return po
+
+
+@pytest.mark.parametrize("width", [79, 76])
+def test_entries_are_rendered_byte_for_byte_as_msgcat_wraps_them(
+    tmp_path: Path, width: int
+) -> None:
+    flat, wrapped = tmp_path / "flat.po", tmp_path / "wrapped.po"
+    news_catalog(flat)
+    tool("msgcat", "-w", str(width), "-o", str(wrapped), str(flat))
+    text = wrapped.read_text(encoding="utf-8")
+    layout = powrite.layout(text, polib.pofile(text))
+    assert layout.style == powrite.Style("gettext", width)
+    for (_key, block), entry in zip(layout.blocks, polib.pofile(text), strict=True):
+        assert powrite.render_entry(entry, layout.style) == block
+
+
+def test_entries_are_rendered_byte_for_byte_as_translate_toolkit_wraps_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "weblate.po"
+    news_catalog(path)
+    save_as_weblate(path)
+    text = path.read_text(encoding="utf-8")
+    layout = powrite.layout(text, polib.pofile(text))
+    assert layout.style == powrite.Style("ttk", 77)
+    for (_key, block), entry in zip(layout.blocks, polib.pofile(text), strict=True):
+        assert powrite.render_entry(entry, layout.style) == block
+
+
+DEBIAN = sorted((Path(__file__).parent / "fixtures" / "po").glob("*.po"))
+
+
+@pytest.mark.parametrize("fixture", DEBIAN, ids=lambda p: p.name)
+def test_gettext_written_catalogs_are_reproduced_entry_by_entry(fixture: Path) -> None:
+    """Debian's catalogs (written by msgmerge): every entry with a long string renders as
+    its block, except what polib cannot read back (an obsolete entry's #~|, empty #.)."""
+    po = catalog.load_catalog(fixture)
+    assert po is not None
+    text = fixture.read_bytes().decode(po.encoding)
+    layout = powrite.layout(text, po)
+    long = [(e, b) for (_k, b), e in zip(layout.blocks, po, strict=True)
+            if max(len(e.msgid), len(e.msgstr)) > 60 and "#~|" not in b
+            and "\n#.\n" not in f"{b}\n"]  # fmt: skip
+    if not long:
+        pytest.skip("no long strings")
+    assert layout.style.kind in ("gettext", "none")
+    assert [powrite.render_entry(e, layout.style) for e, _b in long] == [b for _e, b in long]

@@ -8,8 +8,9 @@ entry is unchanged is written back byte for byte, and only new or changed entrie
 rendered, in the wrapping style detected from the file's own blocks.
 
 polib wraps differently from gettext (and wraps comments, which gettext never does), so
-rendering is done here. Line breaking is Unicode's (UAX #14, with East Asian widths), from
-``unicode_segmentation_rs``'s gettext-compatible wrapper, which translate-toolkit uses.
+rendering is done here: gettext's line breaking is reproduced in ``linebreak.py``;
+translate-toolkit's is its own library's (``unicode_segmentation_rs.gettext_wrap``),
+Babel's is Babel's ``normalize``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 import polib
 from babel.messages.pofile import normalize
 from unicode_segmentation_rs import gettext_wrap
+
+from newsl10n import linebreak
 
 __all__ = ["UNWRAPPED", "Layout", "Style", "detect", "entry_key", "layout", "render"]
 
@@ -78,28 +81,38 @@ def _pieces(text: str) -> list[str]:
     return pieces or [""]
 
 
-def _wrapped(text: str, style: Style, wrap: bool = True) -> list[str]:
-    """The escaped contents of the quoted lines ``text`` is written as."""
+def _wrapped(text: str, style: Style, wrap: bool = True, indent: int = 0) -> list[str]:
+    """The escaped contents of the quoted lines ``text`` is written as; ``indent``: the
+    width of a ``#~ `` prefix, which gettext counts in the line."""
     pieces = [escape(p) for p in _pieces(text)]
     if style.kind in ("none", "babel") or not wrap:
         return pieces
-    room = style.width - 2 if style.kind == "gettext" else style.width
     lines = []
     for piece in pieces:
-        lines.extend(gettext_wrap(piece, room) if piece else [""])
+        if not piece:
+            lines.append("")
+        elif style.kind == "gettext":
+            lines.extend(linebreak.wrap(piece, style.width - 2 - indent))
+        else:
+            lines.extend(gettext_wrap(piece, style.width))
     return lines
 
 
-def string_lines(keyword: str, text: str, style: Style, wrap: bool = True) -> list[str]:
-    """``keyword "text"`` as the lines of a PO file (without any ``#~`` prefix)."""
+def string_lines(
+    keyword: str, text: str, style: Style, wrap: bool = True, indent: int = 0
+) -> list[str]:
+    """``keyword "text"`` as the lines of a PO file (without the ``#~ `` prefix of an
+    obsolete entry, ``indent`` columns wide)."""
     if style.kind == "babel" and wrap:
         return f"{keyword} {normalize(text, width=style.width)}".split("\n")
-    lines = _wrapped(text, style, wrap)
-    return _quoted(keyword, lines, style, wrap)
+    lines = _wrapped(text, style, wrap, indent)
+    return _quoted(keyword, lines, style, wrap, indent)
 
 
-def _quoted(keyword: str, lines: list[str], style: Style, wrap: bool = True) -> list[str]:
-    if len(lines) == 1 and _fits_on_keyword_line(keyword, lines[0], style, wrap):
+def _quoted(
+    keyword: str, lines: list[str], style: Style, wrap: bool = True, indent: int = 0
+) -> list[str]:
+    if len(lines) == 1 and _fits_on_keyword_line(" " * indent + keyword, lines[0], style, wrap):
         return [f'{keyword} "{lines[0]}"']
     return [f'{keyword} ""', *(f'"{line}"' for line in lines)]
 
@@ -111,7 +124,7 @@ def _fits_on_keyword_line(keyword: str, line: str, style: Style, wrap: bool) -> 
         return len(line) <= style.width - 6
     # gettext breaks the string as if it started after the keyword; a word too long to
     # break at all stays on the keyword line.
-    return len(gettext_wrap("x" * (len(keyword) + 1) + line, style.width - 2)) == 1
+    return len(linebreak.wrap("x" * (len(keyword) + 1) + line, style.width - 2)) == 1
 
 
 def render_entry(entry: polib.POEntry, style: Style) -> str:
@@ -131,7 +144,8 @@ def render_entry(entry: polib.POEntry, style: Style) -> str:
         ("msgid_plural", entry.previous_msgid_plural),
     ):
         if value is not None:
-            out.extend(previous + t for t in string_lines(keyword, value, style, wrap))
+            lines = string_lines(keyword, value, style, wrap, len(previous))
+            out.extend(previous + t for t in lines)
     fields: list[tuple[str, str]] = []
     if entry.msgctxt is not None:
         fields.append(("msgctxt", entry.msgctxt))
@@ -143,7 +157,7 @@ def render_entry(entry: polib.POEntry, style: Style) -> str:
     else:
         fields.append(("msgstr", entry.msgstr))
     for keyword, value in fields:
-        out.extend(prefix + t for t in string_lines(keyword, value, style, wrap))
+        out.extend(prefix + t for t in string_lines(keyword, value, style, wrap, len(prefix)))
     return "\n".join(out)
 
 
