@@ -561,12 +561,15 @@ def render(po: polib.POFile, previous: bytes | None = None) -> str:
     return powrite.render(po, _layout(previous, po.encoding))
 
 
-def _layout(data: bytes | None, encoding: str) -> powrite.Layout | None:
+def _layout(
+    data: bytes | None, encoding: str, parsed: polib.POFile | None = None
+) -> powrite.Layout | None:
+    """The layout of the file ``data`` (``parsed``: the catalog read from it, if known)."""
     if data is None:
         return None
     try:
         text = data.decode(encoding)
-        po = polib.pofile(text.removeprefix("\ufeff"), encoding=encoding, wrapwidth=NO_WRAP)
+        po = parsed or polib.pofile(text.removeprefix("\ufeff"), encoding=encoding, wrapwidth=0)
     except (ValueError, UnicodeDecodeError, LookupError, OSError):
         return None
     return powrite.layout(text, po)
@@ -577,24 +580,26 @@ def write_if_changed(
 ) -> bool:
     """Write atomically unless only the dates would change; returns whether it wrote.
 
-    ``data``: the bytes ``previous`` was read from (read from ``path`` when not given).
+    ``data``: the bytes ``previous`` was parsed from (read from ``path`` when not given).
     Unchanged content keeps the previous dates, so a no-op run leaves no git diff; a
     changed catalog keeps the previous file's wrapping, and its unchanged entries keep
     their bytes.
     """
-    if previous is not None and data is None:
-        data = _read_regular(path)
+    layout = None
     if previous is not None:
+        same = data is not None  # previous was parsed from these very bytes
+        data = data if same else _read_regular(path)
+        layout = _layout(data, po.encoding, previous if same else None)
         for key in _DATE_KEYS:
             if key in previous.metadata:
                 po.metadata[key] = previous.metadata[key]
-        if data is not None and render(po, data).encode(po.encoding) == data:
+        if data is not None and powrite.render(po, layout).encode(po.encoding) == data:
             return False
         now = timestamp()
         po.metadata["PO-Revision-Date"] = now
         if path.suffix == ".pot":
             po.metadata["POT-Creation-Date"] = now
-    atomic_write(path, render(po, data if previous is not None else None), encoding=po.encoding)
+    atomic_write(path, powrite.render(po, layout), encoding=po.encoding)
     return True
 
 

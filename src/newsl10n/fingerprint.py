@@ -35,13 +35,13 @@ def line(model: str, msgstr: str) -> str:
 
 
 def is_line(text: str) -> bool:
-    return _LINE.match(text) is not None
+    return text.startswith(PREFIX) and _LINE.match(text) is not None
 
 
 def recorded(entry: polib.POEntry) -> str | None:
     """The digest the entry's fingerprint line records, or None when it has none."""
     for text in (entry.comment or "").split("\n"):
-        match = _LINE.match(text)
+        match = _LINE.match(text) if text.startswith(PREFIX) else None
         if match:
             return match.group("digest")
     return None
