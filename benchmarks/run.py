@@ -410,6 +410,8 @@ def shares_worker(p: dict[str, Any]) -> dict[str, Any]:
             setattr(argos._Model, method, counting)
             timed(argos._Model, method, "translate (model)")
     timed(catalog, "load_catalog", "catalogs: load + check")
+    if hasattr(catalog, "read"):  # a run reads catalogs with their bytes (catalog.read)
+        timed(catalog, "read", "catalogs: load + check")
     timed(catalog, "plan_update", "catalogs: plan merge")
     timed(catalog, "build_template", "catalogs: build")
     timed(catalog, "build_catalog", "catalogs: build")

@@ -379,6 +379,22 @@ def test_a_changed_entry_is_written_in_the_files_own_layout(
     msgfmt_check(path)
 
 
+def test_a_sorted_catalog_keeps_its_order_and_new_entries_follow_their_neighbour(
+    project: Path, engine: Engine
+) -> None:
+    run(project, engine)
+    path = po_path(project)
+    tool("msgcat", "--sort-output", "-o", str(path), str(path))  # a translator sorted it
+    order = [e.msgid for e in polib.pofile(str(path))]
+    assert order != [e.msgid for e in polib.pofile(str(pot_path(project)))]
+    added = "The two leaders also discussed a new bridge across the Tumen River."
+    edit_source(project, f"{OLD_SENTENCE} {added}")
+    assert run(project, engine).written
+    after = [e.msgid for e in polib.pofile(str(path))]
+    assert [m for m in after if m != added] == order
+    assert after.index(added) == after.index(OLD_SENTENCE) + 1
+
+
 # ------------------------------------------------------------ item 5: file modes
 
 

@@ -46,7 +46,7 @@ def catalog_path(locales: Path, lang: str, slug: str) -> Path:
     return locales / lang / "LC_MESSAGES" / f"{slug}.po"
 
 
-LOCK_TIMEOUT_SECONDS = 900.0  # a whole article's translation may run inside the lock
+LOCK_TIMEOUT_SECONDS = 900.0  # generous: a lock is held to re-read, merge and write only
 
 
 @contextmanager
@@ -399,7 +399,7 @@ def _redone_entry(
     if FUZZY not in entry.flags:
         entry.flags.insert(0, FUZZY)
     comment = _own_comment(entry.comment, seg, notes.get(seg.id))
-    entry.comment = fingerprint.stamp(comment, model, text)
+    entry.comment = fingerprint.stamp(comment, _origin(model, notes.get(seg.id)), text)
     return entry
 
 
@@ -419,7 +419,8 @@ def _machine_entry(
     note = notes.get(seg.id)
     if old is None:
         entry = new_entry(seg, reference, text, fuzzy=bool(text))
-        entry.comment = fingerprint.stamp(_own_comment(entry.comment, seg, note), model, text)
+        comment = _own_comment(entry.comment, seg, note)
+        entry.comment = fingerprint.stamp(comment, _origin(model, note), text)
         return entry
     entry = _kept_entry(old, seg, reference)
     entry.msgid = seg.text
@@ -432,8 +433,14 @@ def _machine_entry(
         entry.comment = _own_comment(entry.comment, seg, note, keep_mark=True)
         return entry
     entry.msgstr = text
-    entry.comment = fingerprint.stamp(_own_comment(entry.comment, seg, note), model, text)
+    comment = _own_comment(entry.comment, seg, note)
+    entry.comment = fingerprint.stamp(comment, _origin(model, note), text)
     return entry
+
+
+def _origin(model: str, note: str | None) -> str:
+    """What a fingerprint names as the msgstr's maker: the model, or the memory."""
+    return "translation memory" if note and note.startswith("translation memory: ") else model
 
 
 @dataclass(frozen=True)
