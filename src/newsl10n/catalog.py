@@ -1,10 +1,13 @@
 """Gettext catalogs for articles: one template per article, one PO file per language.
 
 Entries are keyed by msgctxt (the segment's stable id) and msgid (its text). An entry that
-already exists with the same key is kept as it is, so a run never re-translates what it
-translated before and never touches what a person edited; entries whose segment is gone
-become obsolete (``#~``) instead of being dropped. Files are written atomically, and only
-when their content changes.
+already exists is kept as it is; only newsl10n's own output (fuzzy, msgstr still matching
+its machine fingerprint, see ``fingerprint.py``) is ever replaced, and only under
+``--retranslate``; entries whose segment is gone become obsolete (``#~``) instead of being
+dropped. A run reads a catalog (``read``), plans (``plan_update``), translates with no lock
+held, then ``commit``s: under the lock it reads the file again and builds on what it holds
+now, so a save made meanwhile is kept. Files are written atomically, only when their
+content changes, in their own layout (``powrite.py``), with the mode ``open()`` gives.
 """
 
 from __future__ import annotations
