@@ -512,6 +512,16 @@ def test_status_qa_compile_and_bundle_name_what_is_not_a_file(
     assert any(b.ok for b in bundles.bundles)  # the real catalog still gets its bundle
 
 
+def test_a_run_goes_on_beside_a_fifo_named_like_a_catalog(
+    project: Path, engine: Engine, odd_catalogs: tuple[Path, Path]
+) -> None:
+    """The translation memory reads every catalog of the language: not the FIFO."""
+    added = "The two leaders also discussed a new bridge across the Tumen River."
+    edit_source(project, f"{OLD_SENTENCE} {added}")
+    result = finishes(lambda: run(project, engine))
+    assert isinstance(result, PairResult) and result.ok and result.translated == 1
+
+
 def _raises(work: Callable[[], object]) -> object:
     """Return the exception instead of raising it in the helper thread."""
     try:

@@ -307,7 +307,7 @@ def build_catalog(
         po.metadata = dict(previous.metadata)
         po.metadata_is_fuzzy = previous.metadata_is_fuzzy
         for key in _OWN_KEYS:
-            if key in fresh and not (key == "X-Generator" and key in po.metadata):
+            if key in fresh and not (key == "X-Generator" and _tools(po.metadata)):
                 po.metadata[key] = fresh[key]
         for key, value in fresh.items():
             po.metadata.setdefault(key, value)
@@ -348,6 +348,13 @@ def build_catalog(
     for _key, entry in sorted(placed, key=lambda pair: pair[0]):
         po.append(entry)
     return po
+
+
+def _tools(metadata: Mapping[str, str]) -> bool:
+    """True when the catalog was last saved by another tool (Poedit, Weblate...), whose
+    X-Generator stays."""
+    generator = metadata.get("X-Generator", "")
+    return bool(generator) and not generator.startswith("newsl10n")
 
 
 # Lines of an extracted comment that newsl10n writes (and rewrites with a new translation).
