@@ -8,7 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from newsl10n import catalog
+from newsl10n import catalog, fingerprint
 from newsl10n.errors import CatalogError
 from newsl10n.segment import Role, Segment
 from tests.helpers import msgfmt_check
@@ -55,7 +55,9 @@ def test_entries_carry_context_comment_reference_and_fuzzy_machine_output() -> N
     assert entry.msgctxt == SEGMENTS[1].id
     assert entry.msgid == "First sentence."
     assert entry.msgstr == "[ru] First sentence."
-    assert entry.comment == "paragraph, paragraph 2, sentence 1; source language en"
+    position, mark = entry.comment.split("\n")
+    assert position == "paragraph, paragraph 2, sentence 1; source language en"
+    assert mark == fingerprint.line("argos 1.0", "[ru] First sentence.")
     assert entry.occurrences == [(REF, "4")]
     assert "fuzzy" in entry.flags
 

@@ -808,7 +808,8 @@ def build_bundles(
     wanted = list(slugs) if slugs is not None else catalog_slugs(locales, langs)
     results: list[BundleResult] = []
     for slug in wanted:
-        found = [lang for lang in langs if catalog_path(locales, lang, slug).is_file()]
+        # exists(), not is_file(): a FIFO or folder named x.po is reported, not skipped
+        found = [lang for lang in langs if catalog_path(locales, lang, slug).exists()]
         if not is_slug(slug):  # a catalog named "...po" must not build into bundles/<lang>/
             where = catalog_path(locales, found[0], slug) if found else locales
             error = f"{where}: {slug!r} is not a safe slug; rename the catalog"

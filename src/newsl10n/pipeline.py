@@ -19,7 +19,7 @@ from newsl10n.bundle import BundleReport, build_bundles, group_findings
 from newsl10n.config import Settings
 from newsl10n.detect import Detection, detect_language, detect_segments
 from newsl10n.engines.base import Engine
-from newsl10n.errors import CatalogError, Newsl10nError
+from newsl10n.errors import Newsl10nError
 from newsl10n.glossary import Glossary, find_terms
 from newsl10n.protect import Outcome, translate_with_glossary
 from newsl10n.segment import Layout, Residue, Segment, segment_blocks
@@ -170,7 +170,7 @@ class _Pair:
 
     prepared: PreparedArticle
     path: Path
-    snapshot: bytes | None  # the catalog's bytes as planned from, to notice a save meanwhile
+    snapshot: catalog.Snapshot  # the catalog as planned from, to notice a save meanwhile
     plan: catalog.Plan
     result: PairResult
 
@@ -229,11 +229,10 @@ def _start_pair(
         return replace(result, catalog="", skipped=f"the article is already in {target}")
     try:
         model = _models(prepared, target, engines)
-        snapshot = _read_bytes(path)
-        existing = catalog.load_catalog(path)
+        snapshot = catalog.read(path)
     except Newsl10nError as err:
         return replace(result, error=str(err))
-    plan = catalog.plan_update(existing, prepared.segments, retranslate=retranslate)
+    plan = catalog.plan_update(snapshot.po, prepared.segments, retranslate=retranslate)
     return _Pair(prepared, path, snapshot, plan, replace(result, model=model))
 
 
@@ -251,15 +250,6 @@ def _models(prepared: PreparedArticle, target: str, engines: EngineFor) -> str:
     return " + ".join(dict.fromkeys(names))
 
 
-def _read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as err:
-        raise CatalogError(path, f"cannot read catalog: {err.strerror or err}") from None
-
-
 def _finish_pair(
     pair: _Pair,
     drafts: Mapping[str, Draft],
@@ -267,33 +257,25 @@ def _finish_pair(
     retranslate: bool,
     glossary: Glossary | None,
 ) -> PairResult:
-    """Under the catalog's lock: re-read, re-plan when it was saved meanwhile, write."""
+    """Commit the pair's drafts: under the catalog's lock the file is read again and the
+    catalog planned and built on what it holds then (a translator's save made while the
+    engine ran is the base; their work wins), written in the file's own style."""
     prepared, path, result = pair.prepared, pair.path, pair.result
+    draft = catalog.Draft(
+        prepared.source,
+        target,
+        prepared.segments,
+        {seg_id: d.text for seg_id, d in drafts.items() if d.text},
+        {seg_id: d.note for seg_id, d in drafts.items() if d.note},
+        result.model,
+        glossary_sha256=glossary.sha256 if glossary is not None else "",
+        retranslate=retranslate,
+    )
     try:
-        with catalog.locked(path):
-            plan = pair.plan
-            current = _read_bytes(path)
-            existing = catalog.load_catalog(path)
-            if current != pair.snapshot:  # a translator (or another run) saved meanwhile
-                plan = catalog.plan_update(existing, prepared.segments, retranslate=retranslate)
-            po = catalog.build_catalog(
-                prepared.source,
-                target,
-                prepared.segments,
-                plan,
-                {seg_id: d.text for seg_id, d in drafts.items() if d.text},
-                {seg_id: d.note for seg_id, d in drafts.items() if d.note},
-                result.model,
-                previous=existing,
-                glossary_sha256=glossary.sha256 if glossary is not None else "",
-            )
-            try:
-                written = catalog.write_if_changed(po, path, existing)
-            except OSError as err:
-                problem = f"cannot write catalog: {err.strerror or err}"
-                return replace(result, error=f"{path}: {problem}")
+        done = catalog.commit(pair.snapshot, draft)
     except Newsl10nError as err:
         return replace(result, error=str(err))
+    po, plan, written = done.po, done.plan, done.written
     findings = qa.check_po(po, path, glossary, target) if glossary is not None else []
     used = [drafts[seg.id] for seg in plan.todo if seg.id in drafts and drafts[seg.id].text]
     return replace(

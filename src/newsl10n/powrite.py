@@ -1,0 +1,343 @@
+"""Write a catalog in the style of the file it replaces, rewriting only entries that changed.
+
+Translators' tools each wrap strings their own way: GNU gettext and Poedit at 79 columns,
+translate-toolkit (Weblate) with its gettext-like wrapper at 77, newsl10n itself not at
+all. Re-serialising a whole catalog in one style turns every entry of a file saved by
+another tool into a diff line. So the file is split into its entry blocks; a block whose
+entry is unchanged is written back byte for byte, and only new or changed entries are
+rendered, in the wrapping style detected from the file's own blocks.
+
+polib wraps differently from gettext (and wraps comments, which gettext never does), so
+rendering is done here: gettext's line breaking is reproduced in ``linebreak.py``;
+translate-toolkit's is its own library's (``unicode_segmentation_rs.gettext_wrap``),
+Babel's is Babel's ``normalize``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import polib
+from babel.messages.pofile import normalize
+from unicode_segmentation_rs import gettext_wrap
+
+from newsl10n import linebreak
+
+__all__ = ["UNWRAPPED", "Layout", "Style", "detect", "entry_key", "layout", "render"]
+
+
+@dataclass(frozen=True)
+class Style:
+    """How strings are broken into lines.
+
+    ``kind``: ``none`` (one line per embedded newline, like ``msgcat --no-wrap``),
+    ``gettext`` (msgcat, msgattrib, Poedit: lines at most ``width`` columns, quotes
+    included; a string starts on the keyword line when it fits there) or ``ttk``
+    (translate-toolkit: ``width`` columns of text plus the quotes; a string starts with
+    ``""`` when its text is longer than ``width - 6``) or ``babel`` (Babel's ``write_po``,
+    whose own wrapper leaves the space at the start of the next line).
+    """
+
+    kind: str = "none"
+    width: int = 0
+
+
+UNWRAPPED = Style()
+CANDIDATES = (
+    UNWRAPPED,
+    Style("gettext", 79),
+    Style("ttk", 77),
+    Style("babel", 76),
+    Style("gettext", 76),
+    Style("gettext", 77),
+    Style("gettext", 78),
+    Style("gettext", 80),
+    Style("ttk", 76),
+    Style("ttk", 78),
+    Style("ttk", 79),
+)
+_EVIDENCE = 200  # long strings looked at to tell the styles apart
+
+
+def escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\t", "\\t")
+        .replace("\r", "\\r")
+        .replace("\n", "\\n")
+    )
+
+
+def _pieces(text: str) -> list[str]:
+    """The string cut after each embedded newline (every tool breaks the line there)."""
+    parts = text.split("\n")
+    pieces = [f"{p}\n" for p in parts[:-1]]
+    if parts[-1]:
+        pieces.append(parts[-1])
+    return pieces or [""]
+
+
+def _wrapped(text: str, style: Style, wrap: bool = True, indent: int = 0) -> list[str]:
+    """The escaped contents of the quoted lines ``text`` is written as; ``indent``: the
+    width of a ``#~ `` prefix, which gettext counts in the line."""
+    pieces = [escape(p) for p in _pieces(text)]
+    if style.kind in ("none", "babel") or not wrap:
+        return pieces
+    lines = []
+    for piece in pieces:
+        if not piece:
+            lines.append("")
+        elif style.kind == "gettext":
+            lines.extend(linebreak.wrap(piece, style.width - 2 - indent))
+        else:
+            lines.extend(gettext_wrap(piece, style.width))
+    return lines
+
+
+def string_lines(
+    keyword: str, text: str, style: Style, wrap: bool = True, indent: int = 0
+) -> list[str]:
+    """``keyword "text"`` as the lines of a PO file (without the ``#~ `` prefix of an
+    obsolete entry, ``indent`` columns wide)."""
+    if style.kind == "babel" and wrap:
+        return f"{keyword} {normalize(text, width=style.width)}".split("\n")
+    lines = _wrapped(text, style, wrap, indent)
+    return _quoted(keyword, lines, style, wrap, indent)
+
+
+def _quoted(
+    keyword: str, lines: list[str], style: Style, wrap: bool = True, indent: int = 0
+) -> list[str]:
+    if len(lines) == 1 and _fits_on_keyword_line(" " * indent + keyword, lines[0], style, wrap):
+        return [f'{keyword} "{lines[0]}"']
+    return [f'{keyword} ""', *(f'"{line}"' for line in lines)]
+
+
+def _fits_on_keyword_line(keyword: str, line: str, style: Style, wrap: bool) -> bool:
+    if style.kind == "none" or not wrap:
+        return True
+    if style.kind == "ttk":
+        return len(line) <= style.width - 6
+    # gettext breaks the string as if it started after the keyword; a word too long to
+    # break at all stays on the keyword line.
+    return len(linebreak.wrap("x" * (len(keyword) + 1) + line, style.width - 2)) == 1
+
+
+def render_entry(entry: polib.POEntry, style: Style) -> str:
+    """One entry in gettext's field order, strings wrapped in ``style``."""
+    out = [f"# {t}".rstrip() for t in _lines(entry.tcomment)]
+    if not entry.obsolete:
+        out.extend(f"#. {t}".rstrip() for t in _lines(entry.comment))
+        out.extend(_references(entry.occurrences, style))
+    if entry.flags:
+        out.append("#, " + ", ".join(entry.flags))
+    wrap = "no-wrap" not in entry.flags
+    prefix = "#~ " if entry.obsolete else ""
+    previous = "#~| " if entry.obsolete else "#| "
+    for keyword, value in (
+        ("msgctxt", entry.previous_msgctxt),
+        ("msgid", entry.previous_msgid),
+        ("msgid_plural", entry.previous_msgid_plural),
+    ):
+        if value is not None:
+            lines = string_lines(keyword, value, style, wrap, len(previous))
+            out.extend(previous + t for t in lines)
+    fields: list[tuple[str, str]] = []
+    if entry.msgctxt is not None:
+        fields.append(("msgctxt", entry.msgctxt))
+    fields.append(("msgid", entry.msgid))
+    if entry.msgid_plural:
+        fields.append(("msgid_plural", entry.msgid_plural))
+        for index in sorted(entry.msgstr_plural, key=int):
+            fields.append((f"msgstr[{index}]", entry.msgstr_plural[index]))
+    else:
+        fields.append(("msgstr", entry.msgstr))
+    for keyword, value in fields:
+        out.extend(prefix + t for t in string_lines(keyword, value, style, wrap, len(prefix)))
+    return "\n".join(out)
+
+
+def render_header(
+    po: polib.POFile,
+    style: Style,
+    comments: str | None = None,
+    fields: Mapping[str, tuple[str, ...]] | None = None,
+) -> str:
+    """The header entry; ``comments``: the original comment lines, when unchanged;
+    ``fields``: the original quoted lines of each ``Key: value`` line, by its escaped text,
+    so only the fields that changed are written anew."""
+    out = [comments] if comments else [f"# {t}".rstrip() for t in _lines(po.header)]
+    if po.metadata_is_fuzzy:
+        out.append("#, fuzzy")
+    out.append('msgid ""')
+    lines: list[str] = []
+    for key, value in po.metadata.items():
+        text = f"{key}: {value}\n"
+        same = (fields or {}).get(escape(text))
+        lines.extend([t[1:-1] for t in same] if same else _wrapped(text, style))
+    out.extend(_quoted("msgstr", lines or [""], style))
+    return "\n".join(out)
+
+
+def _header_fields(block: str) -> dict[str, tuple[str, ...]]:
+    """The quoted lines of each header field of an original header block."""
+    lines = block.split("\n")
+    if 'msgstr ""' not in lines:
+        return {}
+    found: dict[str, tuple[str, ...]] = {}
+    current: list[str] = []
+    for text in lines[lines.index('msgstr ""') + 1 :]:
+        if not (len(text) >= 2 and text.startswith('"') and text.endswith('"')):
+            break
+        current.append(text)
+        body = text[1:-2]  # a field ends with an escaped newline: an odd run of \\ then n
+        if text.endswith('n"') and (len(body) - len(body.rstrip("\\"))) % 2 == 1:
+            found["".join(t[1:-1] for t in current)] = tuple(current)
+            current = []
+    return found
+
+
+def _lines(text: str | None) -> list[str]:
+    return text.split("\n") if text else []
+
+
+def _references(occurrences: Sequence[tuple[str, str]], style: Style) -> list[str]:
+    refs = [f"{f}:{n}" if n else f for f, n in occurrences]
+    if not refs:
+        return []
+    if style.kind == "none":
+        return ["#: " + " ".join(refs)]
+    lines: list[str] = []
+    current = "#:"
+    for ref in refs:
+        if current != "#:" and len(current) + 1 + len(ref) > style.width:
+            lines.append(current)
+            current = "#:"
+        current = f"{current} {ref}"
+    lines.append(current)
+    return lines
+
+
+def entry_key(entry: polib.POEntry) -> tuple[object, ...]:
+    """Everything polib reads of an entry: equal keys mean the entry is unchanged."""
+    return (
+        entry.obsolete,
+        entry.msgctxt,
+        entry.msgid,
+        entry.msgid_plural,
+        entry.msgstr,
+        tuple(sorted(entry.msgstr_plural.items())),
+        entry.comment,
+        entry.tcomment,
+        tuple(entry.occurrences),
+        tuple(entry.flags),
+        entry.previous_msgctxt,
+        entry.previous_msgid,
+        entry.previous_msgid_plural,
+    )
+
+
+def header_key(po: polib.POFile) -> tuple[object, ...]:
+    return (po.header, tuple(po.metadata.items()), po.metadata_is_fuzzy)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How an existing file is written: its style and, when it is a plain sequence of
+    blank-line separated blocks, the original text of each entry's block."""
+
+    style: Style
+    bom: str = ""
+    tail: str = "\n"  # what follows the last block: gettext ends with one newline, Babel two
+    newline: str = "\n"  # a file saved on Windows keeps its CRLF line ends
+    header: tuple[tuple[object, ...], str] | None = None  # (header_key, original text)
+    header_comments: tuple[str, str] | None = None  # (po.header, original comment lines)
+    header_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    blocks: tuple[tuple[tuple[object, ...], str], ...] = ()  # (entry_key, original text)
+
+
+_BLANK = re.compile(r"\n(?:[ \t]*\n)+")
+_HEADER_BLOCK = re.compile(r'^(?:#[^\n]*\n)*msgid ""\nmsgstr ', re.MULTILINE)
+
+
+def layout(text: str, po: polib.POFile) -> Layout:
+    """The layout of ``text``, the file ``po`` was parsed from."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    body = text[len(bom) :]
+    newline = "\n"
+    if "\r\n" in body and "\r" not in body.replace("\r\n", ""):
+        newline, body = "\r\n", body.replace("\r\n", "\n")
+    blocks = [b for b in _BLANK.split(body.strip("\n")) if b]
+    tail = "\n\n" if body.endswith("\n\n") else "\n"
+    has_header = bool(blocks) and _HEADER_BLOCK.match(blocks[0]) is not None
+    entry_blocks = blocks[1:] if has_header else blocks
+    entries = list(po)
+    regular = (
+        "\r" not in body
+        and body == "\n\n".join(blocks) + tail
+        and len(entry_blocks) == len(entries)
+        and all(
+            ("\n#~ msgid" in f"\n{b}") == e.obsolete
+            for b, e in zip(entry_blocks, entries, strict=True)
+        )
+    )
+    style = detect(entries, entry_blocks if regular else [])
+    if not regular:
+        return Layout(style, bom, tail, newline)
+    header, comments = None, None
+    if has_header:
+        header = (header_key(po), blocks[0])
+        lines = blocks[0].split("\n")
+        kept = lines[: next(i for i, t in enumerate(lines) if t == 'msgid ""')]
+        comments = (po.header, "\n".join(t for t in kept if not t.startswith("#,")))
+    pairs = tuple((entry_key(e), b) for e, b in zip(entries, entry_blocks, strict=True))
+    fields = _header_fields(blocks[0]) if has_header else {}
+    return Layout(style, bom, tail, newline, header, comments, fields, pairs)
+
+
+def detect(entries: Sequence[polib.POEntry], blocks: Sequence[str]) -> Style:
+    """The candidate style that reproduces most of the blocks holding a long string."""
+    evidence = [
+        (e, b)
+        for e, b in zip(entries, blocks, strict=False)
+        if max(len(e.msgid), len(e.msgstr), *(len(v) for v in e.msgstr_plural.values()), 0) > 60
+    ][:_EVIDENCE]
+    if not evidence:
+        return UNWRAPPED
+    scores = [(sum(render_entry(e, s) == b for e, b in evidence), s) for s in CANDIDATES]
+    best = max(score for score, _ in scores)
+    return next(s for score, s in scores if score == best)
+
+
+def render(po: polib.POFile, previous: Layout | None) -> str:
+    """The text of ``po``: blocks of unchanged entries as they were, the rest rendered in
+    the previous file's style (unwrapped for a new file)."""
+    style = previous.style if previous else UNWRAPPED
+    parts: list[str] = []
+    if po.header or po.metadata:
+        if previous and previous.header and previous.header[0] == header_key(po):
+            parts.append(previous.header[1])
+        else:
+            same = previous.header_comments if previous else None
+            comments = same[1] if same and same[0] == po.header else None
+            fields = previous.header_fields if previous else None
+            parts.append(render_header(po, style, comments, fields))
+    pool: dict[tuple[object, ...], deque[str]] = defaultdict(deque)
+    for key, text in previous.blocks if previous else ():
+        pool[key].append(text)
+    parts.extend(_entries(po, pool, style))
+    bom, tail = (previous.bom, previous.tail) if previous else ("", "\n")
+    text = "\n\n".join(parts) + tail
+    return bom + (text.replace("\n", previous.newline) if previous else text)
+
+
+def _entries(
+    po: Iterable[polib.POEntry], pool: dict[tuple[object, ...], deque[str]], style: Style
+) -> Iterable[str]:
+    for entry in po:
+        same = pool.get(entry_key(entry))
+        yield same.popleft() if same else render_entry(entry, style)
