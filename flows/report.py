@@ -44,6 +44,8 @@ def summarize(result: PairResult) -> str:
     )
     if result.failed:
         text += f", {result.failed} left untranslated"
+        if result.reason:
+            text += f" ({result.reason})"
     if result.qa_errors or result.qa_warnings:
         text += f", QA {result.qa_errors} error(s) {result.qa_warnings} warning(s)"
     return text

@@ -197,3 +197,33 @@ def test_the_other_way_ukrainian_names_give_their_case_to_russian(
     entries = target_entries(glossary.terms, "ru")
     found = [[m.text for m in scan(o.text, entries)] for o in outcomes]
     assert found == [wanted for _, wanted in UK_TO_RU], [o.text for o in outcomes]
+
+
+def test_a_run_through_debians_stock_rus_ukr_fails_naming_the_pair(project: Path) -> None:
+    """The real command on the broken stock pair: non-zero, the pair and the engine's
+    diagnosis in the output, and `qa` lists every entry as untranslated."""
+    from click.testing import CliRunner
+
+    from newsl10n.cli import main
+
+    if not rus_ukr.installed():
+        pytest.skip(f"apertium rus-ukr not installed ({rus_ukr.INSTALL})")
+    engine = ApertiumEngine()
+    sources = [source for source, _ in EXPECTED]
+    raw = engine.run(engine.mode("ru", "uk"), sources)
+    if sum(out.strip() == s for out, s in zip(raw, sources, strict=True)) * 2 <= len(sources):
+        pytest.skip("the installed apertium-rus-ukr translates: no broken stage to catch")
+    for old in (project / "source_articles").iterdir():
+        old.unlink()
+    article = project / "source_articles" / rus_ukr.ARTICLE.name
+    article.write_text(rus_ukr.ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    cli = CliRunner()
+    result = cli.invoke(main, ["--project", str(project), "run", "--to", "uk", "--engine",
+                               "apertium"])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    slug = rus_ukr.ARTICLE.stem
+    assert f"{slug} → uk:" in result.output
+    assert "apertium rus-ukr returned its input for" in result.output
+    qa = cli.invoke(main, ["--project", str(project), "qa", "--json"])
+    assert qa.exit_code == 0, qa.output  # warnings only
+    assert qa.output.count('"untranslated"') >= 15

@@ -623,3 +623,57 @@ def test_gettext_written_catalogs_are_reproduced_entry_by_entry(fixture: Path) -
         pytest.skip("no long strings")
     assert layout.style.kind in ("gettext", "none")
     assert [powrite.render_entry(e, layout.style) for e, _b in long] == [b for _e, b in long]
+
+
+# ---------------------------------------------------------------- 7, 8: the run
+
+
+def run_cli(project: Path, *args: str) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from newsl10n.cli import main
+
+    result = CliRunner().invoke(main, ["--project", str(project), *args])
+    return result.exit_code, result.output
+
+
+def test_two_sources_with_one_slug_are_refused_before_anything_is_written(
+    project: Path, copy_models: Path
+) -> None:
+    source = project / "source_articles"
+    (source / "Report.txt").write_text("Harbour Report\n\nThe council met today.\n")
+    (source / "report.txt").write_text("Budget Report\n\nThe budget was approved.\n")
+    code, output = run_cli(project, "run", "--to", "de")
+    assert code == 1
+    for name in ("Report.txt", "report.txt"):
+        assert f"source_articles/{name}: slug 'report' is also used by" in output, output
+    assert not (project / "locales" / "report.pot").exists()
+    assert not (project / "locales" / "de" / "LC_MESSAGES" / "report.po").exists()
+    assert (project / "locales" / "de" / "LC_MESSAGES" / f"{SEED.stem}.po").is_file()
+
+
+def test_a_new_source_taking_an_unchanged_articles_slug_is_refused(
+    project: Path, copy_models: Path
+) -> None:
+    assert run_cli(project, "run", "--to", "de")[0] == 0
+    before = (project / "locales" / "de" / "LC_MESSAGES" / f"{SEED.stem}.po").read_bytes()
+    clash = project / "source_articles" / f"{SEED.stem.upper()}.txt"
+    clash.write_text("Another Story\n\nIt has the same slug.\n")
+    code, output = run_cli(project, "run", "--to", "de")
+    assert code == 1 and f"slug '{SEED.stem}' is also used by" in output
+    assert (project / "locales" / "de" / "LC_MESSAGES" / f"{SEED.stem}.po").read_bytes() == before
+
+
+def test_catalogs_edited_since_the_last_build_get_their_bundles_rebuilt(
+    project: Path, copy_models: Path
+) -> None:
+    assert run_cli(project, "run", "--to", "fr")[0] == 0
+    path = project / "locales" / "fr" / "LC_MESSAGES" / f"{SEED.stem}.po"
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if e.msgid == HEADING)
+    entry.msgstr, entry.flags = "Conséquences stratégiques", []
+    po.save(str(path))  # a translator's save; the article itself is unchanged
+    code, output = run_cli(project, "run", "--to", "fr")
+    assert code == 0 and "unchanged since the last run" in output
+    page = project / "bundles" / "fr" / SEED.stem / "article.md"
+    assert "Conséquences stratégiques" in page.read_text(encoding="utf-8")

@@ -290,7 +290,8 @@ def _report(report: Report) -> None:
             status = f"skipped: {r.skipped}"
         elif r.failed:
             status = "[yellow]incomplete[/]"
-            failures.append(f"{r.slug} → {r.target}: {r.failed} segment(s) left untranslated")
+            why = f": {r.reason}" if r.reason else ""
+            failures.append(f"{r.slug} → {r.target}: {r.failed} segment(s) left untranslated{why}")
         numbers = (
             r.segments, r.translated, r.from_memory, r.kept, r.failed, r.qa_errors, r.qa_warnings
         )  # fmt: skip

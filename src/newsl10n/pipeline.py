@@ -69,6 +69,7 @@ class PairResult:
     model: str = ""
     error: str = ""
     skipped: str = ""  # why nothing was done (the article is already in this language)
+    reason: str = ""  # why segments were left untranslated (the engine's own words)
 
     @property
     def ok(self) -> bool:
@@ -278,6 +279,11 @@ def _finish_pair(
     po, plan, written = done.po, done.plan, done.written
     findings = qa.check_po(po, path, glossary, target) if glossary is not None else []
     used = [drafts[seg.id] for seg in plan.todo if seg.id in drafts and drafts[seg.id].text]
+    reasons = [
+        d.note.removeprefix("not translated: ")
+        for seg in plan.todo
+        if (d := drafts.get(seg.id)) is not None and not d.text and d.note
+    ]
     return replace(
         result,
         qa_errors=sum(f.severity == "error" for f in findings),
@@ -287,6 +293,7 @@ def _finish_pair(
         kept=len(plan.kept) + sum(d.origin == "source" for d in used),
         failed=len(plan.todo) - len(used),
         written=written,
+        reason="; ".join(dict.fromkeys(reasons)),
     )
 
 

@@ -338,6 +338,14 @@ def check_catalog(path: Path, glossary: Glossary, lang: str | None = None) -> li
     return check_po(po, path, glossary, lang)
 
 
+def empty_translation(comment: str) -> Issue:
+    """An entry with no translation at all: a warning, with the run's reason when its
+    comment records one (an engine that failed, a missing model)."""
+    why = next((ln for ln in comment.splitlines() if ln.startswith("not translated: ")), "")
+    message = "untranslated: no translation yet" + (f" ({why})" if why else "")
+    return Issue(UNTRANSLATED, "warning", message)
+
+
 def check_po(
     po: polib.POFile, path: Path, glossary: Glossary, lang: str | None = None
 ) -> list[Finding]:
@@ -347,7 +355,12 @@ def check_po(
     findings: list[Finding] = []
     for entry in po:
         text = _translation(entry)
-        if entry.obsolete or not text:
+        if entry.obsolete:
+            continue
+        if not text:
+            issue = empty_translation(entry.comment or "")
+            findings.append(Finding(str(path), entry.linenum or 0, entry.msgctxt or "",
+                                    issue.kind, issue.severity, issue.message, target))  # fmt: skip
             continue
         found = _SOURCE_LANGUAGE.search(entry.comment or "")
         source = found.group(1) if found else default_source
