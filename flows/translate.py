@@ -13,8 +13,9 @@ is what Prefect stores in a deployment's parameter schema.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeVar
 from uuid import UUID
 
 from prefect import State, flow, get_run_logger, task
@@ -58,6 +59,36 @@ Language = Literal[
     "zh",
 ]  # fmt: skip
 Engine = Literal["argos", "apertium"]
+
+
+# The run form's help, one text per parameter. Prefect 3.9 stores what a flow docstring's
+# ``Args:`` section says (not ``Field(description=...)``): ``documented`` writes it there.
+HELP = {
+    "article": "The article to translate: its file name in the source folder "
+    "(putin-kim-pyongyang-summit.txt) or its slug (putin-kim-pyongyang-summit), any case. "
+    "An unknown name fails the run with the list of articles.",
+    "targets": "Target languages by code; leave empty for the project's configured targets. "
+    "ar Arabic, de German, es Spanish, fr French, ja Japanese, ko Korean, ru Russian, "
+    "uk Ukrainian, zh Chinese, ... A language without an installed model is named at the "
+    "start and fails alone.",
+    "engine": "Machine-translation engine for every pair: argos (offline neural models) or "
+    "apertium (rule-based). Leave empty for the project's configuration.",
+    "retranslate": "Send unreviewed machine output to the engine again (after a new model "
+    "or glossary). Reviewed entries and translators' edits are never touched.",
+    "force": "Process every article, even unchanged ones (nothing reviewed is redone).",
+    "articles": "Article slugs (catalog names, e.g. putin-kim-pyongyang-summit); leave "
+    "empty for every article.",
+    "zip_archives": "Also write one zip per article (all languages) for editors.",
+}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def documented(function: F) -> F:
+    """Append an ``Args:`` section with :data:`HELP` for each of the flow's parameters."""
+    names = inspect.signature(function).parameters
+    args = "\n".join(f"    {name}: {HELP[name]}" for name in names)
+    function.__doc__ = f"{inspect.cleandoc(function.__doc__ or '')}\n\nArgs:\n{args}"
+    return function
 
 
 class PairsFailed(Exception):
@@ -171,27 +202,14 @@ def _settings(targets: Sequence[str] | None, engine: str | None) -> Settings:
 
 
 @flow(name="translate-article", task_runner=task_runner(), log_prints=True)
+@documented
 def translate_article(
     article: str,
     targets: list[Language] | None = None,
     engine: Engine | None = None,
     retranslate: bool = False,
 ) -> Report | State[Any]:
-    """Translate one article into the target languages.
-
-    Args:
-        article: The article to translate: its file name in the source folder
-            (putin-kim-pyongyang-summit.txt) or its slug (putin-kim-pyongyang-summit),
-            any case. An unknown name fails the run with the list of articles.
-        targets: Target languages by code; leave empty for the project's configured
-            targets. ar Arabic, de German, es Spanish, fr French, ja Japanese, ko Korean,
-            ru Russian, uk Ukrainian, zh Chinese, ... A language without an installed model
-            is named at the start and fails alone.
-        engine: Machine-translation engine for every pair: argos (offline neural models)
-            or apertium (rule-based). Leave empty for the project's configuration.
-        retranslate: Send unreviewed machine output to the engine again (after a new
-            model or glossary). Reviewed entries and translators' edits are never touched.
-    """
+    """Translate one article into the target languages."""
     try:
         settings = _settings(targets, engine)
         path = find_article(settings, article)
@@ -202,6 +220,7 @@ def translate_article(
 
 
 @flow(name="translate-batch", task_runner=task_runner(), log_prints=True)
+@documented
 def translate_batch(
     targets: list[Language] | None = None,
     engine: Engine | None = None,
@@ -211,19 +230,7 @@ def translate_batch(
     """Translate every new or changed article under the source folder.
 
     An article whose bytes match the hash recorded in its catalogs is skipped before it is
-    read further: no detection, no model.
-
-    Args:
-        targets: Target languages by code; leave empty for the project's configured
-            targets. ar Arabic, de German, es Spanish, fr French, ja Japanese, ko Korean,
-            ru Russian, uk Ukrainian, zh Chinese, ... A language without an installed model
-            is named at the start and fails alone.
-        engine: Machine-translation engine for every pair: argos (offline neural models)
-            or apertium (rule-based). Leave empty for the project's configuration.
-        retranslate: Send unreviewed machine output to the engine again (after a new
-            model or glossary). Reviewed entries and translators' edits are never touched.
-        force: Process every article, even unchanged ones (nothing reviewed is redone).
-    """
+    read further: no detection, no model."""
     try:
         settings = _settings(targets, engine)
     except Newsl10nError as err:
@@ -234,19 +241,13 @@ def translate_batch(
 
 
 @flow(name="rebuild-bundles", log_prints=True)
+@documented
 def rebuild_bundles(
     targets: list[Language] | None = None,
     articles: list[str] | None = None,
     zip_archives: bool = False,
 ) -> BundleReport | State[Any]:
-    """Rebuild bundles and review pages from the catalogs after translators' edits.
-
-    Args:
-        targets: Languages to rebuild; leave empty for the project's configured targets.
-        articles: Article slugs (catalog names, e.g. putin-kim-pyongyang-summit); leave
-            empty for every article.
-        zip_archives: Also write one zip per article (all languages) for editors.
-    """
+    """Rebuild bundles and review pages from the catalogs after translators' edits."""
     try:
         settings = _settings(targets, None)
         for slug in articles or []:

@@ -338,12 +338,13 @@ def check_catalog(path: Path, glossary: Glossary, lang: str | None = None) -> li
     return check_po(po, path, glossary, lang)
 
 
-def empty_translation(comment: str) -> Issue:
-    """An entry with no translation at all: a warning, with the run's reason when its
-    comment records one (an engine that failed, a missing model)."""
+def failed_translation(comment: str) -> Issue | None:
+    """An entry left empty because the run could not translate it (its comment says why:
+    an engine that failed, a missing model): a warning naming the reason."""
     why = next((ln for ln in comment.splitlines() if ln.startswith("not translated: ")), "")
-    message = "untranslated: no translation yet" + (f" ({why})" if why else "")
-    return Issue(UNTRANSLATED, "warning", message)
+    if not why:
+        return None
+    return Issue(UNTRANSLATED, "warning", f"untranslated: {why.removeprefix('not translated: ')}")
 
 
 def check_po(
@@ -358,9 +359,10 @@ def check_po(
         if entry.obsolete:
             continue
         if not text:
-            issue = empty_translation(entry.comment or "")
-            findings.append(Finding(str(path), entry.linenum or 0, entry.msgctxt or "",
-                                    issue.kind, issue.severity, issue.message, target))  # fmt: skip
+            issue = failed_translation(entry.comment or "")
+            if issue is not None:
+                where = (str(path), entry.linenum or 0, entry.msgctxt or "")
+                findings.append(Finding(*where, issue.kind, issue.severity, issue.message, target))
             continue
         found = _SOURCE_LANGUAGE.search(entry.comment or "")
         source = found.group(1) if found else default_source
