@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sentencex import segment as _sentencex_segment
+from newsl10n.sentences import split_sentences as split_sentences
 
 
 class Role(StrEnum):
@@ -215,11 +215,6 @@ def classify_blocks(blocks: Sequence[Block]) -> list[tuple[Block, Role | None]]:
         )
         result.append((b, None if chrome else r))
     return result
-
-
-def split_sentences(text: str, lang: str) -> list[str]:
-    """Sentences of one block, stripped; language-aware (abbreviations, CJK stops)."""
-    return [s.strip() for s in _sentencex_segment(lang or "en", text) if s.strip()]
 
 
 def segment_blocks(blocks: Sequence[Block], lang: str) -> Layout:
