@@ -1,0 +1,129 @@
+"""Page chrome and photo captions in scraped news, recognised by kind rather than by length.
+
+Scrapers bring along what surrounds an article: share and follow widgets, "Read more" and
+related links, other stories' datelines, newsletter promotions, copyright and licence lines,
+editor and contributor credits, comment sections. Each kind has its own patterns, in the
+languages newsl10n reads (en, de, fr, es, ru, uk, zh, ja, ko, ar). A block found here is
+left out of translation and reported as residue, never dropped silently.
+
+A caption is told from a headline by the evidence it carries: a "Photograph:"-style label,
+a ©, or a photo agency or pool credit at its end.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+# (kind, pattern) pairs, tried on the whole text of one block.
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "share",
+        re.compile(
+            r"^(?:share|teilen|partager|compartir|поделиться|поширити|공유)\b"
+            r"|分享到|このニュースをシェア|^シェア"
+            r"|^(?:follow us|folgen sie uns|suivez-nous|síguenos)\b",
+            _I,
+        ),
+    ),
+    ("gallery", re.compile(r"^(?:slideshow|gallery|bildergalerie|diaporama|galería)\b", _I)),
+    (
+        "related",
+        re.compile(
+            r"^(?:read more|related(?: stories| articles)?|see also|more on this|weiterlesen"
+            r"|mehr zum thema|lesen sie auch|lire aussi|à lire aussi|seguir leyendo|lee también"
+            r"|leer más|читайте также|читайте тако?ж|相关新闻|相关阅读|関連記事|관련 기사)"
+            r"\b.{0,120}$"
+            r"|^\[[^\]]{10,300}\]$",  # "[All the latest ... here in our news blog.]"
+            _I,
+        ),
+    ),
+    (
+        "copyright",
+        re.compile(
+            r"^(?:©|\(c\)|copyright\b)|all rights reserved|alle rechte vorbehalten"
+            r"|tous droits réservés|todos los derechos reservados|все права защищены"
+            r"|版权所有|無断転載|무단 전재",
+            _I,
+        ),
+    ),
+    (
+        "credit",
+        re.compile(
+            r"contributed (?:reporting )?to this report|\bediting by\b|trust principles"
+            r"|^\(?(?:con información de|with reporting by|mit material von|avec agences)\b"
+            r"|^(?:حوار|بقلم|by|von|par|por|texto?|记者|文)\s*[:：]\s*\S.{0,40}$",
+            _I,
+        ),
+    ),
+    (
+        "dateline",
+        re.compile(
+            r"^#\d+(?:\.\d+)*\s+[—–-]\s"  # a comment's number and age: "#2 — vor 8 Stunden"
+            r"|^(?:créé|publié|mis à jour|updated|published|aktualisiert|veröffentlicht"
+            r"|actualizado|publicado|опубликовано|обновлено)\s*[:：]?\s*\d"
+            r"|^[—–]\s.*\(@\w+\).*\d{4}$",  # an embedded post's signature
+            _I,
+        ),
+    ),
+    ("note", re.compile(r"^※")),
+)
+
+# A short block that opens the comment section: it and everything after it are chrome.
+_COMMENTS = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|leave a comment|kommentare?|neuester kommentar|kommentar schreiben"
+    r"|commentaires?|publier un nouveau commentaire|comentarios?|deja un comentario"
+    r"|комментари\w*|коментар\w*|评论|网友评论|コメント|댓글|تعليقات?|إضافة تعليق جديد)\W*$",
+    _I,
+)
+_NEWSLETTER = re.compile(
+    r"\b(?:newsletter|sign up|subscribe|abonnieren|s'abonner|suscr[ií]b\w*)", _I
+)
+_PROMO_TAIL_BLOCKS = 2  # a newsletter mention this close to the end is a promotion
+
+_CAPTION_LABEL = re.compile(
+    r"(?:Photograph|Photo|Picture|Foto|Bild|Image|Crédit|Fotografía|Imagen|Фото|写真|摄影|사진)"
+    r"\s*[:：]",
+    _I,
+)
+_AGENCY_END = re.compile(
+    r"(?:©|\b(?:Getty(?: Images)?|REUTERS|Reuters|AFP|AP(?: Photo)?|EPA|Keystone|dpa|EFE"
+    r"|Xinhua|ANSA|Pool|Sputnik|TASS|Yonhap|Kyodo|Bloomberg)\b)[\w\s/.,-]{0,40}$"
+)
+
+
+def chrome_kinds(texts: list[str]) -> list[str | None]:
+    """The chrome kind of each block of an article in order, or None for content."""
+    kinds: list[str | None] = []
+    in_comments = False
+    for i, text in enumerate(texts):
+        words = len(text.split())
+        if words <= 6 and _COMMENTS.match(text.strip()):
+            in_comments = True
+        if in_comments:
+            kinds.append("comments")
+            continue
+        kinds.append(chrome_kind(text, from_end=len(texts) - i))
+    return kinds
+
+
+def chrome_kind(text: str, from_end: int = 0) -> str | None:
+    """The kind of chrome one block is, or None; ``from_end`` is 1 for the article's last
+    block (0: position unknown)."""
+    text = text.strip()
+    if not any(c.isalnum() for c in text):
+        return "punctuation"  # "-", "***", "|"
+    if len(text.split()) > 60:
+        return None
+    for kind, pattern in _KINDS:
+        if pattern.search(text):
+            return kind
+    if 0 < from_end <= _PROMO_TAIL_BLOCKS and _NEWSLETTER.search(text):
+        return "promotion"
+    return None
+
+
+def has_caption_evidence(text: str) -> bool:
+    """A photo label ("Photograph:", "Foto:") or an agency credit at the end ("... EFE")."""
+    return bool(_CAPTION_LABEL.search(text) or _AGENCY_END.search(text.strip()))
