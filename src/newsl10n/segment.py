@@ -152,6 +152,8 @@ def is_title_like(text: str) -> bool:
 
 def is_shouting_fragment(text: str) -> bool:
     """A one- or two-word all-caps line ("COMMENTS", "ADVERTISEMENT"): page chrome, not prose."""
+    if len(text) > 40:
+        return False
     words = text.split()
     letters = [c for c in text if c.isalpha()]
     return (

@@ -32,6 +32,7 @@ _OPEN = "([{（［｛"
 _CLOSE = ")]}）］｝"
 _MASK = str.maketrans(dict.fromkeys(_OPEN, "\u2985") | dict.fromkeys(_CLOSE, "\u2986"))
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "‘": "’", "「": "」", "『": "』", '"': '"'}
+_QUOTE_OPEN = re.compile(f"[{re.escape(''.join(_QUOTE_PAIRS))}]")
 _CLOSERS = set(_CLOSE) | set("”’»\"'」』")
 
 #: Words that begin sentences, so an abbreviation before them ends one (English news).
@@ -51,6 +52,8 @@ _ENUMERATOR = re.compile(
     r"^[•⁃▪◦\-–]$|^[•⁃▪◦\-–]?\s*[(\[]?(?:\d{1,3}|[A-Za-z]|[ivxlcdm]{1,6}|[IVXLCDM]{1,6})[.)\]]\)?$"
 )
 _LIST_ITEM = re.compile(r"(?:^|(?<=\s))(?P<n>\d{1,2}|[a-z])(?:\.\)|[.)])\s")
+_BULLET_HINT = re.compile(r"[•⁃▪◦]")
+_INITIALISM_HINT = re.compile(r"[A-Z]\.[A-Z]\.")
 _BULLET = re.compile(r"(?:^|(?<=\s))[•⁃▪◦]")
 _TIME = re.compile(r"\b[ap]\.m\.$")
 _INITIALISM_STARTER = re.compile(r"(?<!\S)(?:[A-Z]\.){2,}\s+(?=(?P<word>[A-Z][a-z]*)\b)")
@@ -75,23 +78,36 @@ def split_sentences(text: str, lang: str) -> list[str]:
 
 
 def _boundaries(text: str, lang: str) -> set[int]:
-    """Offsets where a sentence ends (after its punctuation and closers, before spaces)."""
+    """Offsets where a sentence ends (after its punctuation and closers, before spaces).
+
+    Each rule first looks for its cheap hint (a bracket, a quotation mark, "A.B."), so a
+    plain block costs little more than sentencex itself.
+    """
+    brackets = _BRACKET.search(text) is not None
+    settle = brackets or "[" in text
     cuts: set[int] = set()
     pos, last = 0, len(text.rstrip())
-    for piece in _sentencex_pieces(text.translate(_MASK), lang):
+    for piece in _sentencex_pieces(text.translate(_MASK) if brackets else text, lang):
         pos += len(piece)
-        end = _settle(text, pos)
+        end = _settle(text, pos) if settle else pos - _trailing_space(piece)
         if 0 < end < last:
             cuts.add(end)
-    short = _short_brackets(text)
-    cuts = {c for c in cuts if not _inside(c, short)}
+    if brackets and (short := _short_brackets(text)):
+        cuts = {c for c in cuts if not _inside(c, short)}
     cuts = _filter(text, cuts | _list_cuts(text))
-    cuts |= _initialism_cuts(text)
-    cuts |= {
-        m.end() for m in _CITED_STOP.finditer(text) if text[m.end() + 1 : m.end() + 2].isupper()
-    }
-    cuts |= _quote_cuts(text, cuts)
+    if _INITIALISM_HINT.search(text):
+        cuts |= _initialism_cuts(text)
+    if settle:
+        cuts |= {
+            m.end() for m in _CITED_STOP.finditer(text) if text[m.end() + 1 : m.end() + 2].isupper()
+        }
+    if _QUOTE_OPEN.search(text):
+        cuts |= _quote_cuts(text, cuts)
     return cuts
+
+
+def _trailing_space(piece: str) -> int:
+    return len(piece) - len(piece.rstrip())
 
 
 def _sentencex_pieces(text: str, lang: str) -> Iterator[str]:
@@ -206,7 +222,8 @@ def _weak_stop(piece: str) -> bool:
 def _list_cuts(text: str) -> set[int]:
     """A paragraph that is a run-in list splits before each numbered item or bullet."""
     cuts: set[int] = set()
-    bullets = [m.start() for m in _BULLET.finditer(text)]
+    hint = _BULLET_HINT.search(text)
+    bullets = [m.start() for m in _BULLET.finditer(text)] if hint else []
     if len(bullets) >= 2 and bullets[0] == 0:
         cuts.update(_settle(text, b) for b in bullets[1:])
     first = _LIST_ITEM.match(text.lstrip("•⁃ "))
@@ -236,6 +253,7 @@ def _initialism_cuts(text: str) -> set[int]:
 def _quote_cuts(text: str, cuts: set[int]) -> set[int]:
     """Sentence stops inside a long quotation (both sides four words or more)."""
     found: set[int] = set()
+    known = sorted(cuts)
     for start, end in _quote_spans(text):
         inner = text[start + 1 : end - 1]
         if len(inner.split()) < 2 * _QUOTE_SIDE_WORDS or inner.rstrip()[-1:] not in ".!?…":
@@ -247,11 +265,16 @@ def _quote_cuts(text: str, cuts: set[int]) -> set[int]:
                 after[:1].isupper()
                 and len(text[start:cut].split()) >= _QUOTE_SIDE_WORDS
                 and len(text[cut:end].split()) >= _QUOTE_SIDE_WORDS
-                and not any(start < c < end for c in cuts)
+                and not _any_between(known, start, end)
                 and _plain_word_before(text, cut)
             ):
                 found.add(cut)
     return found
+
+
+def _any_between(sorted_cuts: list[int], start: int, end: int) -> bool:
+    at = bisect.bisect_right(sorted_cuts, start)
+    return at < len(sorted_cuts) and sorted_cuts[at] < end
 
 
 def _plain_word_before(text: str, cut: int) -> bool:
@@ -261,20 +284,21 @@ def _plain_word_before(text: str, cut: int) -> bool:
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
-    """Quotation spans, outermost first-come; linear (a closer never found is not sought again)."""
+    """Quotation spans, first come first paired; linear (a closer never found is not sought
+    again)."""
     spans: list[tuple[int, int]] = []
     missing: set[str] = set()
-    i = 0
-    while i < len(text):
-        close = _QUOTE_PAIRS.get(text[i])
-        if close is None or close in missing or (text[i] == "‘" and i and text[i - 1].isalpha()):
-            i += 1
+    pos = 0
+    while (match := _QUOTE_OPEN.search(text, pos)) is not None:
+        i = match.start()
+        close = _QUOTE_PAIRS[text[i]]
+        pos = i + 1
+        if close in missing or (text[i] == "‘" and i and text[i - 1].isalpha()):
             continue
         end = text.find(close, i + 1)
         if end < 0:
             missing.add(close)
-            i += 1
             continue
         spans.append((i, end + 1))
-        i = end + 1
+        pos = end + 1
     return spans
