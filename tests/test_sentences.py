@@ -73,6 +73,22 @@ def test_one_sentence_per_line_document() -> None:
             "“We will not give up. We are strong,” he said on Monday.",
             ["“We will not give up. We are strong,” he said on Monday."],
         ),
+        (
+            "“We need an honest conversation about the real extent of the problem for staff. "
+            "The regulator should demand that universities disclose all of it,” she said.",
+            [
+                "“We need an honest conversation about the real extent of the problem for staff.",
+                "The regulator should demand that universities disclose all of it,” she said.",
+            ],
+        ),
+        (
+            "“He takes his shirt off. It was a big stretch,” he said.",
+            ["“He takes his shirt off. It was a big stretch,” he said."],
+        ),
+        (
+            "Ucrania quedaría sin mar. “Nadie entiende nada”, insistió.",
+            ["Ucrania quedaría sin mar.", "“Nadie entiende nada”, insistió."],
+        ),
         ("普京抵达平壤。金正恩迎接了他！", ["普京抵达平壤。", "金正恩迎接了他！"]),
     ],
 )

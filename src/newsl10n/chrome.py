@@ -18,9 +18,10 @@ import re
 # phrases it contains (lower case). Matching at the start and substring tests keep this to
 # a few microseconds a block (a 5 MB article has 27,000 blocks).
 _STARTS: dict[str, str] = {
+    # A widget is a few words ("Share this article", "Teilen"), not a sentence about shares.
     "share": r"(?:share|teilen|partager|compartir|поделиться|поширити|공유|シェア"
-    r"|follow us|folgen sie uns|suivez-nous|síguenos)\b",
-    "gallery": r"(?:slideshow|gallery|bildergalerie|diaporama|galería)\b",
+    r"|follow us|folgen sie uns|suivez-nous|síguenos)\b(?:\s+\S+){0,4}\s*$",
+    "gallery": r"(?:slideshow|gallery|bildergalerie|diaporama|galería)\b(?:\s+\S+){0,5}\s*$",
     "related": r"(?:read more|related(?: stories| articles)?|see also|more on this|weiterlesen"
     r"|mehr zum thema|lesen sie auch|lire aussi|à lire aussi|seguir leyendo|lee también"
     r"|leer más|читайте также|читайте тако?ж|相关新闻|相关阅读|関連記事|관련 기사)\b.{0,120}$"

@@ -14,7 +14,8 @@ hold) and the rules below decide about them, measured on other projects' gold
   starts sentences ("at 4 p.m. Monday" stays whole, "at 3 p.m. He said" splits), and so
   does an initialism like "U.S." ("the U.S. Millions attended" splits, "U.S. Government"
   does not);
-- a long multi-sentence quotation splits inside its quotation marks;
+- a long multi-sentence quotation splits inside its quotation marks (a short one that runs
+  on into "..., he said" does not, as pySBD's gold has it);
 - a full stop followed by a lower-case word is not a boundary ("am 7. heinäkuuta").
 
 Everything is a scan or a regex over the block, so a megabyte-long line stays linear.
@@ -47,6 +48,7 @@ _WINDOW = 4000  # characters given to sentencex at a time
 _CARRY_MAX = 20_000
 #: A quotation splits inside only when both sides have at least this many words.
 _QUOTE_SIDE_WORDS = 4
+_QUOTE_SIDE_WORDS_RUN_ON = 8
 
 _ENUMERATOR = re.compile(
     r"^[•⁃▪◦\-–]$|^[•⁃▪◦\-–]?\s*[(\[]?(?:\d{1,3}|[A-Za-z]|[ivxlcdm]{1,6}|[IVXLCDM]{1,6})[.)\]]\)?$"
@@ -59,6 +61,10 @@ _TIME = re.compile(r"\b[ap]\.m\.$")
 _INITIALISM_STARTER = re.compile(r"(?<!\S)(?:[A-Z]\.){2,}\s+(?=(?P<word>[A-Z][a-z]*)\b)")
 _REFERENCE = re.compile(r"\[\d{1,3}\]")
 _STOP_END = re.compile(r"(?P<word>\w*)[.!?…]+(?P<closers>[)\]”’»\"']*)$")
+# "... sin mar. “Nadie entiende nada”": a quotation opening a sentence after a plain word.
+_STOP_BEFORE_QUOTE = re.compile(
+    r"(?<![^\W\d_])[^\W\d_]*[a-zß-ÿа-я]{3}(?P<stop>[.!?])\s+[“«\"„](?=[A-ZÀ-ÝА-Я])"
+)
 _CITED_STOP = re.compile(r"[.!?](?:\[\d{1,3}\])+(?=\s)")
 _WORD = re.compile(r"\s*(\S{1,40})")
 _BRACKET = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
@@ -102,6 +108,7 @@ def _boundaries(text: str, lang: str) -> set[int]:
             m.end() for m in _CITED_STOP.finditer(text) if text[m.end() + 1 : m.end() + 2].isupper()
         }
     if _QUOTE_OPEN.search(text):
+        cuts |= {m.end("stop") for m in _STOP_BEFORE_QUOTE.finditer(text)}
         cuts |= _quote_cuts(text, cuts)
     return cuts
 
@@ -251,20 +258,23 @@ def _initialism_cuts(text: str) -> set[int]:
 
 
 def _quote_cuts(text: str, cuts: set[int]) -> set[int]:
-    """Sentence stops inside a long quotation (both sides four words or more)."""
+    """Sentence stops inside a long quotation: both sides four words or more, or eight when
+    the quotation runs on into its sentence ("... a big stretch," he said)."""
     found: set[int] = set()
     known = sorted(cuts)
     for start, end in _quote_spans(text):
         inner = text[start + 1 : end - 1]
-        if len(inner.split()) < 2 * _QUOTE_SIDE_WORDS or inner.rstrip()[-1:] not in ".!?…":
-            continue  # short, or a quotation inside a sentence ("..., he said")
+        closed = inner.rstrip()[-1:] in ".!?…"
+        side = _QUOTE_SIDE_WORDS if closed else _QUOTE_SIDE_WORDS_RUN_ON
+        if len(inner.split()) < 2 * side:
+            continue
         for match in _INNER_STOP.finditer(inner):
             cut = start + 1 + match.end()
             after = text[cut:end].lstrip()
             if (
                 after[:1].isupper()
-                and len(text[start:cut].split()) >= _QUOTE_SIDE_WORDS
-                and len(text[cut:end].split()) >= _QUOTE_SIDE_WORDS
+                and len(text[start:cut].split()) >= side
+                and len(text[cut:end].split()) >= side
                 and not _any_between(known, start, end)
                 and _plain_word_before(text, cut)
             ):
