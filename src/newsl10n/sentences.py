@@ -12,8 +12,8 @@ hold) and the rules below decide about them, measured on other projects' gold
   that is a run list ("1. ... 2. ...", "• ... • ...") splits before each item;
 - lower-case "a.m."/"p.m." before a capitalised word ends the sentence only when that word
   starts sentences ("at 4 p.m. Monday" stays whole, "at 3 p.m. He said" splits), and so
-  does an initialism like "U.S." ("the U.S. Millions attended" splits, "U.S. Government"
-  does not);
+  does an initialism like "U.S." or a company's "Co." ("the U.S. Millions attended" splits,
+  "U.S. Government" does not), with starter words per language;
 - a long multi-sentence quotation splits inside its quotation marks (a short one that runs
   on into "..., he said" does not, as pySBD's gold has it);
 - a full stop followed by a lower-case word is not a boundary ("am 7. heinäkuuta").
@@ -41,6 +41,16 @@ _STARTER_WORDS = """I We You He She It They This That These Those There Then The
 When Where Who Which Another But And So Yet However Meanwhile Millions Thousands Hundreds Many
 Most Some In On At After Before Officials His Her Its Their Our My"""
 _STARTERS = frozenset(_STARTER_WORDS.split())
+#: The same, per language, added to the English ones (quotes and names are often English).
+_STARTERS_BY_LANG = {
+    lang: _STARTERS | frozenset(words.split())
+    for lang, words in {
+        "da": "Hvad Det De Jeg Vi Han Hun Men Og Der",
+        "de": "Der Die Das Er Sie Es Wir Ich Aber Und Doch Dann",
+        "fr": "Il Elle Ils Elles Nous Je Mais Et Le La Les Puis",
+        "es": "El La Los Las Él Ella Ellos Nosotros Pero Luego",
+    }.items()
+}
 #: A bracketed span with fewer words than this is one unit ("(Oh. Again!)", "(Phil. 4:8)").
 _SHORT_BRACKET_WORDS = 12
 _SHORT_BRACKET_CHARS = 120
@@ -55,10 +65,13 @@ _ENUMERATOR = re.compile(
 )
 _LIST_ITEM = re.compile(r"(?:^|(?<=\s))(?P<n>\d{1,2}|[a-z])(?:\.\)|[.)])\s")
 _BULLET_HINT = re.compile(r"[•⁃▪◦]")
-_INITIALISM_HINT = re.compile(r"[A-Z]\.[A-Z]\.")
+_INITIALISM_HINT = re.compile(r"[A-Z]\.[A-Z]\.|\b(?:[Cc]o|Inc|Ltd|Corp)\. ")
 _BULLET = re.compile(r"(?:^|(?<=\s))[•⁃▪◦]")
 _TIME = re.compile(r"\b[ap]\.m\.$")
-_INITIALISM_STARTER = re.compile(r"(?<!\S)(?:[A-Z]\.){2,}\s+(?=(?P<word>[A-Z][a-z]*)\b)")
+# An initialism ("U.S.", "E.U.") or a company suffix ("Co.", "Inc.") before a capital.
+_INITIALISM_STARTER = re.compile(
+    r"(?<!\S)(?:(?:[A-Z]\.){2,}|(?:[Cc]o|Inc|Ltd|Corp)\.)\s+(?=(?P<word>[A-ZÆØÅÀ-Ý][a-zæøåß-ÿ]*)\b)"
+)
 _REFERENCE = re.compile(r"\[\d{1,3}\]")
 _STOP_END = re.compile(r"(?P<word>\w*)[.!?…]+(?P<closers>[)\]”’»\"']*)$")
 # "... sin mar. “Nadie entiende nada”": a quotation opening a sentence after a plain word.
@@ -102,7 +115,7 @@ def _boundaries(text: str, lang: str) -> set[int]:
         cuts = {c for c in cuts if not _inside(c, short)}
     cuts = _filter(text, cuts | _list_cuts(text))
     if _INITIALISM_HINT.search(text):
-        cuts |= _initialism_cuts(text)
+        cuts |= _initialism_cuts(text, lang)
     if settle:
         cuts |= {
             m.end() for m in _CITED_STOP.finditer(text) if text[m.end() + 1 : m.end() + 2].isupper()
@@ -248,12 +261,13 @@ def _successor(label: str) -> str:
     return str(int(label) + 1) if label.isdigit() else chr(ord(label) + 1)
 
 
-def _initialism_cuts(text: str) -> set[int]:
+def _initialism_cuts(text: str, lang: str) -> set[int]:
     """ "U.S. Millions attended": an initialism ends the sentence before a starter word."""
+    starters = _STARTERS_BY_LANG.get(lang, _STARTERS)
     return {
         _settle(text, m.end())
         for m in _INITIALISM_STARTER.finditer(text)
-        if m.group("word") in _STARTERS
+        if m.group("word") in starters
     }
 
 
