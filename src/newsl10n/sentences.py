@@ -55,7 +55,7 @@ _STARTERS_BY_LANG = {
 _SHORT_BRACKET_WORDS = 12
 _SHORT_BRACKET_CHARS = 120
 _WINDOW = 4000  # characters given to sentencex at a time
-_CARRY_MAX = 20_000
+_CONTEXT = 400  # characters of an unfinished piece that go into the next window
 #: A quotation splits inside only when both sides have at least this many words.
 _QUOTE_SIDE_WORDS = 4
 _QUOTE_SIDE_WORDS_RUN_ON = 8
@@ -135,27 +135,31 @@ def _sentencex_pieces(text: str, lang: str) -> Iterator[str]:
 
     sentencex slows down more than linearly on long non-Latin text (80,000 Chinese
     characters take seconds), so long text goes in windows: each window's last, perhaps
-    unfinished, piece is carried into the next. A stretch longer than _CARRY_MAX with no
-    boundary at all is let through as it is.
+    unfinished, piece is carried into the next. A carried piece that keeps growing (a long
+    stretch with no boundary) is held back but for its last _CONTEXT characters, which are
+    all sentencex needs to judge what follows; the held text is given back with that piece.
     """
     if len(text) <= _WINDOW:
         yield from _sentencex_segment(lang, text)
         return
+    held: list[str] = []
     carry, pos = "", 0
-    while pos < len(text):
+    while True:
         chunk = carry + text[pos : pos + _WINDOW]
         pos += _WINDOW
         pieces = list(_sentencex_segment(lang, chunk)) or [chunk]
-        if pos >= len(text):
-            yield from pieces
-            return
-        yield from pieces[:-1]
+        done = pos >= len(text)
+        if len(pieces) > 1 or done:
+            pieces[0] = "".join(held) + pieces[0]
+            held = []
+            if done:
+                yield from pieces
+                return
+            yield from pieces[:-1]
         carry = pieces[-1]
-        if len(carry) > _CARRY_MAX:
-            yield carry
-            carry = ""
-    if carry:
-        yield carry
+        if len(carry) > 2 * _CONTEXT:
+            held.append(carry[:-_CONTEXT])
+            carry = carry[-_CONTEXT:]
 
 
 def _settle(text: str, pos: int) -> int:
