@@ -117,3 +117,13 @@ def test_a_megabyte_line_is_split_in_linear_time(text: str) -> None:
 
     half, full = seconds(text[: len(text) // 2]), seconds(text)
     assert full < 3.5 * half + 0.2, (half, full)
+
+
+def test_windows_give_what_sentencex_gives_on_the_whole_text() -> None:
+    from newsl10n.sentences import _sentencex_pieces
+
+    words = ["The", "talks", "resumed", "in", "Seoul.", "Mr.", "Kim", "left", "at", "3.5", "pm!"]
+    text = " ".join(words[i % len(words)] for i in range(3000))  # 17,000 characters
+    assert list(_sentencex_pieces(text, "en")) == list(segment("en", text))
+    run_on = " ".join(f"word{i}" for i in range(2900))
+    assert split_sentences(run_on, "en") == [run_on]
