@@ -69,6 +69,10 @@ def test_chrome_is_left_out() -> None:
         ("Créé: 12.12.2019, 07h36", "dateline"),
         ("※下に線があることばは辞書の説明を見ることができます。", "note"),
         ("-", "punctuation"),
+        ("Home | News | Sport | Contact", "footer"),
+        ("Datenschutzerklärung", "footer"),
+        ("19.06.2024 | Putin landet in Pjöngjang", "other_story"),
+        ("June 18, 2024 - Kim prepares a lavish welcome", "other_story"),
     ],
 )
 def test_chrome_by_kind(text: str, kind: str) -> None:
@@ -81,6 +85,8 @@ def test_chrome_by_kind(text: str, kind: str) -> None:
         "Reporting by the Reuters bureau in Seoul; additional reporting by Sputnik.",
         "Share prices fell sharply on Monday after the announcement.",
         "Read the full statement, the minister said, before judging it.",
+        "NEWS WEB EASY|子どもへの体罰を禁止する法律ができる",
+        "June 19, 2024, was the day the treaty was signed.",
     ],
 )
 def test_content_is_not_chrome(text: str) -> None:

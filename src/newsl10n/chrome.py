@@ -2,9 +2,9 @@
 
 Scrapers bring along what surrounds an article: share and follow widgets, "Read more" and
 related links, other stories' datelines, newsletter promotions, copyright and licence lines,
-editor and contributor credits, comment sections. Each kind has its own patterns, in the
-languages newsl10n reads (en, de, fr, es, ru, uk, zh, ja, ko, ar). A block found here is
-left out of translation and reported as residue, never dropped silently.
+editor and contributor credits, footer navigation, comment sections. Each kind has its own
+patterns, in the languages newsl10n reads (en, de, fr, es, ru, uk, zh, ja, ko, ar). A block
+found here is left out of translation and reported as residue, never dropped silently.
 
 A caption is told from a headline by the evidence it carries: a "Photograph:"-style label,
 a ©, or a photo agency or pool credit at its end.
@@ -34,6 +34,16 @@ _STARTS: dict[str, str] = {
     r"|actualizado|publicado|опубликовано|обновлено)\s*[:：]?\s*\d"
     r"|[—–]\s.*\(@\w+\).*\d{4}$",  # an embedded post's signature
     "note": r"※",
+    # Footer navigation: "Home | News | Sport", or one short legal link.
+    "footer": r"(?:[^|·•\n]{1,30}[|·•]\s*){2,}[^|·•\n]{1,30}$"
+    r"|(?:privacy policy|terms of (?:use|service)|cookie (?:settings|policy)|impressum"
+    r"|datenschutz(?:erklärung)?|mentions légales|aviso legal|política de privacidad"
+    r"|политика конфиденциальности|隐私政策|プライバシーポリシー|개인정보처리방침)"
+    r"(?:\s+\S+){0,3}\s*$",
+    # Another story's dateline and headline: "19.06.2024 | Putin arrives", "June 19, 2024 - ..."
+    "other_story": r"(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}, \d{4})"
+    r"\s*[|–—-]\s*\S.{0,150}$",
 }
 _PHRASES: dict[str, tuple[str, ...]] = {
     "share": ("分享到", "このニュースをシェア"),
