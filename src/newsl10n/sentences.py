@@ -38,7 +38,7 @@ _CLOSERS = set(_CLOSE) | set("”’»\"'」』")
 
 #: Words that begin sentences, so an abbreviation before them ends one (English news).
 _STARTER_WORDS = """I We You He She It They This That These Those There Then The How What Why
-When Where Who Which Another But And So Yet However Meanwhile Millions Thousands Hundreds Many
+When Where Who Which But And So Yet However Meanwhile Millions Thousands Hundreds Many
 Most Some In On At After Before Officials His Her Its Their Our My"""
 _STARTERS = frozenset(_STARTER_WORDS.split())
 #: The same, per language, added to the English ones (quotes and names are often English).
