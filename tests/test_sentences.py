@@ -103,9 +103,10 @@ def test_rules_on_top_of_sentencex(text: str, expected: list[str]) -> None:
         * 45_000,  # sentencex alone is quadratic here
         "(" * 300_000 + "x. Y" * 100_000,
         '"a. B ' * 170_000,
+        "“" + "He left. " * 110_000 + "”",
         "a" * 1_000_000,
     ],
-    ids=["cjk", "unclosed-brackets", "unpaired-quotes", "no-spaces"],
+    ids=["cjk", "unclosed-brackets", "unpaired-quotes", "one-long-quote", "no-spaces"],
 )
 def test_a_megabyte_line_is_split_in_linear_time(text: str) -> None:
     """Twice the text must take about twice the time, never four times (no timing goal)."""

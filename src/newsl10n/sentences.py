@@ -34,7 +34,6 @@ _CLOSE = ")]}）］｝"
 _MASK = str.maketrans(dict.fromkeys(_OPEN, "\u2985") | dict.fromkeys(_CLOSE, "\u2986"))
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "‘": "’", "「": "」", "『": "』", '"': '"'}
 _QUOTE_OPEN = re.compile(f"[{re.escape(''.join(_QUOTE_PAIRS))}]")
-_CLOSERS = set(_CLOSE) | set("”’»\"'」』")
 
 #: Words that begin sentences, so an abbreviation before them ends one (English news).
 _STARTER_WORDS = """I We You He She It They This That These Those There Then The How What Why
@@ -59,6 +58,7 @@ _CONTEXT = 400  # characters of an unfinished piece that go into the next window
 #: A quotation splits inside only when both sides have at least this many words.
 _QUOTE_SIDE_WORDS = 4
 _QUOTE_SIDE_WORDS_RUN_ON = 8
+_QUOTE_MAX_CHARS = 3000
 
 _ENUMERATOR = re.compile(
     r"^[•⁃▪◦\-–]$|^[•⁃▪◦\-–]?\s*[(\[]?(?:\d{1,3}|[A-Za-z]|[ivxlcdm]{1,6}|[IVXLCDM]{1,6})[.)\]]\)?$"
@@ -234,13 +234,14 @@ def _filter(text: str, cuts: Iterable[int]) -> set[int]:
 
 
 def _weak_stop(piece: str) -> bool:
-    """A stop that a lower-case word may continue: after a number or a short word
-    ("am 7. heinäkuuta"), or inside brackets or quotes ("(... engineer.) at the")."""
+    """A stop that a lower-case word may continue: a full stop (an abbreviation or an
+    ordinal: "subsp. sativa", "am 7. heinäkuuta"), a stop inside brackets or quotes
+    ("(... engineer.) at the"), or "!"/"?" after a number or a word of three letters at most."""
     match = _STOP_END.search(piece)
     if match is None:
         return False
     word = match.group("word")
-    return bool(match.group("closers")) or word.isdigit() or len(word) <= 3 or piece.endswith(".")
+    return piece.endswith(".") or bool(match.group("closers")) or word.isdigit() or len(word) <= 3
 
 
 def _list_cuts(text: str) -> set[int]:
@@ -281,6 +282,8 @@ def _quote_cuts(text: str, cuts: set[int]) -> set[int]:
     found: set[int] = set()
     known = sorted(cuts)
     for start, end in _quote_spans(text):
+        if end - start > _QUOTE_MAX_CHARS:
+            continue  # not a quotation but unpaired marks; counting words in it is quadratic
         inner = text[start + 1 : end - 1]
         closed = inner.rstrip()[-1:] in ".!?…"
         side = _QUOTE_SIDE_WORDS if closed else _QUOTE_SIDE_WORDS_RUN_ON
