@@ -111,10 +111,13 @@ def test_rules_on_top_of_sentencex(text: str, expected: list[str]) -> None:
 def test_a_megabyte_line_is_split_in_linear_time(text: str) -> None:
     """Twice the text must take about twice the time, never four times (no timing goal)."""
 
-    def seconds(t: str) -> float:
-        start = time.perf_counter()
-        split_sentences(t, "zh")
-        return time.perf_counter() - start
+    def seconds(t: str) -> float:  # the better of two runs: the machine is shared
+        runs = []
+        for _ in range(2):
+            start = time.perf_counter()
+            split_sentences(t, "zh")
+            runs.append(time.perf_counter() - start)
+        return min(runs)
 
     half, full = seconds(text[: len(text) // 2]), seconds(text)
     assert full < 3.5 * half + 0.2, (half, full)
