@@ -64,6 +64,7 @@ def test_one_sentence_per_line_document() -> None:
         ),
         ("See (Phil. 4:8) for more.", ["See (Phil. 4:8) for more."]),
         ("The town had 5 km. of road.", ["The town had 5 km. of road."]),
+        ("The Wag.B.H. Holdings said no.", ["The Wag.B.H. Holdings said no."]),
         ("It was a saint.[1] The emperor agreed.", ["It was a saint.[1]", "The emperor agreed."]),
         (
             "“We will not give up. We will keep fighting for our town.” The crowd cheered.",

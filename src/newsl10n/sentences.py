@@ -16,7 +16,8 @@ hold) and the rules below decide about them, measured on other projects' gold
   "U.S. Government" does not), with starter words per language;
 - a long multi-sentence quotation splits inside its quotation marks (a short one that runs
   on into "..., he said" does not, as pySBD's gold has it);
-- a full stop followed by a lower-case word is not a boundary ("am 7. heinäkuuta").
+- a full stop followed by a lower-case word is not a boundary ("am 7. heinäkuuta"), nor one
+  followed straight away by an initial ("Wag.B.H.").
 
 Everything is a scan or a regex over the block, so a megabyte-long line stays linear.
 """
@@ -79,6 +80,7 @@ _STOP_BEFORE_QUOTE = re.compile(
     r"(?<![^\W\d_])[^\W\d_]*[a-zß-ÿа-я]{3}(?P<stop>[.!?])\s+[“«\"„](?=[A-ZÀ-ÝА-Я])"
 )
 _CITED_STOP = re.compile(r"[.!?](?:\[\d{1,3}\])+(?=\s)")
+_INITIAL = re.compile(r"[A-Z]\.")  # straight after a full stop, no space: "Wag.B.H."
 _WORD = re.compile(r"\s*(\S{1,40})")
 _BRACKET = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
 _INNER_STOP = re.compile(r"[.!?…](?=\s+\S)")
@@ -226,6 +228,7 @@ def _filter(text: str, cuts: Iterable[int]) -> set[int]:
             or (_TIME.search(piece) is not None and bare not in _STARTERS)
             or (following[0].islower() and _weak_stop(piece))
             or (not text[cut].isspace() and piece[-2:-1].isdigit())  # "1.Helado, 2.Carne"
+            or (piece.endswith(".") and _INITIAL.match(text, cut) is not None)  # "Wag.B.H."
         )
         if not undo:
             kept.add(cut)
