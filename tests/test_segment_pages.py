@@ -115,6 +115,19 @@ def test_a_caption_without_punctuation_is_not_the_title() -> None:
     assert [r for _, r in roles] == [Role.CAPTION, Role.TITLE, Role.PARAGRAPH]
 
 
+def test_a_caption_without_evidence_is_told_by_the_headline_after_it() -> None:
+    text = (
+        "Putin and Kim attend a welcoming ceremony on Kim Il Sung Square in Pyongyang\n\n"
+        "Putin and Kim Sign Mutual Defense Pact\n\n"
+        "The two leaders signed a treaty on Wednesday.\n"
+    )
+    roles = [r for _, r in classify_blocks(parse_text(text))]
+    assert roles == [Role.CAPTION, Role.TITLE, Role.PARAGRAPH]
+    text = "A Title of Five Words Here\n\nBackground\n\nThe talks began in 2019.\n"
+    roles = [r for _, r in classify_blocks(parse_text(text))]
+    assert roles == [Role.TITLE, Role.HEADING, Role.PARAGRAPH]
+
+
 def test_a_long_exclamation_headline_is_the_title() -> None:
     title = "Thirteen words in a headline that ends with a bang are still a title!"
     roles = classify_blocks(parse_text(f"{title}\n\nThe story follows here.\n"))

@@ -94,6 +94,8 @@ _HEADING_MAX_CHARS = 150
 _HEADING_MAX_WORDS = 20
 _TITLE_SEARCH_BLOCKS = 3
 _TITLE_MAX_WORDS = 30
+_CAPTION_MIN_WORDS = 5  # a shorter first line is a kicker or the headline, not a caption
+_HEADLINE_MIN_WORDS = 4  # a shorter second line is a section heading ("Background")
 _OPENING_QUOTES = '"“„«「『'
 _DIALOGUE = re.compile(rf"^[{_OPENING_QUOTES}].*[.!?…。！？][{re.escape(_CLOSERS)}]*$")
 _CJK_INNER_STOP = re.compile(r"[。！？](?=.*\w)")  # a second sentence follows: prose
@@ -221,16 +223,7 @@ def classify_blocks(blocks: Sequence[Block]) -> list[tuple[Block, Role | None]]:
     kinds = chrome_kinds([b.text for b in blocks]) if plain else [None] * len(blocks)
     if plain:
         content = [i for i, k in enumerate(kinds) if k is None]
-        title_at = next(
-            (
-                i
-                for i in content[:_TITLE_SEARCH_BLOCKS]
-                if len(blocks[i].lines) == 1
-                and is_title_like(blocks[i].text)
-                and not has_caption_evidence(blocks[i].text)
-            ),
-            None,
-        )
+        title_at = _find_title(blocks, content[: _TITLE_SEARCH_BLOCKS + 1])
         start = 0
         if title_at is not None:
             for i in range(title_at):
@@ -261,6 +254,38 @@ def classify_blocks(blocks: Sequence[Block]) -> list[tuple[Block, Role | None]]:
         )
         result.append((b, None if chrome else r))
     return result
+
+
+def _find_title(blocks: Sequence[Block], candidates: Sequence[int]) -> int | None:
+    """The title's index among the first content blocks, or None.
+
+    The first headline-like one-line block without caption evidence, unless the next one
+    is a headline too and stands apart from the body text that follows it (a blank line
+    between): then the first was an unlabelled photo caption ("a following headline line").
+    A heading glued to the text it introduces, or of fewer than four words ("Background"),
+    is a section heading, not a headline.
+    """
+
+    def headline(i: int) -> bool:
+        b = blocks[i]
+        return len(b.lines) == 1 and is_title_like(b.text) and not has_caption_evidence(b.text)
+
+    for n, i in enumerate(candidates[:_TITLE_SEARCH_BLOCKS]):
+        if not headline(i):
+            continue
+        rest = list(candidates[n + 1 : n + 3])
+        if (
+            len(rest) == 2
+            and rest[0] == i + 1
+            and headline(rest[0])
+            and word_count(blocks[i].text) >= _CAPTION_MIN_WORDS
+            and word_count(blocks[rest[0]].text) >= _HEADLINE_MIN_WORDS
+            and not is_heading_like(blocks[rest[1]].text)
+            and blocks[rest[1]].line > blocks[rest[0]].lines[-1].number + 1
+        ):
+            return rest[0]
+        return i
+    return None
 
 
 def segment_blocks(blocks: Sequence[Block], lang: str) -> Layout:
