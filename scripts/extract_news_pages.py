@@ -93,9 +93,12 @@ def main() -> None:
             "lang": lang,
         }
         print(f"{name}: {len(text)} chars", file=sys.stderr)
-    (OUT / "sources.json").write_text(
-        json.dumps(sources, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    # pages.json keeps the hand-written expectations; only the source fields are refreshed.
+    expected_path = OUT / "pages.json"
+    expected = json.loads(expected_path.read_text("utf-8")) if expected_path.exists() else {}
+    for name, source in sources.items():
+        expected.setdefault(name, {}).update(source)
+    expected_path.write_text(json.dumps(expected, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
 
 if __name__ == "__main__":
