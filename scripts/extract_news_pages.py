@@ -1,12 +1,12 @@
 """Extract real news pages from trafilatura's test suite into plain-text article fixtures.
 
 Writes tests/fixtures/segmentation/pages/NAME.txt the way newsl10n receives scraped news:
-the photo caption first (when the page has one and CAPTIONED says so), the headline, then
+the photo caption first (when the page has one and PAGES says so), the headline, then
 the text trafilatura extracts with comments and recall favoured (so some page chrome comes
 along, as it does from real scrapers), one paragraph per blank-line-separated block. The
 expectations (title, paragraphs, chrome) are hand-written in pages.json.
 
-Run once, with trafilatura installed (it is not a newsl10n dependency)::
+Run once, with trafilatura 2.3.1 and lxml_html_clean installed (not newsl10n dependencies)::
 
     python scripts/extract_news_pages.py TRAFILATURA_CHECKOUT
 """
