@@ -5,7 +5,9 @@ per-language golden rules, sentencex's unit tests, the npm ``sbd`` package's tes
 assert a sentence count, not the pieces) and syntok's one-sentence-per-line document
 (written separately as ``ospl.txt``). Sources and licences: tests/fixtures/segmentation/README.md.
 
-Usage (the sources unpacked or checked out anywhere)::
+Get the sources with ``pip download --no-deps --no-binary :all: syntok`` (sdist),
+``npm pack sbd``, and checkouts of github.com/nipunsadvilkar/pySBD and
+github.com/santhoshtr/sentencex (their sdists carry no tests); unpack them anywhere::
 
     python scripts/build_segmentation_gold.py --pysbd DIR --sentencex DIR --sbd DIR --syntok DIR
 

@@ -3,16 +3,30 @@
 Prints, per splitter: exact matches on the gold cases (all, and those that are not
 sentencex's own tests), false and missed splits, and the boundaries found in syntok's
 one-sentence-per-line document. pySBD and syntok are measured when they are installed
-(they are not dependencies); ``--failures NAME`` lists one splitter's misses.
+(they are not dependencies); ``--failures NAME`` lists one splitter's misses::
+
+    python scripts/eval_segmentation.py [--failures newsl10n|sentencex|pysbd|syntok]
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from newsl10n.segment import split_sentences
-from tests.support.sentence_gold import Score, Splitter, load_gold, load_ospl, score, score_document
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from newsl10n.segment import split_sentences  # noqa: E402
+from tests.support.sentence_gold import (  # noqa: E402
+    Score,
+    Splitter,
+    load_gold,
+    load_ospl,
+    score,
+    score_document,
+)
 
 
 def _sentencex(text: str, lang: str) -> list[str]:
