@@ -7,7 +7,8 @@ assert a sentence count, not the pieces) and syntok's one-sentence-per-line docu
 
 Get the sources with ``pip download --no-deps --no-binary :all: syntok`` (sdist),
 ``npm pack sbd``, and checkouts of github.com/nipunsadvilkar/pySBD and
-github.com/santhoshtr/sentencex (their sdists carry no tests); unpack them anywhere::
+github.com/santhoshtr/sentencex (pySBD's sdist carries no tests, and pip cannot fetch
+sentencex's without a Rust toolchain for its metadata); unpack them anywhere::
 
     python scripts/build_segmentation_gold.py --pysbd DIR --sentencex DIR --sbd DIR --syntok DIR
 
