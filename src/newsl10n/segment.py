@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sentencex import segment as _sentencex_segment
+from newsl10n.chrome import chrome_kinds, has_caption_evidence
+from newsl10n.sentences import split_sentences as split_sentences
 
 
 class Role(StrEnum):
@@ -92,6 +93,13 @@ _WRAPPED_MAX = 100  # lines at most this long are treated as hard-wrapped prose
 _HEADING_MAX_CHARS = 150
 _HEADING_MAX_WORDS = 20
 _TITLE_SEARCH_BLOCKS = 3
+_TITLE_MAX_WORDS = 30
+_CAPTION_MIN_WORDS = 5  # a shorter first line is a kicker or the headline, not a caption
+_HEADLINE_MIN_WORDS = 4  # a shorter second line is a section heading ("Background")
+_OPENING_QUOTES = '"“„«「『'
+_DIALOGUE = re.compile(rf"^[{_OPENING_QUOTES}].*[.!?…。！？][{re.escape(_CLOSERS)}]*$")
+_CJK_INNER_STOP = re.compile(r"[。！？](?=.*\w)")  # a second sentence follows: prose
+_SITE_SUFFIX = re.compile(r"\s*[-|–—｜]\s*[^-|–—｜.!?。！？]{1,12}$")
 
 
 def join_lines(lines: Sequence[str]) -> str:
@@ -107,23 +115,47 @@ def join_lines(lines: Sequence[str]) -> str:
     return out
 
 
+def word_count(text: str) -> int:
+    """Words for length rules: space-separated tokens, and for scripts written without
+    spaces (Chinese, Japanese) one word per two characters."""
+    cjk = len(_CJK.findall(text))
+    spaced = sum(1 for w in text.split() if not _CJK.search(w))
+    return spaced + (cjk + 1) // 2
+
+
 def is_heading_like(text: str) -> bool:
-    """Short, starts like a title and ends without sentence punctuation (a "?" is allowed)."""
+    """Short, starts like a title and ends without sentence punctuation (a "?" is allowed).
+
+    A line of dialogue (a quotation closed by its own punctuation) is speech, not a heading.
+    """
     text = text.strip()
     if not text or len(text) > _HEADING_MAX_CHARS:
         return False
-    if text[0].islower():
+    if text[0].islower() or _DIALOGUE.match(text) or _CJK_INNER_STOP.search(text):
         return False
-    words = text.split()
-    if len(words) > _HEADING_MAX_WORDS:
+    words = word_count(text)
+    if words > _HEADING_MAX_WORDS:
         return False
     if _QUESTION.search(text):
-        return len(words) <= 12
+        return words <= 12
     return not _FINAL.search(text)
+
+
+def is_title_like(text: str) -> bool:
+    """A headline: like a heading once a site name is cut off ("... -新华网"), but up to 30
+    words long, and it may end in "?" or "!" at any length."""
+    text = _SITE_SUFFIX.sub("", text.strip())
+    if not text or len(text) > 2 * _HEADING_MAX_CHARS or word_count(text) > _TITLE_MAX_WORDS:
+        return False
+    if text[0].islower() or _DIALOGUE.match(text) or _CJK_INNER_STOP.search(text):
+        return False
+    return bool(_QUESTION.search(text)) or not _FINAL.search(text)
 
 
 def is_shouting_fragment(text: str) -> bool:
     """A one- or two-word all-caps line ("COMMENTS", "ADVERTISEMENT"): page chrome, not prose."""
+    if len(text) > 40:
+        return False
     words = text.split()
     letters = [c for c in text if c.isalpha()]
     return (
@@ -180,17 +212,18 @@ def _split_run(run: list[Line]) -> Iterator[Block]:
 
 
 def classify_blocks(blocks: Sequence[Block]) -> list[tuple[Block, Role | None]]:
-    """Give each block a role; ``None`` marks residue."""
+    """Give each block a role; ``None`` marks residue.
+
+    Plain text: page chrome is recognised by kind (newsl10n.chrome); the title is the first
+    headline-like line among the first blocks that carries no caption evidence; blocks
+    before it are the caption; later short unpunctuated lines are headings.
+    """
     roles: list[Role | None] = [b.role for b in blocks]
-    if all(r is None for r in roles):
-        title_at = next(
-            (
-                i
-                for i, b in enumerate(blocks[:_TITLE_SEARCH_BLOCKS])
-                if len(b.lines) == 1 and is_heading_like(b.text)
-            ),
-            None,
-        )
+    plain = all(r is None for r in roles)
+    kinds = chrome_kinds([b.text for b in blocks]) if plain else [None] * len(blocks)
+    if plain:
+        content = [i for i, k in enumerate(kinds) if k is None]
+        title_at = _find_title(blocks, content[: _TITLE_SEARCH_BLOCKS + 1])
         start = 0
         if title_at is not None:
             for i in range(title_at):
@@ -203,23 +236,56 @@ def classify_blocks(blocks: Sequence[Block]) -> list[tuple[Block, Role | None]]:
                 roles[i] = Role.HEADING
             else:
                 roles[i] = Role.PARAGRAPH
-    # Headings that introduce nothing, and all-caps fragments, are page chrome.
+    # Chrome; headings that introduce nothing, and all-caps fragments, are chrome too.
     last_body = max(
-        (i for i, r in enumerate(roles) if r in (Role.PARAGRAPH, Role.CAPTION)), default=-1
+        (
+            i
+            for i, r in enumerate(roles)
+            if r in (Role.PARAGRAPH, Role.CAPTION) and kinds[i] is None
+        ),
+        default=-1,
     )
     result: list[tuple[Block, Role | None]] = []
     for i, (b, r) in enumerate(zip(blocks, roles, strict=True)):
         chrome = b.role is None and (
-            (r is not Role.TITLE and is_shouting_fragment(b.text))
+            kinds[i] is not None
+            or (r is not Role.TITLE and is_shouting_fragment(b.text))
             or (r is Role.HEADING and i > last_body)
         )
         result.append((b, None if chrome else r))
     return result
 
 
-def split_sentences(text: str, lang: str) -> list[str]:
-    """Sentences of one block, stripped; language-aware (abbreviations, CJK stops)."""
-    return [s.strip() for s in _sentencex_segment(lang or "en", text) if s.strip()]
+def _find_title(blocks: Sequence[Block], candidates: Sequence[int]) -> int | None:
+    """The title's index among the first content blocks, or None.
+
+    The first headline-like one-line block without caption evidence, unless the next one
+    is a headline too and stands apart from the body text that follows it (a blank line
+    between): then the first was an unlabelled photo caption ("a following headline line").
+    A heading glued to the text it introduces, or of fewer than four words ("Background"),
+    is a section heading, not a headline.
+    """
+
+    def headline(i: int) -> bool:
+        b = blocks[i]
+        return len(b.lines) == 1 and is_title_like(b.text) and not has_caption_evidence(b.text)
+
+    for n, i in enumerate(candidates[:_TITLE_SEARCH_BLOCKS]):
+        if not headline(i):
+            continue
+        rest = list(candidates[n + 1 : n + 3])
+        if (
+            len(rest) == 2
+            and rest[0] == i + 1
+            and headline(rest[0])
+            and word_count(blocks[i].text) >= _CAPTION_MIN_WORDS
+            and word_count(blocks[rest[0]].text) >= _HEADLINE_MIN_WORDS
+            and not is_heading_like(blocks[rest[1]].text)
+            and blocks[rest[1]].line > blocks[rest[0]].lines[-1].number + 1
+        ):
+            return rest[0]
+        return i
+    return None
 
 
 def segment_blocks(blocks: Sequence[Block], lang: str) -> Layout:
