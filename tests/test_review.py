@@ -13,6 +13,7 @@ import pytest
 
 from newsl10n.bundle import Findings, build_bundles
 from newsl10n.review import mark_text, merge_spans
+from tests.conftest import SEED
 from tests.test_bundle import STORY, po_entry, write_catalog
 
 EVIL = "<script>alert(1)</script> &amp; \"quoted\" 'single' </td></tr><img src=x onerror=alert(2)>"
@@ -208,3 +209,14 @@ def test_review_of_a_right_to_left_language(tmp_path: Path, lang: str) -> None:
     page = Page((tmp_path / "bundles" / lang / "story" / "review.html").read_text("utf-8"))
     assert {"lang": lang, "dir": "rtl", "class": "translation"} in page.tags("td")
     assert {"lang": lang, "dir": "rtl"} in page.tags("h1")
+
+
+def test_review_page_shows_the_lines_left_out_as_residue(project: Path, copy_models: Path) -> None:
+    from click.testing import CliRunner
+
+    from newsl10n.cli import main
+
+    result = CliRunner().invoke(main, ["--project", str(project), "run", "--to", "de"])
+    assert result.exit_code == 0, result.output
+    page = (project / "bundles" / "de" / SEED.stem / "review.html").read_text(encoding="utf-8")
+    assert "left out as scraping residue" in page and "<q>COMMENTS</q>" in page

@@ -29,7 +29,14 @@ from babel import Locale, UnknownLocaleError
 
 from newsl10n import __version__
 from newsl10n.article import check_slug, is_slug
-from newsl10n.catalog import FUZZY, atomic_write_bytes, catalog_path, load_catalog
+from newsl10n.catalog import (
+    FUZZY,
+    atomic_write_bytes,
+    catalog_path,
+    load_catalog,
+    template_path,
+    template_residue,
+)
 from newsl10n.errors import Newsl10nError
 from newsl10n.segment import Role
 
@@ -854,6 +861,10 @@ def _build_one(
     except Newsl10nError as err:
         return BundleResult(slug, lang, folder, error=str(err))
     warnings = tuple(source_warnings(article, options.root))
+    try:
+        residue = template_residue(load_catalog(template_path(locales, slug)))
+    except Newsl10nError:
+        residue = []  # a broken template is for the run to report
     keep = options.keep_source_for_unreviewed
     files = {
         "article.md": render_markdown(article, keep).encode("utf-8"),
@@ -866,8 +877,9 @@ def _build_one(
         read_manifest(folder / MANIFEST),
     )
     page = render_review(
-        article, by_segment, highlight=options.highlight, warnings=warnings, manifest=manifest
-    )
+        article, by_segment, highlight=options.highlight, warnings=warnings, manifest=manifest,
+        residue=residue,
+    )  # fmt: skip
     outputs = {
         **files,
         MANIFEST: render_manifest(manifest).encode("utf-8"),

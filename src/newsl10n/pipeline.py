@@ -129,7 +129,7 @@ def write_template(prepared: PreparedArticle, settings: Settings) -> bool:
     path = catalog.template_path(settings.locales, prepared.slug)
     with catalog.locked(path):
         previous = catalog.load_catalog(path)
-        pot = catalog.build_template(prepared.source, prepared.segments)
+        pot = catalog.build_template(prepared.source, prepared.segments, prepared.residue)
         return catalog.write_if_changed(pot, path, previous)
 
 

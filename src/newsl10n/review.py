@@ -135,6 +135,7 @@ def render_review(
     highlight: Highlighter | None = None,
     warnings: Sequence[str] = (),
     manifest: Mapping[str, Any] | None = None,
+    residue: Sequence[tuple[int, str]] = (),
 ) -> str:
     """The review page for one article and language (findings by segment id)."""
     known = {u.id for u in article.units}
@@ -151,6 +152,7 @@ def render_review(
             findings=listed,
             general=[f for f in listed if f.segment not in known],
             warnings=list(warnings),
+            residue=list(residue),
             manifest=manifest or {},
             highlighting=highlight is not None,
             States=list(State),
