@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -123,7 +123,6 @@ class Report:
     glossary: Glossary
     glossary_folder: Path
     targets: tuple[str, ...] = ()
-    prepared: tuple[str, ...] = field(default=())  # slugs of the articles processed
 
     @property
     def failures(self) -> tuple[PairResult, ...]:
@@ -161,11 +160,23 @@ def run(
     plan = plan_batch(settings, request)
     tell(Event("planned", f"{len(plan.todo)} article(s) to process, {len(plan.skipped)} unchanged"))
     prepared, failed = prepare_articles(plan.todo, settings, tell)
-    prepared, clashes = refuse_slug_clashes(prepared, plan.skipped, settings)
+    prepared, clashes = refuse_slug_clashes(prepared, plan.skipped)
     written, unwritten = write_templates(prepared, settings)
-    jobs = plan_jobs(written, settings, glossary, request)
     for source, target, reason in unavailable_pairs(written, settings):
         tell(Event("unavailable", f"{source} → {target} cannot be translated: {reason}"))
+    pairs = translate_jobs(plan_jobs(written, settings, glossary, request), map_jobs, tell)
+    results = (*plan.refused, *failed, *clashes, *unwritten, *pairs, *plan.skipped)
+    bundles = rebuild_bundles(written, settings, glossary, tell) if request.bundles else None
+    report = Report(tuple(results), bundles, glossary, settings.glossary, settings.targets)
+    tell(Event("done", "", len(pairs), len(pairs), report.results))
+    return report
+
+
+def translate_jobs(
+    jobs: Sequence[Job], map_jobs: MapJobs | None, tell: Progress
+) -> list[PairResult]:
+    """Every job through ``map_jobs`` (threads in this process by default, with segment
+    counts as the engine goes), progress told as each job ends."""
     total = sum(len(j.articles) for j in jobs)
     tell(Event("pairs", f"{total} article × language pair(s)", 0, total))
     done = [0]
@@ -175,33 +186,30 @@ def run(
         finished = tuple(outcome) if isinstance(outcome, list) else ()
         tell(Event("pairs", job.name, done[0], total, finished))
 
-    if map_jobs is None:  # in-process: threads, with segment counts as the engine goes
+    if map_jobs is not None:
+        return job_results(jobs, map_jobs(translate_job, jobs, job_done))
 
-        def counted(job: Job) -> list[PairResult]:
-            def on_segments(n: int) -> None:
-                tell(Event("segments", job.name, n))
+    def counted(job: Job) -> list[PairResult]:
+        def on_segments(n: int) -> None:
+            tell(Event("segments", job.name, n))
 
-            return translate_job(job, on_segments)
+        return translate_job(job, on_segments)
 
-        outcomes = thread_map(counted, jobs, job_done)
-    else:
-        outcomes = map_jobs(translate_job, jobs, job_done)
-    pairs = job_results(jobs, outcomes)
-    results = (*plan.refused, *failed, *clashes, *unwritten, *pairs, *plan.skipped)
-    bundles = None
-    if request.bundles:
-        slugs = [a.slug for a in written if _has_catalog(a.slug, settings)]
-        stale = bundle.stale_slugs(settings.locales, settings.bundles, settings.targets)
-        todo = sorted({*slugs, *stale})
-        if todo:
-            tell(Event("bundles", f"bundles for {len(todo)} article(s)"))
-            bundles = build_review(settings, glossary, list(settings.targets), todo)
-    report = Report(
-        tuple(results), bundles, glossary, settings.glossary, settings.targets,
-        tuple(a.slug for a in written),
-    )  # fmt: skip
-    tell(Event("done", "", total, total, report.results))
-    return report
+    return job_results(jobs, thread_map(counted, jobs, job_done))
+
+
+def rebuild_bundles(
+    written: Sequence[PreparedArticle], settings: Settings, glossary: Glossary, tell: Progress
+) -> BundleReport | None:
+    """Bundles of the articles just processed, and of every article whose catalog a
+    translator edited since its bundle was built."""
+    slugs = [a.slug for a in written if _has_catalog(a.slug, settings)]
+    stale = bundle.stale_slugs(settings.locales, settings.bundles, settings.targets)
+    todo = sorted({*slugs, *stale})
+    if not todo:
+        return None
+    tell(Event("bundles", f"bundles for {len(todo)} article(s)"))
+    return build_review(settings, glossary, list(settings.targets), todo)
 
 
 def _has_catalog(slug: str, settings: Settings) -> bool:
@@ -321,7 +329,7 @@ def _describe(err: BaseException) -> str:
 
 
 def refuse_slug_clashes(
-    prepared: Sequence[PreparedArticle], skipped: Sequence[PairResult], settings: Settings
+    prepared: Sequence[PreparedArticle], skipped: Sequence[PairResult]
 ) -> tuple[list[PreparedArticle], list[PairResult]]:
     """Two sources with one slug would share one catalog: refuse both by name (or the new
     one, when the other is an unchanged article that owns the catalog already)."""
