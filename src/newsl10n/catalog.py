@@ -368,6 +368,7 @@ _NOTE_PREFIXES = (
     "glossary: missing ",
     "translation memory: ",
     "not translated: ",
+    fingerprint.SCORE_PREFIX,
 )
 
 
