@@ -132,7 +132,8 @@ class DeskEntry:
 
     @property
     def notes(self) -> tuple[str, ...]:
-        return tuple(n for n in self.unit.notes if not n.startswith(fingerprint.SCORE_PREFIX))
+        own = (fingerprint.PREFIX, fingerprint.SCORE_PREFIX)  # shown as badge and score
+        return tuple(n for n in self.unit.notes if not n.startswith(own))
 
 
 @dataclass(frozen=True)
