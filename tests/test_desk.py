@@ -206,8 +206,13 @@ def test_a_poedit_save_of_the_same_entry_is_a_conflict(client: TestClient, site:
     # the form now carries the file's version: submitting again is a decision, and works
     again = form_of(shown, target.msgctxt)
     assert again["original"] == hashlib.sha256(theirs.encode()).hexdigest()[:16]
+    wrapped = blocks(path)
     assert post(client, {**again, "msgstr": mine, "action": "approve"}).status_code == 303
     assert entry(path, TITLE).msgstr == mine
+    rewritten = blocks(path)  # the other entries keep the other tool's bytes (wrapping)
+    changed = [i for i, (a, b) in enumerate(zip(wrapped, rewritten, strict=True)) if a != b]
+    assert len(rewritten) == len(wrapped) and changed[0] == 0 and len(changed) == 2
+    msgfmt_ok(path)
 
 
 def test_a_save_elsewhere_in_the_file_is_kept(client: TestClient, site: Path) -> None:
@@ -299,3 +304,27 @@ def test_loopback_refuses_foreign_host_names(client: TestClient) -> None:
     """A page of another site resolving its name to 127.0.0.1 (DNS rebinding) is refused."""
     assert client.get("/", headers={"host": "evil.example:8765"}).status_code == 403
     assert client.get("/", headers={"host": "localhost:8765"}).status_code == 200
+
+
+def test_review_command_serves_the_folders_and_prints_a_token_off_loopback(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from newsl10n import cli
+    from newsl10n import desk as desk_module
+
+    served: list[tuple[Desk, str, int]] = []
+    monkeypatch.setattr(desk_module, "serve", lambda d, h, p: served.append((d, h, p)))
+    other = site / "elsewhere"
+    shutil.copytree(site / "locales", other)
+    args = ["--project", str(site), "review", "--locales", str(other), "--reviewer", "Ann"]
+    result = CliRunner().invoke(cli.main, [*args, "--host", "0.0.0.0", "--port", "9999"])
+    assert result.exit_code == 0, result.output
+    desk, host, port = served[0]
+    assert (host, port, desk.reviewer) == ("0.0.0.0", 9999, "Ann")
+    assert desk.token and f"?token={desk.token}" in result.output
+    assert desk.settings.locales == other.resolve() and (("ru", SLUG) in desk.catalogs())
+    result = CliRunner().invoke(cli.main, args)
+    assert result.exit_code == 0 and "http://127.0.0.1:8765/\n" in result.output
+    assert not served[1][0].token
