@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from review_screenshot import ROOT, SEED_SLUG, Browser  # noqa: E402
+from review_screenshot import ROOT, SEED_SLUG, Browser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
