@@ -328,3 +328,21 @@ def test_review_command_serves_the_folders_and_prints_a_token_off_loopback(
     result = CliRunner().invoke(cli.main, args)
     assert result.exit_code == 0 and "http://127.0.0.1:8765/\n" in result.output
     assert not served[1][0].token
+
+
+def test_scores_sit_with_the_fingerprint_and_are_replaced_on_retranslate(site: Path) -> None:
+    from newsl10n.engines.argos import ArgosEngine
+    from newsl10n.pipeline import translate_pair
+
+    path = catalog_file(site)
+    settings = load_settings(site)
+    prepared = prepare_article(site / "source_articles" / SEED.name, settings)
+    engine = ArgosEngine(settings.engine_settings)
+    result = translate_pair(prepared, "ru", engine, settings, retranslate=True)
+    assert result.ok and result.translated == len(prepared.segments)
+    for e in catalog.entries(catalog.load_catalog(path) or polib.POFile()):
+        lines = e.comment.split("\n")
+        scores = [t for t in lines if t.startswith(fingerprint.SCORE_PREFIX)]
+        assert len(scores) == 1 and lines.index(scores[0]) == len(lines) - 2, e.comment
+        recorded, raw = fingerprint.recorded_score(e), engine.score(e.msgid, "en", "ru")
+        assert recorded is not None and raw is not None and abs(recorded - raw) < 1e-4
