@@ -346,3 +346,19 @@ def test_scores_sit_with_the_fingerprint_and_are_replaced_on_retranslate(site: P
         assert len(scores) == 1 and lines.index(scores[0]) == len(lines) - 2, e.comment
         recorded, raw = fingerprint.recorded_score(e), engine.score(e.msgid, "en", "ru")
         assert recorded is not None and raw is not None and abs(recorded - raw) < 1e-4
+
+
+def test_an_untouched_comment_field_keeps_a_multi_line_comment(
+    client: TestClient, site: Path
+) -> None:
+    path = catalog_file(site)
+    po = polib.pofile(str(path))
+    target = next(e for e in po if e.msgid == TITLE)
+    target.tcomment = "first line\nsecond line"
+    po.save(str(path))
+    html = page(client)
+    fields = form_of(html, target.msgctxt)
+    assert 'value="first line second line"' in html
+    data = {**fields, "msgstr": "Итог", "comment": "first line second line", "action": "save"}
+    assert post(client, data).status_code == 303
+    assert entry(path, TITLE).tcomment == "first line\nsecond line"

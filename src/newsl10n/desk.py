@@ -407,7 +407,9 @@ def create_app(desk: Desk) -> Starlette:
         if form is None:
             return _refuse(400, "expected a form (application/x-www-form-urlencoded, < 1 MB)")
         if not hmac.compare_digest(form.get("csrf", "").encode(), desk.csrf.encode()):
-            return _refuse(403, "missing or invalid CSRF token: nothing was changed")
+            return _refuse(
+                403, "missing or invalid CSRF token (reload the page): nothing was changed"
+            )
         ctxt, action = form.get("msgctxt", ""), form.get("action", "")
         if action not in ("save", "approve") or "msgstr" not in form or "original" not in form:
             return _refuse(400, "a form needs msgctxt, msgstr, original and action=save|approve")
@@ -419,15 +421,18 @@ def create_app(desk: Desk) -> Starlette:
             current, po = load_page(desk, lang, slug, path)
         except Newsl10nError as err:
             return _refuse(500, str(err))
-        number = next((e.number for e in current.entries if e.unit.id == ctxt), None)
-        if number is None:
+        shown = next((e for e in current.entries if e.unit.id == ctxt), None)
+        if shown is None:
             return _refuse(404, f"{ctxt!r}: no such entry in {path.name}")
+        number = shown.number
+        if comment is not None and " ".join(comment.split()) == shown.unit.translator_comment:
+            comment = None  # shown on one line: an unchanged field keeps the comment's lines
         label = f"#{number}"
         findings = tuple(editing.check_text(po, path, ctxt, text, desk.glossary))
         errors = sum(f.severity == "error" for f in findings)
         if approve and not text.strip():
             notice = ("error", f"{label}: an empty translation cannot be approved")
-            again = Form(text, comment or "", form["original"])
+            again = Form(text, form.get("comment", ""), form["original"])
             return render_page(
                 lang, slug, path, view, status=422, notices=[notice], forms={ctxt: again}
             )
@@ -437,7 +442,9 @@ def create_app(desk: Desk) -> Starlette:
                 f"{label}: QA found {errors} error{'s' if errors != 1 else ''} in this text; "
                 "approve again to confirm, or correct it",
             )
-            again = Form(text, comment or "", form["original"], confirm=True, findings=findings)
+            again = Form(
+                text, form.get("comment", ""), form["original"], confirm=True, findings=findings
+            )
             return render_page(
                 lang, slug, path, view, status=422, notices=[notice], forms={ctxt: again}
             )
@@ -454,7 +461,7 @@ def create_app(desk: Desk) -> Starlette:
             )
             again = Form(
                 text,
-                comment or "",
+                form.get("comment", ""),
                 editing.original_digest(result.current),
                 theirs=result.current,
                 findings=findings,
