@@ -362,3 +362,29 @@ def test_an_untouched_comment_field_keeps_a_multi_line_comment(
     data = {**fields, "msgstr": "Итог", "comment": "first line second line", "action": "save"}
     assert post(client, data).status_code == 303
     assert entry(path, TITLE).tcomment == "first line\nsecond line"
+
+
+def test_a_run_holding_the_lock_makes_a_save_wait_then_refuse(
+    client: TestClient, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsl10n.desk
+
+    monkeypatch.setattr(newsl10n.desk, "SAVE_LOCK_SECONDS", 0.3)
+    path = catalog_file(site)
+    target = entry(path, TITLE)
+    fields = form_of(page(client), target.msgctxt)
+    data = path.read_bytes()
+    with catalog.locked(path):  # as a run committing this catalog
+        response = post(client, {**fields, "msgstr": "Итог", "action": "approve"})
+    assert response.status_code == 409 and "nothing was changed" in response.text
+    assert "try later" in response.text and path.read_bytes() == data
+
+
+def test_a_broken_catalog_is_named_not_served(client: TestClient, site: Path) -> None:
+    path = catalog_file(site)
+    path.write_bytes(path.read_bytes().replace(b'msgstr "', b'msgstr "\\q', 1) + b'msgid "x\n')
+    index = client.get("/")
+    assert index.status_code == 200 and "broken" in index.text and path.name in index.text
+    response = client.get(f"/ru/{SLUG}")
+    assert response.status_code == 500 and str(path) in response.text
+    assert "Traceback" not in response.text

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, quote, urlencode
 
 import polib
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
@@ -54,6 +55,7 @@ from newsl10n.segment import Residue, segment_blocks
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 TOKEN_COOKIE = "newsl10n_desk"
+SAVE_LOCK_SECONDS = 20.0  # a run writing this catalog: the editor tries again, never hangs
 MAX_FORM_BYTES = 1_000_000  # a msgstr is a sentence or a paragraph; refuse anything huge
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src data:; "
@@ -363,7 +365,7 @@ def create_app(desk: Desk) -> Starlette:
             target_dir=text_direction(lang),
         )
 
-    async def index(request: Request) -> Response:
+    def index(request: Request) -> Response:  # plain functions: Starlette's thread pool
         cells = index_cells(desk)
         slugs = sorted({c.slug for c in cells})
         languages = sorted({c.lang for c in cells})
@@ -380,13 +382,13 @@ def create_app(desk: Desk) -> Starlette:
             page_url=page_url,
         )
 
-    async def next_pending(request: Request) -> Response:
+    def next_pending(request: Request) -> Response:
         first = next((c for c in index_cells(desk) if c.needs_review and not c.error), None)
         if first is None:
             return RedirectResponse("/", status_code=303)
         return RedirectResponse(page_url(first.lang, first.slug, "show=review"), status_code=303)
 
-    async def article_page(request: Request) -> Response:
+    def article_page(request: Request) -> Response:
         found = lookup(request)
         if found is None:
             return _refuse(404, "no such catalog")
@@ -406,6 +408,12 @@ def create_app(desk: Desk) -> Starlette:
         form = await read_form(request)
         if form is None:
             return _refuse(400, "expected a form (application/x-www-form-urlencoded, < 1 MB)")
+        return await run_in_threadpool(decide, request, lang, slug, path, form)
+
+    def decide(
+        request: Request, lang: str, slug: str, path: Path, form: Mapping[str, str]
+    ) -> Response:
+        """Check, apply and answer one submitted form (file work: off the event loop)."""
         if not hmac.compare_digest(form.get("csrf", "").encode(), desk.csrf.encode()):
             return _refuse(
                 403, "missing or invalid CSRF token (reload the page): nothing was changed"
@@ -450,7 +458,7 @@ def create_app(desk: Desk) -> Starlette:
             )
         edit = editing.Edit(ctxt, text, form["original"], approve, comment, desk.reviewer)
         try:
-            result = editing.apply_edit(path, edit)
+            result = editing.apply_edit(path, edit, lock_timeout=SAVE_LOCK_SECONDS)
         except Newsl10nError as err:
             return _refuse(409, f"{err}: nothing was changed")
         if result.outcome is editing.Outcome.CONFLICT:

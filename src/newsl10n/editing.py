@@ -58,7 +58,9 @@ def find_entry(po: polib.POFile, msgctxt: str) -> polib.POEntry | None:
     return next((e for e in catalog.entries(po) if (e.msgctxt or "") == msgctxt), None)
 
 
-def apply_edit(path: Path, edit: Edit) -> EditResult:
+def apply_edit(
+    path: Path, edit: Edit, lock_timeout: float = catalog.LOCK_TIMEOUT_SECONDS
+) -> EditResult:
     """Change one entry of the catalog at ``path`` if it still holds what the page showed.
 
     Under the lock the file is read again (strictly: a broken file raises CatalogError and
@@ -66,7 +68,7 @@ def apply_edit(path: Path, edit: Edit) -> EditResult:
     reviewer, Last-Translator are updated; the file is written in its own style.
     """
     text = edit.msgstr.replace("\r\n", "\n")  # browsers send CRLF inside a textarea
-    with catalog.locked(path):
+    with catalog.locked(path, timeout=lock_timeout):
         snapshot = catalog.read(path)
         if snapshot.po is None:
             return EditResult(Outcome.MISSING)
