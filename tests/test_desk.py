@@ -257,6 +257,7 @@ def test_a_save_runs_qa_and_the_page_shows_the_findings(client: TestClient, site
     row = html[html.index(f'id="seg-{target.msgctxt}"') :]
     row = row[: row.index("</tr>")]
     assert "Путин" in row and 'class="finding error"' in row
+    assert re.search(r"saved #\d+ \(draft\) · QA: [1-9]\d* error", html)
 
 
 def test_only_existing_catalogs_are_served(client: TestClient, site: Path) -> None:

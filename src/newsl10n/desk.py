@@ -123,6 +123,13 @@ class DeskEntry:
         return self.unit.state is not State.REVIEWED
 
     @property
+    def label(self) -> str:
+        """The state badge: a person's fuzzy text is a draft, not machine output."""
+        if self.unit.state is State.MACHINE and not self.machine:
+            return "draft"
+        return self.unit.state.label
+
+    @property
     def errors(self) -> int:
         return sum(f.severity == "error" for f in self.findings)
 
@@ -336,13 +343,33 @@ def create_app(desk: Desk) -> Starlette:
         status: int = 200,
         notices: Sequence[tuple[str, str]] = (),
         forms: Mapping[str, Form] | None = None,
+        saved: str = "",
     ) -> Response:
         try:
             page, _po = load_page(desk, lang, slug, path)
         except Newsl10nError as err:
             return _refuse(500, str(err))
         shown = view.arrange(page.entries)
-        pending = [e for e in shown if e.needs_review]
+        pending = [e for e in View("all", view.order).arrange(page.entries) if e.needs_review]
+        next_href = ""
+        if pending:
+            here = (
+                ""
+                if pending[0] in shown
+                else page_url(lang, slug, View("review", view.order).query())
+            )
+            next_href = f"{here}#seg-{pending[0].unit.id}"
+        if saved:
+            done = next((e for e in page.entries if f"#{e.number}" == saved), None)
+            if done is not None:
+                errors = done.errors
+                warnings = len(done.findings) - errors
+                found = (
+                    f"QA: {errors} error(s), {warnings} warning(s)"
+                    if done.findings
+                    else "QA: no findings"
+                )
+                notices = [("ok", f"saved {saved} ({done.label}) · {found}"), *notices]
         return _html(
             "desk.html.j2",
             status,
@@ -357,6 +384,7 @@ def create_app(desk: Desk) -> Starlette:
             action=page_url(lang, slug, view.query()),
             page_url=lambda **q: page_url(lang, slug, View(**{**view.__dict__, **q}).query()),
             next_entry=pending[0] if pending else None,
+            next_href=next_href,
             notices=list(notices),
             forms=forms or {},
             csrf=desk.csrf,
@@ -394,11 +422,8 @@ def create_app(desk: Desk) -> Starlette:
             return _refuse(404, "no such catalog")
         lang, slug, path = found
         view = View.of(request.query_params)
-        notices = []
-        saved = request.query_params.get("saved", "")
-        if saved:
-            notices.append(("ok", f"saved {saved}"))
-        return render_page(lang, slug, path, view, notices=notices)
+        saved = request.query_params.get("saved", "")[:12]
+        return render_page(lang, slug, path, view, saved=saved)
 
     async def save(request: Request) -> Response:
         found = lookup(request)
