@@ -24,7 +24,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -213,6 +213,29 @@ class Browser:
         while not self._loaded:
             self._pump(deadline, f"load event for {url}")
         self.evaluate("document.fonts.ready.then(() => true)", await_promise=True)
+
+    def follow(self, action: str | Callable[[], object]) -> None:
+        """Run ``action`` (a JavaScript expression, or a function such as a key press) that
+        submits a form or follows a link, and wait for the load event of the next page."""
+        self._loaded = False
+        if callable(action):
+            action()
+        else:
+            self.evaluate(action)
+        deadline = time.monotonic() + self.timeout
+        while not self._loaded:
+            self._pump(deadline, f"the page after {action}")
+        self.evaluate("document.fonts.ready.then(() => true)", await_promise=True)
+
+    def press(self, key: str, modifiers: int = 0) -> None:
+        """Type one key as a person would (``modifiers``: 2 Ctrl, 8 Shift, added up)."""
+        for kind in ("keyDown", "keyUp"):
+            params: dict[str, Any] = {"type": kind, "key": key, "modifiers": modifiers}
+            if len(key) == 1 and kind == "keyDown":
+                params["text"] = key
+            elif key == "Enter":
+                params.update(code="Enter", windowsVirtualKeyCode=13)
+            self.send("Input.dispatchKeyEvent", **params)
 
     def evaluate(self, expression: str, await_promise: bool = False) -> Any:
         """The value of a JavaScript expression in the page (run by the test, not the page)."""

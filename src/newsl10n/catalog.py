@@ -392,6 +392,7 @@ _NOTE_PREFIXES = (
     "glossary: missing ",
     "translation memory: ",
     "not translated: ",
+    fingerprint.SCORE_PREFIX,
 )
 
 

@@ -442,6 +442,45 @@ def bundle(
 
 
 @main.command()
+@folder_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback needs the token printed at start.",
+)
+@click.option("--reviewer", default="", help="Last-Translator of saves, e.g. 'Ann <ann@x>'.")
+@click.pass_context
+def review(ctx: click.Context, port: int, host: str, reviewer: str) -> None:
+    """Serve the review desk: review, edit and approve translations in the browser."""
+    from newsl10n.desk import make_desk, serve
+    from newsl10n.glossary import load_glossary
+
+    settings = _settings(ctx)
+    try:
+        glossary = load_glossary(settings.glossary)
+    except Newsl10nError as err:
+        _fail(str(err))
+    desk = make_desk(settings, glossary, host=host, reviewer=reviewer)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/" + (f"?token={desk.token}" if desk.token else "")
+    out.print(f"review desk: {url}", highlight=False, markup=False)
+    if desk.token:
+        console.print(
+            f"listening on {host}, not loopback: open the address above (it carries the "
+            "access token); requests without it are refused",
+            highlight=False,
+            markup=False,
+        )
+    out.print(f"catalogs: {settings.locales} · Ctrl-C stops", highlight=False, markup=False)
+    try:
+        serve(desk, host, port)
+    except OSError as err:
+        _fail(f"cannot listen on {host}:{port}: {err.strerror or err}")
+
+
+@main.command()
 @click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @folder_options
 @click.option("--to", "target", required=True, help="One target language, e.g. es.")

@@ -64,3 +64,31 @@ def stamp(comment: str, model: str, msgstr: str) -> str:
     if msgstr:
         lines.append(line(model, msgstr))
     return "\n".join(lines)
+
+
+# The model's own confidence in a machine msgstr: CTranslate2's score of the hypothesis
+# (a length-penalised log-probability, higher is surer), written next to the fingerprint
+# so a reviewer can start with what the model itself doubted. Only meaningful while the
+# entry is machine output (``is_machine``); a person's save drops it with the fingerprint.
+SCORE_PREFIX = "newsl10n-score: "
+_SCORE = re.compile(rf"^{re.escape(SCORE_PREFIX)}(?P<score>-?\d+(?:\.\d+)?)$")
+
+
+def score_line(score: float) -> str:
+    return f"{SCORE_PREFIX}{score:.4f}"
+
+
+def recorded_score(entry: polib.POEntry) -> float | None:
+    """The score the entry's comment records, or None."""
+    for text in (entry.comment or "").split("\n"):
+        match = _SCORE.match(text) if text.startswith(SCORE_PREFIX) else None
+        if match:
+            return float(match.group("score"))
+    return None
+
+
+def unstamp(comment: str) -> str:
+    """``comment`` without the fingerprint and score lines: what a person's edit leaves, so
+    the entry is human work from then on (``--retranslate`` never touches it)."""
+    lines = comment.split("\n") if comment else []
+    return "\n".join(t for t in lines if not is_line(t) and not t.startswith(SCORE_PREFIX))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsl10n import catalog, qa
+from newsl10n import catalog, fingerprint, qa
 from newsl10n.article import Article, discover_articles, read_article, slugify
 from newsl10n.bundle import BundleReport, build_bundles, group_findings
 from newsl10n.config import Settings
@@ -385,8 +385,13 @@ def translate_texts(
             for i in indexes:
                 out[i] = ("", f"not translated: {err}")
             continue
+        scorer = getattr(engine, "score", None)  # Argos: the model's own confidence
         for i, outcome in zip(indexes, outcomes, strict=True):
-            out[i] = (outcome.text, glossary_note(outcome))
+            score = scorer(items[i][1], lang, target) if callable(scorer) else None
+            note = glossary_note(outcome)
+            if score is not None and outcome.text:
+                note = "\n".join(filter(None, [note, fingerprint.score_line(score)]))
+            out[i] = (outcome.text, note)
         if on_segments is not None:
             on_segments(len(indexes))
     return out

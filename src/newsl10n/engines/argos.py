@@ -210,8 +210,12 @@ class _Model:
         return [options[0] for options in self.hypotheses(texts, 1)]
 
     def hypotheses(self, texts: Sequence[str], n: int) -> list[list[str]]:
-        """Up to ``n`` outputs per text, best first; a text cut into chunks pairs the
-        chunks' hypotheses by rank."""
+        """Up to ``n`` outputs per text, best first."""
+        return [[text for text, _score in options] for options in self.scored(texts, n)]
+
+    def scored(self, texts: Sequence[str], n: int) -> list[list[tuple[str, float]]]:
+        """Up to ``n`` (output, score) per text, best first; a text cut into chunks pairs
+        the chunks' hypotheses by rank, with the mean of their scores."""
         pieces: list[list[str]] = []
         owners: list[int] = []
         for i, text in enumerate(texts):
@@ -221,7 +225,7 @@ class _Model:
                 pieces.append(chunk)
                 owners.append(i)
         if not pieces:
-            return [[""] for _ in texts]
+            return [[("", 0.0)] for _ in texts]
         prefix = [[self.target_prefix]] * len(pieces) if self.target_prefix else None
         results = self.translator.translate_batch(
             pieces,
@@ -229,26 +233,36 @@ class _Model:
             beam_size=max(self.settings.beam_size, n),
             num_hypotheses=n,
             return_alternatives=False,
+            return_scores=True,
             max_batch_size=self.settings.max_batch_size,
             replace_unknowns=True,
             length_penalty=0.2,
         )
-        chunks: list[list[list[str]]] = [[] for _ in texts]
+        chunks: list[list[list[tuple[str, float]]]] = [[] for _ in texts]
         for owner, result in zip(owners, results, strict=True):
             decoded = []
-            for tokens in result.hypotheses:
+            scores = list(result.scores) or [0.0] * len(result.hypotheses)
+            for tokens, score in zip(result.hypotheses, scores, strict=False):
                 if self.target_prefix and tokens[:1] == [self.target_prefix]:
                     tokens = tokens[1:]
-                decoded.append(self.sp.decode_pieces(tokens).strip())
+                decoded.append((self.sp.decode_pieces(tokens).strip(), float(score)))
             chunks[owner].append(decoded)
-        outputs: list[list[str]] = []
+        outputs: list[list[tuple[str, float]]] = []
         for parts in chunks:
             if not parts:
-                outputs.append([""])
+                outputs.append([("", 0.0)])
                 continue
             count = max(len(p) for p in parts)
             ranked = ([p[min(j, len(p) - 1)] for p in parts if p] for j in range(count))
-            outputs.append([" ".join(piece for piece in pieces if piece) for pieces in ranked])
+            outputs.append(
+                [
+                    (
+                        " ".join(text for text, _ in options if text),
+                        sum(score for _, score in options) / len(options),
+                    )
+                    for options in ranked
+                ]
+            )
         return outputs
 
 
@@ -287,6 +301,7 @@ def _check_length(tokens: list[str], text: str) -> None:
         )
 
 
+_MAX_SCORES = 100_000
 _MODELS: dict[tuple[Path, EngineSettings], _Model] = {}
 _MODELS_LOCK = threading.Lock()
 
@@ -312,6 +327,23 @@ class ArgosEngine:
 
     def __init__(self, settings: EngineSettings | None = None) -> None:
         self.settings = settings or EngineSettings()
+        self._scores: dict[tuple[str, str, str], float] = {}
+        self._scores_lock = threading.Lock()
+
+    def score(self, text: str, source: str, target: str) -> float | None:
+        """The model's score of its latest translation of ``text`` (source → target; the
+        least confident leg of a pivot), or None when it has not translated it."""
+        with self._scores_lock:
+            return self._scores.get((source, target, text))
+
+    def _record(
+        self, texts: Sequence[str], source: str, target: str, legs: list[list[float]]
+    ) -> None:
+        with self._scores_lock:
+            if len(self._scores) > _MAX_SCORES:  # a long-lived process: forget old ones
+                self._scores.clear()
+            for i, text in enumerate(texts):
+                self._scores[(source, target, text)] = min(leg[i] for leg in legs)
 
     def route(self, source: str, target: str) -> list[PackageInfo]:
         """Packages to chain for the pair: direct, else source→en→target."""
@@ -346,9 +378,13 @@ class ArgosEngine:
         if source == target:
             return list(texts)
         outputs = list(texts)
+        legs: list[list[float]] = []
         for info in self.route(source, target):
             model = _load(info.path, self.settings, _target_prefix(info.path))
-            outputs = model.translate(outputs)
+            best = [options[0] for options in model.scored(outputs, 1)]
+            outputs = [text for text, _score in best]
+            legs.append([score for _text, score in best])
+        self._record(texts, source, target, legs)
         return outputs
 
     def hypotheses(self, texts: Sequence[str], source: str, target: str, n: int) -> list[list[str]]:
