@@ -220,3 +220,4 @@ def test_review_page_shows_the_lines_left_out_as_residue(project: Path, copy_mod
     assert result.exit_code == 0, result.output
     page = (project / "bundles" / "de" / SEED.stem / "review.html").read_text(encoding="utf-8")
     assert "left out as scraping residue" in page and "<q>COMMENTS</q>" in page
+    assert "newsl10n-mt:" not in page and "newsl10n-score:" not in page  # bookkeeping

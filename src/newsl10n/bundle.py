@@ -27,7 +27,7 @@ import jinja2
 import polib
 from babel import Locale, UnknownLocaleError
 
-from newsl10n import __version__
+from newsl10n import __version__, fingerprint
 from newsl10n.article import check_slug, is_slug
 from newsl10n.catalog import (
     FUZZY,
@@ -318,7 +318,8 @@ def _unit(entry: polib.POEntry, source_lang: str) -> Unit:
         catalog_line=entry.linenum or 0,
         source_line=source_line,
         previous_source=entry.previous_msgid or "",
-        notes=unwrap_notes(lines[1 if found else 0 :]),
+        # The machine fingerprint and score are bookkeeping for runs, not notes for people.
+        notes=unwrap_notes(fingerprint.unstamp("\n".join(lines[1 if found else 0 :])).split("\n")),
         translator_comment=" ".join((entry.tcomment or "").split()),
     )
 
