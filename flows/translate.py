@@ -67,17 +67,19 @@ HELP = {
     "article": "The article to translate: its file name in the source folder "
     "(putin-kim-pyongyang-summit.txt) or its slug (putin-kim-pyongyang-summit), any case. "
     "An unknown name fails the run with the list of articles.",
-    "targets": "Target languages by code; leave empty for the project's configured targets. "
+    "targets": "Target languages by code. None (the default) means the project's configured "
+    "targets. "
     "ar Arabic, de German, es Spanish, fr French, ja Japanese, ko Korean, ru Russian, "
     "uk Ukrainian, zh Chinese, ... A language without an installed model is named at the "
     "start and fails alone.",
     "engine": "Machine-translation engine for every pair: argos (offline neural models) or "
-    "apertium (rule-based). Leave empty for the project's configuration.",
+    "apertium (rule-based). None (the default) means the project's configuration (Argos "
+    "unless a pair is set otherwise).",
     "retranslate": "Send unreviewed machine output to the engine again (after a new model "
     "or glossary). Reviewed entries and translators' edits are never touched.",
     "force": "Process every article, even unchanged ones (nothing reviewed is redone).",
-    "articles": "Article slugs (catalog names, e.g. putin-kim-pyongyang-summit); leave "
-    "empty for every article.",
+    "articles": "Article slugs (catalog names, e.g. putin-kim-pyongyang-summit). None (the "
+    "default) means every article.",
     "zip_archives": "Also write one zip per article (all languages) for editors.",
 }
 F = TypeVar("F", bound=Callable[..., Any])
