@@ -31,8 +31,7 @@ from newsl10n.bundle import (
     unwrap_notes,
 )
 from newsl10n.config import load_settings
-from newsl10n.engines.argos import ArgosEngine
-from newsl10n.pipeline import prepare_article, translate_pair, write_template
+from newsl10n.run import Request, run
 from tests.conftest import ROOT, SEED
 
 SLUG = SEED.stem
@@ -58,14 +57,13 @@ def new_project(folder: Path, article: Path = SEED, text: str | None = None) -> 
 
 
 def translate_seed(project: Path, targets: Sequence[str], article: str = SEED.name) -> None:
-    """Real catalogs through the pipeline with copy models (no Prefect: faster)."""
-    settings = load_settings(project)
-    prepared = prepare_article(project / "source_articles" / article, settings)
-    write_template(prepared, settings)
-    engine = ArgosEngine(settings.engine_settings)
-    for lang in targets:
-        result = translate_pair(prepared, lang, engine, settings)
-        assert result.ok and not result.skipped, result
+    """Real catalogs through the library's run with copy models (bundles left to the test;
+    no glossary, so copy-model output stays exactly the source)."""
+    none = project / "no-glossary"
+    settings = load_settings(project).with_overrides(targets=list(targets), glossary=none)
+    request = Request(articles=(project / "source_articles" / article,), bundles=False)
+    report = run(settings, request)
+    assert report.ok and all(not r.skipped for r in report.results), report.results
 
 
 def po_entry(
