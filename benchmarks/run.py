@@ -240,13 +240,13 @@ def run_worker(p: dict[str, Any]) -> dict[str, Any]:
     from newsl10n.run import Request, run
 
     sent = [0]
-    hypotheses = argos._Model.hypotheses
+    scored = argos._Model.scored  # every model call goes through it
 
-    def counting(self: Any, texts: Sequence[str], n: int) -> list[list[str]]:
+    def counting(self: Any, texts: Sequence[str], n: int) -> list[list[tuple[str, float]]]:
         sent[0] += len(texts)
-        return hypotheses(self, texts, n)
+        return scored(self, texts, n)
 
-    argos._Model.hypotheses = counting  # type: ignore[method-assign]
+    argos._Model.scored = counting  # type: ignore[method-assign]
     settings = load_settings(Path(p["project"])).with_overrides(targets=p["targets"])
     report = run(settings, Request())
     results = [r for r in report.results if not r.skipped]
@@ -328,7 +328,7 @@ def shares_worker(p: dict[str, Any]) -> dict[str, Any]:
         "detect segment languages": detect_segments,
         "template": pipeline.write_template,
         "catalogs: read + plan merge": pipeline._start_pair,
-        "translate (model)": argos._Model.hypotheses,
+        "translate (model)": argos._Model.scored,
         "translation memory": tm.TranslationMemory.lookup,
         "catalogs: lock, re-read, build, write": pipeline._finish_pair,
         "bundles + review pages (with their QA)": pipeline.build_review,
@@ -363,7 +363,7 @@ def shares_worker(p: dict[str, Any]) -> dict[str, Any]:
         )
         calls["glossary protection (without model)"] = glossary_calls
     spent["other (bookkeeping)"] = max(0.0, total - sum(spent.values()))
-    model_calls = stats.get(_key(argos._Model.hypotheses))
+    model_calls = stats.get(_key(argos._Model.scored))
     return {
         "import": imported - started,
         "detector_load": detector_load,
