@@ -35,7 +35,7 @@ from flows.report import (
 )
 from flows.runners import task_runner
 from newsl10n.bundle import BundleReport
-from newsl10n.config import Settings, parse_languages, resolve_inside, settings_from_environment
+from newsl10n.config import Settings, parse_languages, settings_from_environment
 from newsl10n.errors import Newsl10nError
 from newsl10n.glossary import load_glossary
 from newsl10n.pipeline import PairResult, build_review
@@ -47,6 +47,7 @@ from newsl10n.run import (
     Report,
     Request,
     find_article,
+    find_catalog,
     glossary_note,
     run,
 )
@@ -78,7 +79,8 @@ HELP = {
     "retranslate": "Send unreviewed machine output to the engine again (after a new model "
     "or glossary). Reviewed entries and translators' edits are never touched.",
     "force": "Process every article, even unchanged ones (nothing reviewed is redone).",
-    "articles": "Article slugs (catalog names, e.g. putin-kim-pyongyang-summit). None (the "
+    "articles": "Articles by slug (catalog name, e.g. putin-kim-pyongyang-summit) or file "
+    "name, any case; an unknown one fails the run with the list of catalogs. None (the "
     "default) means every article.",
     "zip_archives": "Also write one zip per article (all languages) for editors.",
 }
@@ -252,13 +254,12 @@ def rebuild_bundles(
     """Rebuild bundles and review pages from the catalogs after translators' edits."""
     try:
         settings = _settings(targets, None)
-        for slug in articles or []:
-            resolve_inside(settings.locales, f"{slug}.pot", what="article")
+        slugs = [find_catalog(settings, name) for name in articles or []]
         glossary = load_glossary(settings.glossary)
     except Newsl10nError as err:
         publish_problem("Bundles not rebuilt", str(err))
         return Failed(message=str(err))
-    report = bundle_task(settings, glossary, articles or None, zip_archives)
+    report = bundle_task(settings, glossary, slugs or None, zip_archives)
     publish_bundles(bundle_lines(report, settings))
     if not report.ok:
         failed = [f"{b.slug} → {b.lang}: {b.error}" for b in report.bundles if b.error]

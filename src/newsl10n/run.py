@@ -250,6 +250,24 @@ def find_article(settings: Settings, name: str) -> Path:
     raise ConfigError(f"article: no article {text!r} in {settings.source}; available: {available}")
 
 
+def find_catalog(settings: Settings, name: str) -> str:
+    """The slug of the catalog a person named (in a UI): the slug or the article's file name,
+    in any case. Only slugs of existing templates are returned, so nothing typed can reach
+    outside the catalogs; anything else is refused with the slugs there are."""
+    text = name.strip()
+    slugs = (
+        sorted(p.stem for p in settings.locales.glob("*.pot")) if settings.locales.is_dir() else []
+    )
+    stem = Path(text).stem if Path(text).suffix.lower() in (".txt", ".md") else text
+    for candidate in (text, text.casefold(), slugify(stem) if stem else ""):
+        if candidate in slugs:
+            return candidate
+    available = ", ".join(slugs) or "none"
+    raise ConfigError(
+        f"articles: no catalog for {text!r} in {settings.locales}; available: {available}"
+    )
+
+
 def unavailable_pairs(
     articles: Sequence[PreparedArticle], settings: Settings
 ) -> list[tuple[str, str, str]]:

@@ -1,0 +1,31 @@
+"""Found by using the product one step away from the tested paths (audit a1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flows.translate import rebuild_bundles, translate_batch
+from tests.conftest import SEED
+
+
+@pytest.fixture
+def env(project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The environment a worker started in this project would have."""
+    monkeypatch.setenv("NEWSL10N_PROJECT", str(project))
+    yield project
+
+
+def test_rebuild_bundles_takes_names_as_the_run_form_does_and_lists_the_catalogs(
+    env: Path, copy_models: Path, prefect_server: None
+) -> None:
+    assert translate_batch(targets=["de"], return_state=True).is_completed()
+    unknown = rebuild_bundles(articles=["no-such-story"], return_state=True)
+    assert unknown.is_failed()
+    assert unknown.message == (
+        f"articles: no catalog for 'no-such-story' in {env / 'locales'}; available: {SEED.stem}"
+    )
+    by_file_name = rebuild_bundles(articles=[SEED.name.upper()], return_state=True)
+    assert by_file_name.is_completed(), by_file_name.message
