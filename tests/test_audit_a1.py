@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from flows.translate import rebuild_bundles, translate_batch
+from newsl10n.cli import main
 from tests.conftest import SEED
 
 
@@ -29,3 +31,17 @@ def test_rebuild_bundles_takes_names_as_the_run_form_does_and_lists_the_catalogs
     )
     by_file_name = rebuild_bundles(articles=[SEED.name.upper()], return_state=True)
     assert by_file_name.is_completed(), by_file_name.message
+
+
+@pytest.mark.parametrize(
+    "command", [["qa"], ["status"], ["compile"], ["bundle"], ["tm", "export"], ["review"]]
+)
+def test_a_catalog_folder_that_does_not_exist_is_refused_by_commands_that_read_it(
+    project: Path, command: list[str]
+) -> None:
+    """A mistyped --locales must not read as "QA: no problems found" and exit 0."""
+    missing = project / "no-such-catalogs"
+    result = CliRunner().invoke(main, [*command, "--config", str(project / "pyproject.toml"),
+                                       "--locales", str(missing)])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert f"--locales {missing}: folder does not exist" in result.output

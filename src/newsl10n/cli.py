@@ -69,23 +69,29 @@ def main(ctx: click.Context, project: Path | None) -> None:
 
 _dir = click.Path(file_okay=False, path_type=Path)
 _FOLDERS = ("source", "locales", "bundles", "glossary")
+# Commands that create the catalog folder; for the others a missing --locales is a typo,
+# not "no problems found".
+_WRITE_CATALOGS = frozenset({"run", "translate"})
 
 
 def folder_options(command: F) -> F:
     """``--source/--locales/--bundles/--glossary`` and ``--config``, the same on every command
     that uses the project's folders. Relative paths are relative to the working directory;
-    an explicit source or glossary folder must exist."""
+    an explicit source or glossary folder must exist, and so must an explicit catalog folder
+    for the commands that only read catalogs."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, config: Path | None, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         given = {key: kwargs.pop(key) for key in _FOLDERS}
+        writes = ctx.command.name in _WRITE_CATALOGS
         obj: dict[str, Any] = ctx.ensure_object(dict)
         try:
             base = load_settings_file(config) if config is not None else _settings(ctx)
         except Newsl10nError as err:
             _fail(str(err), 2)
-        for key in ("source", "glossary"):
+        must_exist = ("source", "glossary", *(() if writes else ("locales",)))
+        for key in must_exist:
             folder = given[key]
             if folder is not None and not folder.is_dir():
                 _fail(f"--{key} {folder}: folder does not exist", 2)
