@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +13,7 @@ from click.testing import CliRunner
 
 from flows.translate import rebuild_bundles, translate_batch
 from newsl10n.cli import main
-from tests.conftest import SEED
+from tests.conftest import ROOT, SEED
 
 
 @pytest.fixture
@@ -45,3 +48,18 @@ def test_a_catalog_folder_that_does_not_exist_is_refused_by_commands_that_read_i
                                        "--locales", str(missing)])  # fmt: skip
     assert result.exit_code == 2, result.output
     assert f"--locales {missing}: folder does not exist" in result.output
+
+
+def test_prefect_api_url_outside_a_checkout_says_how_to_run_here(tmp_path: Path) -> None:
+    """PREFECT_API_URL exported for other work sends every run to Prefect, whose flows live
+    in a checkout: outside one, the error must name the way out."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env |= {"PREFECT_API_URL": "http://127.0.0.1:9/api", "PYTHONPATH": str(ROOT / "src")}
+    (tmp_path / "articles").mkdir()
+    cli = "from newsl10n.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", cli, "run", "--source", "articles"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "--no-prefect" in done.stderr and "Traceback" not in done.stderr

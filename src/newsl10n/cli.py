@@ -270,7 +270,12 @@ def _run_prefect(settings: Settings, request: Request, runner: str | None) -> Re
     try:
         from flows.translate import run_in_prefect
     except ImportError as err:
-        _fail(f"--prefect needs the project's flows/ folder (from a checkout): {err}", 2)
+        why = "--prefect" if "PREFECT_API_URL" not in os.environ else "PREFECT_API_URL is set:"
+        _fail(
+            f"{why} a Prefect run needs the project's flows/ folder (from a checkout): {err}; "
+            "run from the checkout (or --project it), or add --no-prefect to run here",
+            2,
+        )
     try:
         report: Report = run_in_prefect(settings, request, runner)
         return report
