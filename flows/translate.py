@@ -262,7 +262,7 @@ def rebuild_bundles(
     report = bundle_task(settings, glossary, slugs or None, zip_archives)
     publish_bundles(bundle_lines(report, settings))
     if not report.ok:
-        failed = [f"{b.slug} → {b.lang}: {b.error}" for b in report.bundles if b.error]
+        failed = [f"{b.label}: {b.error}" for b in report.bundles if b.error]
         return Failed(message="; ".join(failed) or "bundles failed")
     return report
 

@@ -63,3 +63,12 @@ def test_prefect_api_url_outside_a_checkout_says_how_to_run_here(tmp_path: Path)
     )  # fmt: skip
     assert done.returncode == 2, done.stderr
     assert "--no-prefect" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_bundle_failure_without_a_language_reads_as_the_article_alone(project: Path) -> None:
+    (project / "locales").mkdir()
+    article = project / "source_articles" / SEED.name
+    result = CliRunner().invoke(main, ["--project", str(project), "bundle", str(article)])
+    assert result.exit_code == 1
+    assert f"error: {SEED.stem}: no catalog for '{SEED.stem}'" in result.output
+    assert "→ :" not in result.output

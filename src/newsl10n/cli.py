@@ -312,7 +312,7 @@ def _report(report: Report) -> None:
     if report.bundles is not None:
         for b in report.bundles.bundles:
             if b.error:
-                failures.append(f"bundle {b.slug} → {b.lang}: {b.error}")
+                failures.append(f"bundle {b.label}: {b.error}")
         if report.bundles.index is not None:
             console.print(f"review index: {report.bundles.index}", highlight=False, markup=False)
     qa_errors = sum(r.qa_errors for r in report.results)
@@ -442,7 +442,7 @@ def bundle(
     )
     for b in report.bundles:
         if b.error:
-            click.echo(f"error: {b.slug} → {b.lang}: {b.error}", err=True)
+            click.echo(f"error: {b.label}: {b.error}", err=True)
         else:
             state = "written" if b.written else "unchanged"
             out.print(f"{b.slug} → {b.lang}: {b.folder} ({state})", highlight=False)
