@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -72,3 +73,46 @@ def test_a_bundle_failure_without_a_language_reads_as_the_article_alone(project:
     assert result.exit_code == 1
     assert f"error: {SEED.stem}: no catalog for '{SEED.stem}'" in result.output
     assert "→ :" not in result.output
+
+
+def test_paths_printed_to_a_pipe_are_never_wrapped(project: Path, copy_models: Path) -> None:
+    """`newsl10n bundle | grep review` and scripts reading `compile` output need each path
+    whole on its line (a console wraps at 80 columns when it is not a terminal)."""
+    deep = project / ("a-rather-long-folder-name-" * 3) / "bundles"
+    args = ["--project", str(project)]
+    assert CliRunner().invoke(main, [*args, "run", "--to", "de"]).exit_code == 0
+    for command in (["bundle", "--bundles", str(deep)], ["compile"]):
+        result = CliRunner().invoke(main, [*args, *command])
+        assert result.exit_code == 0, result.output
+        for line in result.output.splitlines():
+            assert line.endswith((".html", ".mo", "(written)", "(unchanged)")), line
+
+
+def test_brackets_in_paths_are_printed_as_they_are(
+    project: Path, copy_models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rich reads "[...]" as markup: "[draft]" vanished from printed paths and "[/]" in a
+    folder or article name ended the command with a MarkupError traceback."""
+    import io
+
+    from rich.console import Console
+
+    from newsl10n import cli
+
+    missing = project / "[/]"
+    refused = CliRunner().invoke(main, ["run", "--source", str(missing)])
+    assert refused.exit_code == 2 and f"--source {missing}: folder does not exist" in refused.output
+
+    shutil.move(
+        project / "source_articles" / SEED.name,
+        project / "source_articles" / "A [draft] [bold].txt",
+    )
+    terminal = io.StringIO()
+    monkeypatch.setattr(cli, "console", Console(file=terminal, force_terminal=True, width=300))
+    args = ["--project", str(project)]
+    assert CliRunner().invoke(main, [*args, "run", "--to", "de"]).exit_code == 0
+    assert "source_articles/A [draft] [bold].txt" in terminal.getvalue()
+    locales = project / "[draft]"
+    shutil.copytree(project / "locales", locales)
+    compiled = CliRunner().invoke(main, [*args, "compile", "--locales", str(locales)])
+    assert compiled.exit_code == 0 and f"wrote {locales}/de/" in compiled.output

@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from newsl10n.config import Settings, load_settings, load_settings_file, parse_languages
@@ -26,8 +27,10 @@ from newsl10n.errors import Newsl10nError
 if TYPE_CHECKING:
     from newsl10n.run import Report, Request
 
-console = Console(stderr=True, soft_wrap=True)
-out = Console()
+# No markup (paths and file names may hold "[...]") and no wrapping (a piped path stays
+# whole on its line); the few styled lines ask for markup themselves.
+console = Console(stderr=True, soft_wrap=True, markup=False)
+out = Console(soft_wrap=True, markup=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -49,7 +52,7 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
-    console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     sys.exit(code)
 
 
@@ -233,7 +236,7 @@ def _run_here(settings: Settings, request: Request, glossary: Any) -> Report:
 
     columns = (
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[detail]}"), TimeElapsedColumn(),
+        TextColumn("{task.fields[detail]}", markup=False), TimeElapsedColumn(),
     )  # fmt: skip
     with Progress(*columns, console=console, transient=not console.is_terminal) as bar:
         task = bar.add_task("preparing", total=None, detail="")
