@@ -116,3 +116,18 @@ def test_brackets_in_paths_are_printed_as_they_are(
     shutil.copytree(project / "locales", locales)
     compiled = CliRunner().invoke(main, [*args, "compile", "--locales", str(locales)])
     assert compiled.exit_code == 0 and f"wrote {locales}/de/" in compiled.output
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_an_article_name_matches_in_either_unicode_form(project: Path, form: str) -> None:
+    """macOS and some browsers hand over decomposed accents: "Café.txt" typed or pasted in
+    the run form must find the file however either side spells the é."""
+    import unicodedata
+
+    from newsl10n.config import load_settings
+    from newsl10n.run import find_article
+
+    on_disk = unicodedata.normalize("NFD" if form == "NFC" else "NFC", "Café Ünïcode.txt")
+    shutil.copy(SEED, project / "source_articles" / on_disk)
+    typed = unicodedata.normalize(form, "café ünïcode")
+    assert find_article(load_settings(project), typed).name == on_disk
