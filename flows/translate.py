@@ -14,12 +14,14 @@ is what Prefect stores in a deployment's parameter schema.
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, TypeVar
 from uuid import UUID
 
 from prefect import State, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import FailedRun
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.states import Failed
@@ -93,6 +95,22 @@ def documented(function: F) -> F:
     args = "\n".join(f"    {name}: {HELP[name]}" for name in names)
     function.__doc__ = f"{inspect.cleandoc(function.__doc__ or '')}\n\nArgs:\n{args}"
     return function
+
+
+class _FailedRunOnOneLine(logging.Filter):
+    """A worker's engine re-raises the Failed state a flow here returned as ``FailedRun``
+    and logs "Engine execution exited with unexpected exception" with its traceback: for an
+    editor that is the run's reason, on one ERROR line. Every other record is untouched."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, FailedRun):
+            record.msg, record.args = "run failed: %s", (error,)
+            record.exc_info = record.exc_text = None
+        return True
+
+
+logging.getLogger("prefect.flow_runs").addFilter(_FailedRunOnOneLine())
 
 
 class PairsFailed(Exception):

@@ -131,3 +131,27 @@ def test_an_article_name_matches_in_either_unicode_form(project: Path, form: str
     shutil.copy(SEED, project / "source_articles" / on_disk)
     typed = unicodedata.normalize(form, "café ünïcode")
     assert find_article(load_settings(project), typed).name == on_disk
+
+
+def test_a_run_that_ended_failed_is_one_error_line_not_the_engines_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A worker's engine re-raises a flow's returned Failed state as FailedRun and logs it
+    with a 40-line traceback; the run's own reason, on one line, is what an editor needs."""
+    import logging
+
+    from prefect.exceptions import FailedRun
+
+    import flows.translate  # noqa: F401  (installs the filter, as the worker's import does)
+
+    logger = logging.getLogger("prefect.flow_runs")
+    with caplog.at_level(logging.ERROR, logger="prefect.flow_runs"):
+        for error in (FailedRun("article: no article 'x'; available: a.txt"), ValueError("!")):
+            try:
+                raise error
+            except Exception:
+                logger.error("Engine execution exited with unexpected exception", exc_info=True)
+    failed, surprise = caplog.records
+    assert failed.getMessage() == "run failed: article: no article 'x'; available: a.txt"
+    assert failed.exc_info is None and caplog.text.count("Traceback") == 1
+    assert surprise.exc_info is not None  # anything else keeps its traceback
