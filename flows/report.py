@@ -180,7 +180,7 @@ def bundle_lines(report: BundleReport, settings: Settings) -> list[str]:
         lines.append(f"- {index}")
     for b in report.bundles:
         if b.error:
-            lines.append(f"- {b.slug} → {b.lang}: FAILED: {b.error}")
+            lines.append(f"- {b.label}: FAILED: {b.error}")
             continue
         link = review_link(settings, b.slug, b.lang)
         if link:

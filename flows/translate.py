@@ -14,12 +14,14 @@ is what Prefect stores in a deployment's parameter schema.
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, TypeVar
 from uuid import UUID
 
 from prefect import State, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import FailedRun
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.states import Failed
@@ -35,7 +37,7 @@ from flows.report import (
 )
 from flows.runners import task_runner
 from newsl10n.bundle import BundleReport
-from newsl10n.config import Settings, parse_languages, resolve_inside, settings_from_environment
+from newsl10n.config import Settings, parse_languages, settings_from_environment
 from newsl10n.errors import Newsl10nError
 from newsl10n.glossary import load_glossary
 from newsl10n.pipeline import PairResult, build_review
@@ -47,6 +49,7 @@ from newsl10n.run import (
     Report,
     Request,
     find_article,
+    find_catalog,
     glossary_note,
     run,
 )
@@ -78,7 +81,8 @@ HELP = {
     "retranslate": "Send unreviewed machine output to the engine again (after a new model "
     "or glossary). Reviewed entries and translators' edits are never touched.",
     "force": "Process every article, even unchanged ones (nothing reviewed is redone).",
-    "articles": "Article slugs (catalog names, e.g. putin-kim-pyongyang-summit). None (the "
+    "articles": "Articles by slug (catalog name, e.g. putin-kim-pyongyang-summit) or file "
+    "name, any case; an unknown one fails the run with the list of catalogs. None (the "
     "default) means every article.",
     "zip_archives": "Also write one zip per article (all languages) for editors.",
 }
@@ -91,6 +95,22 @@ def documented(function: F) -> F:
     args = "\n".join(f"    {name}: {HELP[name]}" for name in names)
     function.__doc__ = f"{inspect.cleandoc(function.__doc__ or '')}\n\nArgs:\n{args}"
     return function
+
+
+class _FailedRunOnOneLine(logging.Filter):
+    """A worker's engine re-raises the Failed state a flow here returned as ``FailedRun``
+    and logs "Engine execution exited with unexpected exception" with its traceback: for an
+    editor that is the run's reason, on one ERROR line. Every other record is untouched."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, FailedRun):
+            record.msg, record.args = "run failed: %s", (error,)
+            record.exc_info = record.exc_text = None
+        return True
+
+
+logging.getLogger("prefect.flow_runs").addFilter(_FailedRunOnOneLine())
 
 
 class PairsFailed(Exception):
@@ -252,16 +272,15 @@ def rebuild_bundles(
     """Rebuild bundles and review pages from the catalogs after translators' edits."""
     try:
         settings = _settings(targets, None)
-        for slug in articles or []:
-            resolve_inside(settings.locales, f"{slug}.pot", what="article")
+        slugs = [find_catalog(settings, name) for name in articles or []]
         glossary = load_glossary(settings.glossary)
     except Newsl10nError as err:
         publish_problem("Bundles not rebuilt", str(err))
         return Failed(message=str(err))
-    report = bundle_task(settings, glossary, articles or None, zip_archives)
+    report = bundle_task(settings, glossary, slugs or None, zip_archives)
     publish_bundles(bundle_lines(report, settings))
     if not report.ok:
-        failed = [f"{b.slug} → {b.lang}: {b.error}" for b in report.bundles if b.error]
+        failed = [f"{b.label}: {b.error}" for b in report.bundles if b.error]
         return Failed(message="; ".join(failed) or "bundles failed")
     return report
 

@@ -166,13 +166,13 @@ def test_one_engine_call_per_language_over_all_articles(
             encoding="utf-8",
         )
     calls: list[int] = []
-    original = argos._Model.hypotheses
+    original = argos._Model.scored
 
-    def counting(self: argos._Model, texts: list[str], n: int) -> list[list[str]]:
+    def counting(self: argos._Model, texts: list[str], n: int) -> list[list[tuple[str, float]]]:
         calls.append(len(texts))
         return original(self, texts, n)
 
-    monkeypatch.setattr(argos._Model, "hypotheses", counting)
+    monkeypatch.setattr(argos._Model, "scored", counting)
     settings = load_settings(project).with_overrides(targets=["de", "fr"], glossary=project / "x")
     report = run(settings, Request())
     assert report.ok, report.failures

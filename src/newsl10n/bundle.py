@@ -229,6 +229,11 @@ class BundleResult:
     def ok(self) -> bool:
         return not self.error
 
+    @property
+    def label(self) -> str:
+        """ "slug → lang", or the slug alone for a failure before any language."""
+        return f"{self.slug} → {self.lang}" if self.lang else self.slug
+
 
 @dataclass(frozen=True)
 class ArchiveResult:

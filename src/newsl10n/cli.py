@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from newsl10n.config import Settings, load_settings, load_settings_file, parse_languages
@@ -26,8 +27,10 @@ from newsl10n.errors import Newsl10nError
 if TYPE_CHECKING:
     from newsl10n.run import Report, Request
 
-console = Console(stderr=True, soft_wrap=True)
-out = Console()
+# No markup (paths and file names may hold "[...]") and no wrapping (a piped path stays
+# whole on its line); the few styled lines ask for markup themselves.
+console = Console(stderr=True, soft_wrap=True, markup=False)
+out = Console(soft_wrap=True, markup=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -49,7 +52,7 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
-    console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     sys.exit(code)
 
 
@@ -69,23 +72,29 @@ def main(ctx: click.Context, project: Path | None) -> None:
 
 _dir = click.Path(file_okay=False, path_type=Path)
 _FOLDERS = ("source", "locales", "bundles", "glossary")
+# Commands that create the catalog folder; for the others a missing --locales is a typo,
+# not "no problems found".
+_WRITE_CATALOGS = frozenset({"run", "translate"})
 
 
 def folder_options(command: F) -> F:
     """``--source/--locales/--bundles/--glossary`` and ``--config``, the same on every command
     that uses the project's folders. Relative paths are relative to the working directory;
-    an explicit source or glossary folder must exist."""
+    an explicit source or glossary folder must exist, and so must an explicit catalog folder
+    for the commands that only read catalogs."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, config: Path | None, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         given = {key: kwargs.pop(key) for key in _FOLDERS}
+        writes = ctx.command.name in _WRITE_CATALOGS
         obj: dict[str, Any] = ctx.ensure_object(dict)
         try:
             base = load_settings_file(config) if config is not None else _settings(ctx)
         except Newsl10nError as err:
             _fail(str(err), 2)
-        for key in ("source", "glossary"):
+        must_exist = ("source", "glossary", *(() if writes else ("locales",)))
+        for key in must_exist:
             folder = given[key]
             if folder is not None and not folder.is_dir():
                 _fail(f"--{key} {folder}: folder does not exist", 2)
@@ -227,7 +236,7 @@ def _run_here(settings: Settings, request: Request, glossary: Any) -> Report:
 
     columns = (
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[detail]}"), TimeElapsedColumn(),
+        TextColumn("{task.fields[detail]}", markup=False), TimeElapsedColumn(),
     )  # fmt: skip
     with Progress(*columns, console=console, transient=not console.is_terminal) as bar:
         task = bar.add_task("preparing", total=None, detail="")
@@ -264,7 +273,12 @@ def _run_prefect(settings: Settings, request: Request, runner: str | None) -> Re
     try:
         from flows.translate import run_in_prefect
     except ImportError as err:
-        _fail(f"--prefect needs the project's flows/ folder (from a checkout): {err}", 2)
+        why = "--prefect" if "PREFECT_API_URL" not in os.environ else "PREFECT_API_URL is set:"
+        _fail(
+            f"{why} a Prefect run needs the project's flows/ folder (from a checkout): {err}; "
+            "run from the checkout (or --project it), or add --no-prefect to run here",
+            2,
+        )
     try:
         report: Report = run_in_prefect(settings, request, runner)
         return report
@@ -301,7 +315,7 @@ def _report(report: Report) -> None:
     if report.bundles is not None:
         for b in report.bundles.bundles:
             if b.error:
-                failures.append(f"bundle {b.slug} → {b.lang}: {b.error}")
+                failures.append(f"bundle {b.label}: {b.error}")
         if report.bundles.index is not None:
             console.print(f"review index: {report.bundles.index}", highlight=False, markup=False)
     qa_errors = sum(r.qa_errors for r in report.results)
@@ -431,7 +445,7 @@ def bundle(
     )
     for b in report.bundles:
         if b.error:
-            click.echo(f"error: {b.slug} → {b.lang}: {b.error}", err=True)
+            click.echo(f"error: {b.label}: {b.error}", err=True)
         else:
             state = "written" if b.written else "unchanged"
             out.print(f"{b.slug} → {b.lang}: {b.folder} ({state})", highlight=False)

@@ -14,6 +14,7 @@ that article's result, named with its file; the others and their bundles complet
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -217,6 +218,12 @@ def _has_catalog(slug: str, settings: Settings) -> bool:
     return any(catalog_path(settings.locales, t, slug).is_file() for t in settings.targets)
 
 
+def _fold(name: str) -> str:
+    """A name as a person means it: any case, accents composed or not (macOS file names
+    and some browsers decompose them)."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def find_article(settings: Settings, name: str) -> Path:
     """The article a person named (in a UI): its path in the source folder, its file name
     or its slug, in any case. Anything else is refused with the articles there are; paths
@@ -230,15 +237,15 @@ def find_article(settings: Settings, name: str) -> Path:
     resolved = {p.resolve(): p for p in sources}
     if path in resolved:
         return resolved[path]
-    key = text.casefold()
+    key = _fold(text)
     matches = [
         p
         for p in sources
         if key
         in {
-            p.relative_to(settings.source).as_posix().casefold(),
-            p.name.casefold(),
-            p.stem.casefold(),
+            _fold(p.relative_to(settings.source).as_posix()),
+            _fold(p.name),
+            _fold(p.stem),
             slugify(p.stem),
         }
     ]
@@ -248,6 +255,24 @@ def find_article(settings: Settings, name: str) -> Path:
         names = ", ".join(p.name for p in matches)
         raise ConfigError(f"article: {text!r} matches several articles ({names}); give the file")
     raise ConfigError(f"article: no article {text!r} in {settings.source}; available: {available}")
+
+
+def find_catalog(settings: Settings, name: str) -> str:
+    """The slug of the catalog a person named (in a UI): the slug or the article's file name,
+    in any case. Only slugs of existing templates are returned, so nothing typed can reach
+    outside the catalogs; anything else is refused with the slugs there are."""
+    text = name.strip()
+    slugs = (
+        sorted(p.stem for p in settings.locales.glob("*.pot")) if settings.locales.is_dir() else []
+    )
+    stem = Path(text).stem if Path(text).suffix.lower() in (".txt", ".md") else text
+    for candidate in (text, text.casefold(), slugify(stem) if stem else ""):
+        if candidate in slugs:
+            return candidate
+    available = ", ".join(slugs) or "none"
+    raise ConfigError(
+        f"articles: no catalog for {text!r} in {settings.locales}; available: {available}"
+    )
 
 
 def unavailable_pairs(
