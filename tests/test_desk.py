@@ -389,3 +389,37 @@ def test_a_broken_catalog_is_named_not_served(client: TestClient, site: Path) ->
     response = client.get(f"/ru/{SLUG}")
     assert response.status_code == 500 and str(path) in response.text
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\n\n", "\r\n\r\n"])
+def test_an_enter_at_either_end_of_the_textarea_keeps_msgfmt_happy(
+    client: TestClient, site: Path, ending: str
+) -> None:
+    """A textarea keeps the Enter an editor typed after the text (and a leading one);
+    msgid has none, and msgfmt -c rejects a msgstr that ends or begins differently."""
+    path = catalog_file(site)
+    target = entry(path, TITLE)
+    fields = form_of(page(client), target.msgctxt)
+    text = "Стратегические последствия"
+    response = post(client, {**fields, "msgstr": ending + text + ending, "action": "approve"})
+    assert response.status_code == 303
+    assert entry(path, TITLE).msgstr == text
+    msgfmt_ok(path)
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x1b", "\x0b", "\r", "\x7f"])
+@pytest.mark.parametrize("field", ["msgstr", "comment"])
+def test_control_characters_are_refused_and_change_nothing(
+    client: TestClient, site: Path, bad: str, field: str
+) -> None:
+    """A NUL would cut the compiled translation short without msgfmt -c noticing."""
+    path = catalog_file(site)
+    data = path.read_bytes()
+    target = entry(path, TITLE)
+    fields = form_of(page(client), target.msgctxt)
+    sent = {"msgstr": "Стратегические последствия", "comment": "ok", "action": "approve"}
+    sent[field] = f"Стратегические{bad}последствия"
+    response = post(client, {**fields, **sent})
+    assert response.status_code == 422
+    assert "control character" in response.text
+    assert path.read_bytes() == data

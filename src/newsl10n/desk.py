@@ -463,6 +463,13 @@ def create_app(desk: Desk) -> Starlette:
         label = f"#{number}"
         findings = tuple(editing.check_text(po, path, ctxt, text, desk.glossary))
         errors = sum(f.severity == "error" for f in findings)
+        problem = editing.text_problem(text) or editing.text_problem(comment or "")
+        if problem:
+            notice = ("error", f"{label}: {problem}: nothing was changed")
+            again = Form(text, form.get("comment", ""), form["original"])
+            return render_page(
+                lang, slug, path, view, status=422, notices=[notice], forms={ctxt: again}
+            )
         if approve and not text.strip():
             notice = ("error", f"{label}: an empty translation cannot be approved")
             again = Form(text, form.get("comment", ""), form["original"])
