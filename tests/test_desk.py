@@ -423,3 +423,22 @@ def test_control_characters_are_refused_and_change_nothing(
     assert response.status_code == 422
     assert "control character" in response.text
     assert path.read_bytes() == data
+
+
+def test_a_reviewer_name_with_a_newline_is_refused_before_serving(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--reviewer becomes the Last-Translator header line: a newline in it would add header
+    fields (a Plural-Forms that msgfmt -c rejects) to every catalog the desk saves."""
+    from click.testing import CliRunner
+
+    from newsl10n import cli
+    from newsl10n import desk as desk_module
+
+    served: list[object] = []
+    monkeypatch.setattr(desk_module, "serve", lambda d, h, p: served.append(d))
+    reviewer = "Ann\nPlural-Forms: nplurals=9; plural=n;"
+    args = ["--project", str(site), "review", "--reviewer", reviewer]
+    result = CliRunner().invoke(cli.main, args)
+    assert result.exit_code == 2 and "--reviewer" in result.output
+    assert "Traceback" not in result.output and not served
