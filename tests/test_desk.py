@@ -442,3 +442,12 @@ def test_a_reviewer_name_with_a_newline_is_refused_before_serving(
     result = CliRunner().invoke(cli.main, args)
     assert result.exit_code == 2 and "--reviewer" in result.output
     assert "Traceback" not in result.output and not served
+
+
+@pytest.mark.parametrize(
+    ("host", "token"),
+    [("127.0.0.2", False), ("[::1]", False), ("127.0.0.1.nip.example", True), ("0", True)],
+)
+def test_only_loopback_addresses_go_without_a_token(site: Path, host: str, token: bool) -> None:
+    """A host name that merely starts with 127. may resolve anywhere: it needs the token."""
+    assert bool(desk_for(site, host=host).token) is token

@@ -17,6 +17,7 @@ Policy allows scripts from the app only, never inline. Plain library code: no Pr
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -79,7 +80,13 @@ ORDERS = {"article": "article order", "confidence": "least confident first"}
 
 
 def is_loopback(host: str) -> bool:
-    return host.strip("[]") in LOOPBACK or host.startswith("127.")
+    """A loopback address or ``localhost``; a name such as ``127.0.0.1.example.org`` is not."""
+    if host.strip("[]") in LOOPBACK:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
