@@ -451,3 +451,25 @@ def test_a_reviewer_name_with_a_newline_is_refused_before_serving(
 def test_only_loopback_addresses_go_without_a_token(site: Path, host: str, token: bool) -> None:
     """A host name that merely starts with 127. may resolve anywhere: it needs the token."""
     assert bool(desk_for(site, host=host).token) is token
+
+
+def test_a_save_after_a_run_changed_the_source_keeps_the_editors_text_on_the_page(
+    client: TestClient, site: Path
+) -> None:
+    """The nightly run re-segments an edited article while the page is open: the entry's
+    msgctxt is gone; the editor gets the page back with their text, not a bare error."""
+    path = catalog_file(site)
+    fields = form_of(page(client), entry(path, TITLE).msgctxt)
+    article = site / "source_articles" / SEED.name
+    article.write_text(
+        article.read_text(encoding="utf-8").replace(TITLE, "Strategic Consequences"),
+        encoding="utf-8",
+    )
+    translate_seed(site, ["ru"])
+    data = path.read_bytes()
+    text = "Стратегические последствия"
+    response = post(client, {**fields, "msgstr": text, "action": "approve"})
+    assert response.status_code == 409
+    assert response.headers["content-type"].startswith("text/html")
+    assert f"Your text: {text}" in response.text and "Strategic Consequences" in response.text
+    assert path.read_bytes() == data

@@ -463,7 +463,7 @@ def create_app(desk: Desk) -> Starlette:
             return _refuse(500, str(err))
         shown = next((e for e in current.entries if e.unit.id == ctxt), None)
         if shown is None:
-            return _refuse(404, f"{ctxt!r}: no such entry in {path.name}")
+            return gone(lang, slug, path, view, ctxt, text)
         number = shown.number
         if comment is not None and " ".join(comment.split()) == shown.unit.translator_comment:
             comment = None  # shown on one line: an unchanged field keeps the comment's lines
@@ -517,13 +517,23 @@ def create_app(desk: Desk) -> Starlette:
                 lang, slug, path, view, status=409, notices=[notice], forms={ctxt: again}
             )
         if result.outcome is editing.Outcome.MISSING:
-            return _refuse(409, f"{ctxt!r} is no longer in {path.name}: nothing was changed")
+            return gone(lang, slug, path, view, ctxt, text)
         if result.written:
             rebuild_bundle(desk, lang, slug, path)
         return RedirectResponse(
             page_url(lang, slug, view.query(saved=label)) + f"#{after(current, ctxt, approve)}",
             status_code=303,
         )
+
+    def gone(lang: str, slug: str, path: Path, view: View, ctxt: str, text: str) -> Response:
+        """The entry is not (or no longer) in the file, e.g. a run changed its source since
+        the page was loaded: the page as it is now, with the editor's text to copy."""
+        notice = (
+            "error",
+            f"{ctxt!r} is no longer in {path.name} (its source sentence changed or it was "
+            f"removed): nothing was changed. Your text: {text}",
+        )
+        return render_page(lang, slug, path, view, status=409, notices=[notice])
 
     async def script(request: Request) -> Response:
         return Response(desk_script(), media_type="text/javascript; charset=utf-8")
