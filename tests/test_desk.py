@@ -473,3 +473,24 @@ def test_a_save_after_a_run_changed_the_source_keeps_the_editors_text_on_the_pag
     assert response.headers["content-type"].startswith("text/html")
     assert f"Your text: {text}" in response.text and "Strategic Consequences" in response.text
     assert path.read_bytes() == data
+
+
+def test_a_plural_entry_is_named_as_such_not_as_missing(client: TestClient, site: Path) -> None:
+    path = catalog_file(site)
+    po = polib.pofile(str(path))
+    po.append(
+        polib.POEntry(
+            msgctxt="plural:1",
+            msgid="one photo",
+            msgid_plural="%d photos",
+            msgstr_plural={0: "одно фото", 1: "%d фото", 2: "%d фото"},
+        )
+    )
+    po.save(str(path))
+    data = path.read_bytes()
+    fields = form_of(page(client), entry(path, TITLE).msgctxt)
+    response = post(
+        client, {**fields, "msgctxt": "plural:1", "msgstr": "фото", "action": "approve"}
+    )
+    assert response.status_code == 422 and "plural forms" in response.text
+    assert path.read_bytes() == data

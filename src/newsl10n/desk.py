@@ -465,6 +465,14 @@ def create_app(desk: Desk) -> Starlette:
         if shown is None:
             return gone(lang, slug, path, view, ctxt, text)
         number = shown.number
+        held = editing.find_entry(po, ctxt)
+        if held is not None and held.msgid_plural:
+            notice = (
+                "error",
+                f"#{number} has plural forms, which the desk does not edit: use a PO editor "
+                "(Poedit); nothing was changed",
+            )
+            return render_page(lang, slug, path, view, status=422, notices=[notice])
         if comment is not None and " ".join(comment.split()) == shown.unit.translator_comment:
             comment = None  # shown on one line: an unchanged field keeps the comment's lines
         label = f"#{number}"
