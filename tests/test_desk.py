@@ -389,3 +389,108 @@ def test_a_broken_catalog_is_named_not_served(client: TestClient, site: Path) ->
     response = client.get(f"/ru/{SLUG}")
     assert response.status_code == 500 and str(path) in response.text
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\n\n", "\r\n\r\n"])
+def test_an_enter_at_either_end_of_the_textarea_keeps_msgfmt_happy(
+    client: TestClient, site: Path, ending: str
+) -> None:
+    """A textarea keeps the Enter an editor typed after the text (and a leading one);
+    msgid has none, and msgfmt -c rejects a msgstr that ends or begins differently."""
+    path = catalog_file(site)
+    target = entry(path, TITLE)
+    fields = form_of(page(client), target.msgctxt)
+    text = "Стратегические последствия"
+    response = post(client, {**fields, "msgstr": ending + text + ending, "action": "approve"})
+    assert response.status_code == 303
+    assert entry(path, TITLE).msgstr == text
+    msgfmt_ok(path)
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x1b", "\x0b", "\r", "\x7f"])
+@pytest.mark.parametrize("field", ["msgstr", "comment"])
+def test_control_characters_are_refused_and_change_nothing(
+    client: TestClient, site: Path, bad: str, field: str
+) -> None:
+    """A NUL would cut the compiled translation short without msgfmt -c noticing."""
+    path = catalog_file(site)
+    data = path.read_bytes()
+    target = entry(path, TITLE)
+    fields = form_of(page(client), target.msgctxt)
+    sent = {"msgstr": "Стратегические последствия", "comment": "ok", "action": "approve"}
+    sent[field] = f"Стратегические{bad}последствия"
+    response = post(client, {**fields, **sent})
+    assert response.status_code == 422
+    assert "control character" in response.text
+    assert path.read_bytes() == data
+
+
+def test_a_reviewer_name_with_a_newline_is_refused_before_serving(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--reviewer becomes the Last-Translator header line: a newline in it would add header
+    fields (a Plural-Forms that msgfmt -c rejects) to every catalog the desk saves."""
+    from click.testing import CliRunner
+
+    from newsl10n import cli
+    from newsl10n import desk as desk_module
+
+    served: list[object] = []
+    monkeypatch.setattr(desk_module, "serve", lambda d, h, p: served.append(d))
+    reviewer = "Ann\nPlural-Forms: nplurals=9; plural=n;"
+    args = ["--project", str(site), "review", "--reviewer", reviewer]
+    result = CliRunner().invoke(cli.main, args)
+    assert result.exit_code == 2 and "--reviewer" in result.output
+    assert "Traceback" not in result.output and not served
+
+
+@pytest.mark.parametrize(
+    ("host", "token"),
+    [("127.0.0.2", False), ("[::1]", False), ("127.0.0.1.nip.example", True), ("0", True)],
+)
+def test_only_loopback_addresses_go_without_a_token(site: Path, host: str, token: bool) -> None:
+    """A host name that merely starts with 127. may resolve anywhere: it needs the token."""
+    assert bool(desk_for(site, host=host).token) is token
+
+
+def test_a_save_after_a_run_changed_the_source_keeps_the_editors_text_on_the_page(
+    client: TestClient, site: Path
+) -> None:
+    """The nightly run re-segments an edited article while the page is open: the entry's
+    msgctxt is gone; the editor gets the page back with their text, not a bare error."""
+    path = catalog_file(site)
+    fields = form_of(page(client), entry(path, TITLE).msgctxt)
+    article = site / "source_articles" / SEED.name
+    article.write_text(
+        article.read_text(encoding="utf-8").replace(TITLE, "Strategic Consequences"),
+        encoding="utf-8",
+    )
+    translate_seed(site, ["ru"])
+    data = path.read_bytes()
+    text = "Стратегические последствия"
+    response = post(client, {**fields, "msgstr": text, "action": "approve"})
+    assert response.status_code == 409
+    assert response.headers["content-type"].startswith("text/html")
+    assert f"Your text: {text}" in response.text and "Strategic Consequences" in response.text
+    assert path.read_bytes() == data
+
+
+def test_a_plural_entry_is_named_as_such_not_as_missing(client: TestClient, site: Path) -> None:
+    path = catalog_file(site)
+    po = polib.pofile(str(path))
+    po.append(
+        polib.POEntry(
+            msgctxt="plural:1",
+            msgid="one photo",
+            msgid_plural="%d photos",
+            msgstr_plural={0: "одно фото", 1: "%d фото", 2: "%d фото"},
+        )
+    )
+    po.save(str(path))
+    data = path.read_bytes()
+    fields = form_of(page(client), entry(path, TITLE).msgctxt)
+    response = post(
+        client, {**fields, "msgctxt": "plural:1", "msgstr": "фото", "action": "approve"}
+    )
+    assert response.status_code == 422 and "plural forms" in response.text
+    assert path.read_bytes() == data

@@ -28,6 +28,7 @@ from newsl10n.qa import (
     numbers,
     render_json,
     render_table,
+    untranslated,
 )
 from tests.conftest import ROOT
 
@@ -320,3 +321,19 @@ def test_findings_render_for_people_and_for_tools(locales: Path) -> None:
         "kind": "number-missing", "severity": "error",
         "message": "number 3 of the source is missing", "lang": "ru",
     }  # fmt: skip
+
+
+@pytest.mark.timeout(60)  # a hang guard, not a speed goal: the old check took minutes
+def test_a_huge_translation_full_of_names_is_checked_in_one_pass() -> None:
+    """A reviewer may paste a whole article into one entry on the desk: the words outside
+    names are found in one pass, not by testing every word against every name."""
+    msgstr = "Wladimir Putin traf Kim Jong-un in Pjöngjang und Moskau. " * 4000
+    msgid = "Vladimir Putin met Kim Jong Un in Pyongyang and Moscow."
+    issues = untranslated(msgid, msgstr, SHIPPED, "en", "de")
+    assert issues == []  # "traf", "in", "und" are German words, the rest are names
+
+
+def test_words_inside_a_name_of_either_language_are_not_the_translations_own() -> None:
+    msgid = "Putin arrived in Pyongyang and met him."
+    issues = untranslated(msgid, "Путин arrived in Pyongyang and met him.", SHIPPED, "en", "ru")
+    assert [i.message for i in issues] == ["untranslated: 5 of 5 words are the source's own"]

@@ -471,6 +471,8 @@ def review(ctx: click.Context, port: int, host: str, reviewer: str) -> None:
     from newsl10n.desk import make_desk, serve
     from newsl10n.glossary import load_glossary
 
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in reviewer):  # it becomes a header line
+        _fail("--reviewer: one line of text, e.g. 'Ann <ann@x>'", 2)
     settings = _settings(ctx)
     try:
         glossary = load_glossary(settings.glossary)

@@ -17,6 +17,7 @@ Policy allows scripts from the app only, never inline. Plain library code: no Pr
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -79,7 +80,13 @@ ORDERS = {"article": "article order", "confidence": "least confident first"}
 
 
 def is_loopback(host: str) -> bool:
-    return host.strip("[]") in LOOPBACK or host.startswith("127.")
+    """A loopback address or ``localhost``; a name such as ``127.0.0.1.example.org`` is not."""
+    if host.strip("[]") in LOOPBACK:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -456,13 +463,28 @@ def create_app(desk: Desk) -> Starlette:
             return _refuse(500, str(err))
         shown = next((e for e in current.entries if e.unit.id == ctxt), None)
         if shown is None:
-            return _refuse(404, f"{ctxt!r}: no such entry in {path.name}")
+            return gone(lang, slug, path, view, ctxt, text)
         number = shown.number
+        held = editing.find_entry(po, ctxt)
+        if held is not None and held.msgid_plural:
+            notice = (
+                "error",
+                f"#{number} has plural forms, which the desk does not edit: use a PO editor "
+                "(Poedit); nothing was changed",
+            )
+            return render_page(lang, slug, path, view, status=422, notices=[notice])
         if comment is not None and " ".join(comment.split()) == shown.unit.translator_comment:
             comment = None  # shown on one line: an unchanged field keeps the comment's lines
         label = f"#{number}"
         findings = tuple(editing.check_text(po, path, ctxt, text, desk.glossary))
         errors = sum(f.severity == "error" for f in findings)
+        problem = editing.text_problem(text) or editing.text_problem(comment or "")
+        if problem:
+            notice = ("error", f"{label}: {problem}: nothing was changed")
+            again = Form(text, form.get("comment", ""), form["original"])
+            return render_page(
+                lang, slug, path, view, status=422, notices=[notice], forms={ctxt: again}
+            )
         if approve and not text.strip():
             notice = ("error", f"{label}: an empty translation cannot be approved")
             again = Form(text, form.get("comment", ""), form["original"])
@@ -503,13 +525,23 @@ def create_app(desk: Desk) -> Starlette:
                 lang, slug, path, view, status=409, notices=[notice], forms={ctxt: again}
             )
         if result.outcome is editing.Outcome.MISSING:
-            return _refuse(409, f"{ctxt!r} is no longer in {path.name}: nothing was changed")
+            return gone(lang, slug, path, view, ctxt, text)
         if result.written:
             rebuild_bundle(desk, lang, slug, path)
         return RedirectResponse(
             page_url(lang, slug, view.query(saved=label)) + f"#{after(current, ctxt, approve)}",
             status_code=303,
         )
+
+    def gone(lang: str, slug: str, path: Path, view: View, ctxt: str, text: str) -> Response:
+        """The entry is not (or no longer) in the file, e.g. a run changed its source since
+        the page was loaded: the page as it is now, with the editor's text to copy."""
+        notice = (
+            "error",
+            f"{ctxt!r} is no longer in {path.name} (its source sentence changed or it was "
+            f"removed): nothing was changed. Your text: {text}",
+        )
+        return render_page(lang, slug, path, view, status=409, notices=[notice])
 
     async def script(request: Request) -> Response:
         return Response(desk_script(), media_type="text/javascript; charset=utf-8")

@@ -12,6 +12,7 @@ is removed, so ``--retranslate`` never replaces it.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -54,6 +55,28 @@ def original_digest(msgstr: str) -> str:
     return fingerprint.digest(msgstr)
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def text_problem(msgstr: str) -> str:
+    """Why ``msgstr`` cannot be saved, or "": a NUL ends the string in the compiled .mo
+    (msgfmt -c says nothing) and other control characters are never news text."""
+    found = CONTROL.search(msgstr.replace("\r\n", "\n"))
+    if found is None:
+        return ""
+    return f"the text holds a control character (U+{ord(found.group()):04X}); remove it"
+
+
+def fit_newlines(msgid: str, msgstr: str) -> str:
+    """``msgstr`` beginning and ending with a newline exactly when ``msgid`` does, as
+    ``msgfmt -c`` demands (an Enter at the end of a textarea must not break the catalog)."""
+    if not msgstr.strip("\n"):
+        return msgstr
+    head = "\n" if msgid.startswith("\n") else ""
+    tail = "\n" if msgid.endswith("\n") else ""
+    return head + msgstr.strip("\n") + tail
+
+
 def find_entry(po: polib.POFile, msgctxt: str) -> polib.POEntry | None:
     return next((e for e in catalog.entries(po) if (e.msgctxt or "") == msgctxt), None)
 
@@ -78,7 +101,7 @@ def apply_edit(
             return EditResult(Outcome.MISSING)
         if original_digest(entry.msgstr) != edit.expected:
             return EditResult(Outcome.CONFLICT, entry.msgstr, entry)
-        entry.msgstr = text
+        entry.msgstr = text = fit_newlines(entry.msgid, text)
         entry.comment = fingerprint.unstamp(entry.comment or "")
         if edit.comment is not None:
             entry.tcomment = edit.comment.replace("\r\n", "\n").strip()
@@ -108,6 +131,6 @@ def check_text(
     probe = polib.POFile(wrapwidth=0)
     probe.metadata = dict(po.metadata)
     trial = copy.deepcopy(entry)
-    trial.msgstr = msgstr.replace("\r\n", "\n")
+    trial.msgstr = fit_newlines(entry.msgid, msgstr.replace("\r\n", "\n"))
     probe.append(trial)
     return qa.check_po(probe, path, glossary)

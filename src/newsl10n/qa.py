@@ -200,12 +200,11 @@ def untranslated(
 
 def _own_words(text: str, glossary: Glossary, langs: Iterable[str]) -> list[str]:
     """The words of a text outside glossary names in any of ``langs``."""
-    spans = [(m.start, m.end) for lang in langs for m in find_terms(text, glossary, lang)]
-    return [
-        w.group()
-        for w in _LETTER_WORD.finditer(text)
-        if not any(start <= w.start() < end for start, end in spans)
-    ]
+    named = bytearray(len(text))  # 1 where a name stands: linear, a long text has many
+    for lang in langs:
+        for m in find_terms(text, glossary, lang):
+            named[m.start : m.end] = b"\x01" * (m.end - m.start)
+    return [w.group() for w in _LETTER_WORD.finditer(text) if not named[w.start()]]
 
 
 _NUMBER = re.compile(
