@@ -70,8 +70,8 @@ HELP = {
     "article": "The article to translate: its file name in the source folder "
     "(putin-kim-pyongyang-summit.txt) or its slug (putin-kim-pyongyang-summit), any case. "
     "An unknown name fails the run with the list of articles.",
-    "targets": "Target languages by code. None (the default) means the project's configured "
-    "targets. "
+    "targets": "Target languages by code. None (the default) or an empty list means the "
+    "project's configured targets. "
     "ar Arabic, de German, es Spanish, fr French, ja Japanese, ko Korean, ru Russian, "
     "uk Ukrainian, zh Chinese, ... A language without an installed model is named at the "
     "start and fails alone.",
