@@ -155,7 +155,7 @@ OnSegments = Callable[[int], None]  # told how many segments the engine just tra
 
 
 @dataclass(frozen=True)
-class Draft:
+class Suggestion:
     """A proposed msgstr for a segment without an entry ("" when none), its note, and
     where it came from (``machine``, ``memory``, or ``source`` for a segment already in the
     target language)."""
@@ -253,7 +253,7 @@ def _models(prepared: PreparedArticle, target: str, engines: EngineFor) -> str:
 
 def _finish_pair(
     pair: _Pair,
-    drafts: Mapping[str, Draft],
+    drafts: Mapping[str, Suggestion],
     target: str,
     retranslate: bool,
     glossary: Glossary | None,
@@ -305,24 +305,24 @@ def draft_translations(
     origins: Mapping[int, str],
     glossary: Glossary | None = None,
     on_segments: OnSegments | None = None,
-) -> dict[tuple[int, str], Draft]:
+) -> dict[tuple[int, str], Suggestion]:
     """Drafts by (owner, segment id): reviewed work first (exact memory matches, never from
     the owner's own catalog), the engine for the rest (each distinct text once), and a
     close memory match (≥75%) offered instead of raw machine output, with the machine
     output kept in the note for the translator."""
-    drafts: dict[tuple[int, str], Draft] = {}
+    drafts: dict[tuple[int, str], Suggestion] = {}
     rest: list[tuple[int, Segment]] = []
     for owner, seg in todo:
         if seg.lang == target:  # a quote already in the target language stays as written
             note = f"source already in {target}: kept as written"
-            drafts[(owner, seg.id)] = Draft(seg.text, note, "source")
+            drafts[(owner, seg.id)] = Suggestion(seg.text, note, "source")
             continue
         match = memory.lookup(seg.text, exclude=origins[owner], threshold=1.0)
         if match is None:
             rest.append((owner, seg))
             continue
         note = f"translation memory: reviewed translation from {match.unit.origin}"
-        drafts[(owner, seg.id)] = Draft(match.unit.target, note, "memory")
+        drafts[(owner, seg.id)] = Suggestion(match.unit.target, note, "memory")
     distinct = list(dict.fromkeys((seg.lang, seg.text) for _owner, seg in rest))
     machine = dict(
         zip(
@@ -332,13 +332,13 @@ def draft_translations(
     for owner, seg in rest:
         mt, note = machine[(seg.lang, seg.text)]
         if not mt:
-            drafts[(owner, seg.id)] = Draft("", note)
+            drafts[(owner, seg.id)] = Suggestion("", note)
             continue
         match = memory.lookup(seg.text, exclude=origins[owner])
         if match is None:
-            drafts[(owner, seg.id)] = Draft(mt, note)
+            drafts[(owner, seg.id)] = Suggestion(mt, note)
             continue
-        drafts[(owner, seg.id)] = Draft(
+        drafts[(owner, seg.id)] = Suggestion(
             match.unit.target,
             f"translation memory: {match.score:.0%} match from {match.unit.origin} "
             f"for “{match.unit.source}”; machine translation: {mt}",

@@ -93,10 +93,6 @@ class Job:
             return f"{self.articles[0].slug} → {self.target}"
         return f"{len(self.articles)} articles → {self.target}"
 
-    @property
-    def segments(self) -> int:
-        return sum(len(a.segments) for a in self.articles)
-
 
 JobRun = Callable[[Job], list[PairResult]]
 JobDone = Callable[[Job, "list[PairResult] | BaseException"], None]
@@ -123,7 +119,6 @@ class Report:
     bundles: BundleReport | None
     glossary: Glossary
     glossary_folder: Path
-    targets: tuple[str, ...] = ()
 
     @property
     def failures(self) -> tuple[PairResult, ...]:
@@ -135,15 +130,15 @@ class Report:
 
     @property
     def glossary_note(self) -> str:
-        """Said first and in the summary: a run without names to enforce must not look
-        like one that enforced them."""
-        if self.glossary.terms:
-            return f"glossary: {len(self.glossary.terms)} term(s) from {self.glossary_folder}"
-        return f"glossary: none ({self.glossary_folder} has no terms): names are not enforced"
+        return glossary_note(self.glossary, self.glossary_folder)
 
 
 def glossary_note(glossary: Glossary, folder: Path) -> str:
-    return Report((), None, glossary, folder).glossary_note
+    """Said first and in the summary: a run without names to enforce must not look like
+    one that enforced them."""
+    if glossary.terms:
+        return f"glossary: {len(glossary.terms)} term(s) from {folder}"
+    return f"glossary: none ({folder} has no terms): names are not enforced"
 
 
 def run(
@@ -168,7 +163,7 @@ def run(
     pairs = translate_jobs(plan_jobs(written, settings, glossary, request), map_jobs, tell)
     results = (*plan.refused, *failed, *clashes, *unwritten, *pairs, *plan.skipped)
     bundles = rebuild_bundles(written, settings, glossary, tell) if request.bundles else None
-    report = Report(tuple(results), bundles, glossary, settings.glossary, settings.targets)
+    report = Report(tuple(results), bundles, glossary, settings.glossary)
     tell(Event("done", "", len(pairs), len(pairs), report.results))
     return report
 
