@@ -680,6 +680,7 @@ def missing_pairs(settings: Settings, engine: Any) -> list[tuple[str, str]]:
     """(source, target) pairs the source folder needs and no installed model covers."""
     from newsl10n.article import discover_articles, read_article
     from newsl10n.pipeline import article_language
+    from newsl10n.run import pairs_without_model
 
     sources: set[str] = set()
     for path in discover_articles(settings.source):
@@ -688,16 +689,8 @@ def missing_pairs(settings: Settings, engine: Any) -> list[tuple[str, str]]:
         except Newsl10nError:
             continue  # reported when the run reaches it
         sources.add(article_language(article, settings.candidates).lang)
-    missing: list[tuple[str, str]] = []
-    for source in sorted(sources - {"und"}):
-        for target in settings.targets:
-            if target == source:
-                continue
-            try:
-                engine.model_version(source, target)
-            except Newsl10nError:
-                missing.append((source, target))
-    return missing
+    found = pairs_without_model(sources, settings.targets, lambda _source, _target: engine)
+    return [(source, target) for source, target, _reason in found]
 
 
 def _download(pairs: Sequence[tuple[str, str]]) -> None:

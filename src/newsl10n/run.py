@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from newsl10n import bundle
-from newsl10n.article import slugify, source_paths
+from newsl10n.article import ARTICLE_SUFFIXES, slugify, source_paths
 from newsl10n.bundle import BundleReport
 from newsl10n.catalog import catalog_path
 from newsl10n.config import Settings, resolve_inside
@@ -260,7 +260,7 @@ def find_catalog(settings: Settings, name: str) -> str:
     slugs = (
         sorted(p.stem for p in settings.locales.glob("*.pot")) if settings.locales.is_dir() else []
     )
-    stem = Path(text).stem if Path(text).suffix.lower() in (".txt", ".md") else text
+    stem = Path(text).stem if Path(text).suffix.lower() in ARTICLE_SUFFIXES else text
     for candidate in (text, text.casefold(), slugify(stem) if stem else ""):
         if candidate in slugs:
             return candidate
@@ -275,16 +275,27 @@ def unavailable_pairs(
 ) -> list[tuple[str, str, str]]:
     """(source, target, reason) for each language pair of the run no engine can do, known
     before any work starts (the pairs then fail alone)."""
+
+    def engine_for(source: str, target: str) -> Engine:
+        return get_engine(settings.engine_for(source, target), settings.engine_settings)
+
+    return pairs_without_model({a.language.lang for a in articles}, settings.targets, engine_for)
+
+
+def pairs_without_model(
+    sources: Iterable[str], targets: Sequence[str], engine_for: Callable[[str, str], Engine]
+) -> list[tuple[str, str, str]]:
+    """(source, target, reason) for each pair of these languages whose engine has no model
+    for it, sorted; a language into itself needs none."""
     missing: list[tuple[str, str, str]] = []
-    pairs = sorted({(a.language.lang, t) for a in articles for t in settings.targets})
-    for source, target in pairs:
-        if source == target:
-            continue
-        try:
-            engine = get_engine(settings.engine_for(source, target), settings.engine_settings)
-            engine.model_version(source, target)
-        except Newsl10nError as err:
-            missing.append((source, target, str(err)))
+    for source in sorted(set(sources) - {"und"}):
+        for target in targets:
+            if source == target:
+                continue
+            try:
+                engine_for(source, target).model_version(source, target)
+            except Newsl10nError as err:
+                missing.append((source, target, str(err)))
     return missing
 
 
