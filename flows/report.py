@@ -25,6 +25,7 @@ from prefect.artifacts import (
 from newsl10n import qa
 from newsl10n.bundle import BundleReport, bundle_folder
 from newsl10n.config import Settings
+from newsl10n.glossary import Glossary
 from newsl10n.pipeline import PairResult
 from newsl10n.run import Report
 
@@ -130,14 +131,11 @@ def publish(report: Report, settings: Settings, schedule: str = "") -> None:
         for r in results
     ]
     create_table_artifact(rows, key="translation-table", description="article × language")
-    publish_findings(results, settings)
+    publish_findings(results, report.glossary)
 
 
-def publish_findings(results: Sequence[PairResult], settings: Settings) -> None:
+def publish_findings(results: Sequence[PairResult], glossary: Glossary) -> None:
     """Per-article QA findings of the catalogs this run wrote or kept, as a table."""
-    from newsl10n.glossary import load_glossary
-
-    glossary = load_glossary(settings.glossary)
     rows: list[dict[str, Any]] = []
     for r in results:
         if not r.catalog or not (r.qa_errors or r.qa_warnings):

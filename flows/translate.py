@@ -194,8 +194,9 @@ def orchestrate(settings: Settings, request: Request, schedule: str = "") -> Rep
         elif event.kind in ("planned", "prepared", "residue", "bundles"):
             logger.info("%s", event.message)
 
-    logger.info("%s", glossary_note(load_glossary(settings.glossary), settings.glossary))
-    report = run(settings, request, map_jobs=prefect_map, progress=show)
+    glossary = load_glossary(settings.glossary)  # once: the note, the run and its QA table
+    logger.info("%s", glossary_note(glossary, settings.glossary))
+    report = run(settings, request, map_jobs=prefect_map, progress=show, glossary=glossary)
     for result in report.results:
         if result.target == "-" and result.error:  # an article that could not be prepared
             logger.error("%s", result.error)
