@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from review_screenshot import ROOT, SEED_SLUG, Browser
+from review_screenshot import ROOT, SEED_SLUG, Browser, report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,10 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-    print(f"wrote {args.out} ({width}×{height} CSS px)")
-    for problem in problems:
-        print(f"page reported: {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    return report(args.out, width, height, problems)
 
 
 if __name__ == "__main__":

@@ -329,6 +329,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             browser.open(page.resolve().as_uri(), width=args.width)
             width, height = browser.screenshot(out)
             problems = browser.console
+    return report(out, width, height, problems)
+
+
+def report(out: Path, width: int, height: int, problems: Sequence[str]) -> int:
+    """Say what was written and what the page complained of; non-zero when it did."""
     print(f"wrote {out} ({width}×{height} CSS px)")
     for problem in problems:
         print(f"page reported: {problem}", file=sys.stderr)
