@@ -4,7 +4,7 @@ The pages come from trafilatura's test suite (tests/fixtures/segmentation/README
 extracted once by scripts/extract_news_pages.py, some with the photo caption put first.
 pages.json holds each page's hand-written title, whether a caption comes first, its chrome
 lines and how many body blocks it has. Every title must be found and no body block lost;
-the chrome left out is counted (README: "Articles").
+the chrome left out is counted (docs/articles.md).
 """
 
 from __future__ import annotations
