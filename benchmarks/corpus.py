@@ -196,7 +196,7 @@ def _fill(template: str, rng: random.Random) -> str:
 
 def seed_sentences() -> list[str]:
     """Sentences of the seed article's paragraphs (as newsl10n's segmenter splits them)."""
-    from newsl10n.segment import split_sentences
+    from newsl10n.source.segment import split_sentences
 
     if not SEED_ARTICLE.exists():
         return []
@@ -247,8 +247,8 @@ def _layout(title: str, paragraphs: list[list[str]], headings: dict[int, str]) -
 
 def count_segments(path: Path) -> int:
     """Segments of an article as newsl10n counts them (reader + segmenter, no detection)."""
-    from newsl10n.article import read_article
-    from newsl10n.segment import segment_blocks
+    from newsl10n.source.article import read_article
+    from newsl10n.source.segment import segment_blocks
 
     return len(segment_blocks(read_article(path).blocks, "en").segments)
 

@@ -308,13 +308,16 @@ def shares_worker(p: dict[str, Any]) -> dict[str, Any]:
     import pstats
 
     started = time.perf_counter()
-    from newsl10n import pipeline, protect, qa, segment, tm
-    from newsl10n.article import read_article
+    from newsl10n import pipeline, qa
+    from newsl10n.catalog import memory
     from newsl10n.config import load_settings
-    from newsl10n.detect import detect_language, detect_segments
     from newsl10n.engines import argos
-    from newsl10n.glossary import load_glossary
+    from newsl10n.glossary import enforce
+    from newsl10n.glossary.load import load_glossary
     from newsl10n.run import Request, run, serial_map
+    from newsl10n.source import segment
+    from newsl10n.source.article import read_article
+    from newsl10n.source.detect import detect_language, detect_segments
 
     settings = load_settings(Path(p["project"])).with_overrides(targets=p["targets"])
     glossary = load_glossary(settings.glossary)
@@ -329,7 +332,7 @@ def shares_worker(p: dict[str, Any]) -> dict[str, Any]:
         "template": pipeline.write_template,
         "catalogs: read + plan merge": pipeline._start_pair,
         "translate (model)": argos._Model.scored,
-        "translation memory": tm.TranslationMemory.lookup,
+        "translation memory": memory.TranslationMemory.lookup,
         "catalogs: lock, re-read, build, write": pipeline._finish_pair,
         "bundles + review pages (with their QA)": pipeline.build_review,
     }
@@ -352,11 +355,13 @@ def shares_worker(p: dict[str, Any]) -> dict[str, Any]:
     for label, function in steps.items():
         spent[label], calls[label] = cumulative(function)
     # The pair's QA runs inside its write; glossary protection around the model calls.
-    qa_edge = stats.get(_key(qa.check_po), (0, 0, 0, 0, {}))[4].get(_key(pipeline._finish_pair))
+    qa_edge = stats.get(_key(qa.check_entries), (0, 0, 0, 0, {}))[4].get(
+        _key(pipeline._finish_pair)
+    )
     if qa_edge:
         spent["catalog QA (per pair)"] = qa_edge[3]
         spent["catalogs: lock, re-read, build, write"] -= qa_edge[3]
-    glossary_time, glossary_calls = cumulative(protect.translate_with_glossary)
+    glossary_time, glossary_calls = cumulative(enforce.translate_with_glossary)
     if glossary_calls:
         spent["glossary protection (without model)"] = max(
             0.0, glossary_time - spent["translate (model)"]
@@ -450,8 +455,8 @@ def make_project(
 
 def write_segments(article: Path, dest: Path) -> list[str]:
     """The article's segments, one per line (what the pipeline sends to the engine)."""
-    from newsl10n.article import read_article
-    from newsl10n.segment import segment_blocks
+    from newsl10n.source.article import read_article
+    from newsl10n.source.segment import segment_blocks
 
     texts = [s.text for s in segment_blocks(read_article(article).blocks, "en").segments]
     if any("\n" in t for t in texts):

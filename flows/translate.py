@@ -36,11 +36,11 @@ from flows.report import (
     summarize,
 )
 from flows.runners import task_runner
-from newsl10n.bundle import BundleReport
 from newsl10n.config import Settings, parse_languages, settings_from_environment
 from newsl10n.errors import Newsl10nError
-from newsl10n.glossary import load_glossary
+from newsl10n.glossary.load import load_glossary
 from newsl10n.pipeline import PairResult, build_review
+from newsl10n.review.bundle import BundleReport
 from newsl10n.run import (
     Event,
     Job,

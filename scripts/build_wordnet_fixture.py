@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsl10n.glossary import find_terms, load_glossary
+from newsl10n.glossary.load import load_glossary
+from newsl10n.glossary.match import find_terms
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = Path("/usr/share/wordnet/data.noun")

@@ -28,8 +28,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     import uvicorn
 
     from newsl10n.config import load_settings
-    from newsl10n.desk import create_app, make_desk
-    from newsl10n.glossary import load_glossary
+    from newsl10n.glossary.load import load_glossary
+    from newsl10n.review.desk import create_app, make_desk
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--project", type=Path, default=ROOT)

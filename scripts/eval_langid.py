@@ -66,7 +66,7 @@ def make(method: str) -> Callable[[str], str]:
             return lang.iso_code_639_1.name.lower() if lang else "und"
 
         return run_lingua
-    from newsl10n.detect import detect_language
+    from newsl10n.source.detect import detect_language
 
     return lambda text: detect_language(text, CANDIDATES).lang
 

@@ -302,8 +302,9 @@ class Browser:
 
 def build_review_page(project: Path, slug: str, lang: str, bundles: Path) -> Path:
     """Build the bundle (and its review page) for one article and language into ``bundles``."""
-    from newsl10n.bundle import REVIEW, build_bundles
     from newsl10n.config import load_settings
+    from newsl10n.review.bundle import build_bundles
+    from newsl10n.review.paths import REVIEW
 
     settings = load_settings(project)
     report = build_bundles(settings.locales, bundles, [lang], [slug], root=settings.root)

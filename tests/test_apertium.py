@@ -587,15 +587,16 @@ def test_possessive_after_a_placeholder_is_dropped_not_garbled() -> None:
 
 
 def _seed_segments() -> list[str]:
-    from newsl10n.article import read_article
-    from newsl10n.segment import segment_blocks
+    from newsl10n.source.article import read_article
+    from newsl10n.source.segment import segment_blocks
 
     article = read_article(SEED)
     return [s.text for s in segment_blocks(article.blocks, "en").segments]
 
 
 def _glossary() -> Any:
-    from newsl10n.glossary import Glossary, Term, read_glossary_file
+    from newsl10n.glossary.load import read_glossary_file
+    from newsl10n.glossary.model import Glossary, Term
 
     path = ROOT / "glossaries" / "proper-names.csv"
     if path.exists():
@@ -612,8 +613,8 @@ def _glossary() -> Any:
 
 @needs_eng_spa
 def test_glossary_compliance_on_the_seed_article(process_count: list[list[str]]) -> None:
-    protect = pytest.importorskip("newsl10n.protect", reason="protect.py is not there yet")
-    from newsl10n.glossary import find_missing, find_terms
+    protect = pytest.importorskip("newsl10n.glossary.enforce", reason="protect.py is not there yet")
+    from newsl10n.glossary.match import find_missing, find_terms
 
     texts = _seed_segments()
     glossary = _glossary()

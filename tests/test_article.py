@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newsl10n.article import discover_articles, read_article
 from newsl10n.errors import ArticleError
+from newsl10n.source.article import discover_articles, read_article
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:

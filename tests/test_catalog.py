@@ -8,13 +8,14 @@ from pathlib import Path
 import polib
 import pytest
 
-from newsl10n import catalog, fingerprint
+from newsl10n.catalog import fingerprint, store
+from newsl10n.catalog.header import SourceInfo
 from newsl10n.errors import CatalogError
-from newsl10n.segment import Role, Segment
+from newsl10n.source.segment import Role, Segment
 from tests.helpers import msgfmt_check
 
 REF = "source_articles/story.txt"
-SOURCE = catalog.SourceInfo("story", REF, "0" * 64, "en", 0.99)
+SOURCE = SourceInfo("story", REF, "0" * 64, "en", 0.99)
 
 
 def seg(n: int, text: str, role: Role = Role.PARAGRAPH) -> Segment:
@@ -27,17 +28,17 @@ SEGMENTS = [seg(1, "A Title", Role.TITLE), seg(2, "First sentence."), seg(3, "Se
 def make(
     segments: list[Segment], existing: polib.POFile | None = None, lang: str = "ru"
 ) -> polib.POFile:
-    plan = catalog.plan_update(existing, segments)
+    plan = store.plan_update(existing, segments)
     machine = {s.id: f"[{lang}] {s.text}" for s in plan.todo}
-    return catalog.build_catalog(SOURCE, lang, segments, plan, machine, {}, "argos 1.0", existing)
+    return store.build_catalog(SOURCE, lang, segments, plan, machine, {}, "argos 1.0", existing)
 
 
 @pytest.mark.parametrize(("lang", "nplurals"), [("ru", 3), ("uk", 3), ("ko", 1), ("zh", 1),
                                                 ("ja", 1), ("de", 2), ("ar", 6)])  # fmt: skip
 def test_header_is_complete_and_msgfmt_accepts_it(tmp_path: Path, lang: str, nplurals: int) -> None:
     po = make(SEGMENTS, lang=lang)
-    path = catalog.catalog_path(tmp_path, lang, "story")
-    assert catalog.write_if_changed(po, path, None)
+    path = store.catalog_path(tmp_path, lang, "story")
+    assert store.write_if_changed(po, path, None)
     meta = polib.pofile(str(path)).metadata
     for key in ("Project-Id-Version", "POT-Creation-Date", "PO-Revision-Date", "Language",
                 "Plural-Forms", "Content-Type", "X-Generator"):  # fmt: skip
@@ -63,8 +64,8 @@ def test_entries_carry_context_comment_reference_and_fuzzy_machine_output() -> N
 
 
 def test_template_is_accepted_by_msgfmt(tmp_path: Path) -> None:
-    path = catalog.template_path(tmp_path, "story")
-    catalog.write_if_changed(catalog.build_template(SOURCE, SEGMENTS), path, None)
+    path = store.template_path(tmp_path, "story")
+    store.write_if_changed(store.build_template(SOURCE, SEGMENTS), path, None)
     assert [e.msgid for e in polib.pofile(str(path))] == [s.text for s in SEGMENTS]
     msgfmt_check(path)
 
@@ -75,7 +76,7 @@ def test_rerun_keeps_existing_entries_and_translates_only_new_segments(tmp_path:
     first[1].flags.remove("fuzzy")
     first[1].tcomment = "checked by Olga"
     added = [*SEGMENTS, seg(4, "A new sentence.")]
-    plan = catalog.plan_update(first, added)
+    plan = store.plan_update(first, added)
     assert [s.text for s in plan.todo] == ["A new sentence."]
     second = make(added, first)
     assert second[1].msgstr == "Первое предложение." and second[1].tcomment == "checked by Olga"
@@ -103,24 +104,24 @@ def test_translator_header_is_kept(tmp_path: Path) -> None:
 
 
 def test_unchanged_catalog_is_not_rewritten(tmp_path: Path) -> None:
-    path = catalog.catalog_path(tmp_path, "ru", "story")
-    catalog.write_if_changed(make(SEGMENTS), path, None)
+    path = store.catalog_path(tmp_path, "ru", "story")
+    store.write_if_changed(make(SEGMENTS), path, None)
     before = path.read_bytes()
-    previous = catalog.load_catalog(path)
+    previous = store.load_catalog(path)
     assert previous is not None
-    assert not catalog.write_if_changed(make(SEGMENTS, previous), path, previous)
+    assert not store.write_if_changed(make(SEGMENTS, previous), path, previous)
     assert path.read_bytes() == before
 
 
 def test_changed_catalog_gets_a_new_revision_date(tmp_path: Path) -> None:
-    path = catalog.catalog_path(tmp_path, "ru", "story")
+    path = store.catalog_path(tmp_path, "ru", "story")
     first = make(SEGMENTS)
     first.metadata["PO-Revision-Date"] = "2020-01-01 00:00+0000"
-    catalog.write_if_changed(first, path, None)
-    previous = catalog.load_catalog(path)
+    store.write_if_changed(first, path, None)
+    previous = store.load_catalog(path)
     assert previous is not None
     changed = [*SEGMENTS[:2], replace(SEGMENTS[2], id="paragraph:x", text="Edited.")]
-    assert catalog.write_if_changed(make(changed, previous), path, previous)
+    assert store.write_if_changed(make(changed, previous), path, previous)
     meta = polib.pofile(str(path)).metadata
     assert meta["PO-Revision-Date"] != "2020-01-01 00:00+0000"
     msgfmt_check(path)
@@ -131,25 +132,25 @@ def test_broken_catalog_names_file_and_line_and_is_left_alone(tmp_path: Path) ->
     path.write_text('msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "unterminated\n', encoding="utf-8")
     before = path.read_bytes()
     with pytest.raises(CatalogError) as err:
-        catalog.load_catalog(path)
+        store.load_catalog(path)
     assert str(path) in str(err.value)
     assert path.read_bytes() == before
 
 
 def test_atomic_write_leaves_no_temporary_files(tmp_path: Path) -> None:
     path = tmp_path / "x" / "a.po"
-    catalog.atomic_write(path, "content\n")
+    store.atomic_write(path, "content\n")
     assert [p.name for p in path.parent.iterdir()] == ["a.po"]
 
 
 def test_a_locked_catalog_is_not_updated_by_a_second_run(tmp_path: Path) -> None:
-    path = catalog.catalog_path(tmp_path, "ru", "story")
+    path = store.catalog_path(tmp_path, "ru", "story")
     with (
-        catalog.locked(path),
+        store.locked(path),
         pytest.raises(CatalogError, match="another run"),
-        catalog.locked(path, timeout=0.1),
+        store.locked(path, timeout=0.1),
     ):
         pass
-    with catalog.locked(path, timeout=0.1):  # released: free again
+    with store.locked(path, timeout=0.1):  # released: free again
         pass
     assert not path.parent.exists() or not any(path.parent.iterdir())

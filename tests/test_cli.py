@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from newsl10n.cli import main
-from newsl10n.glossary import find_terms, load_glossary
+from newsl10n.glossary.load import load_glossary
+from newsl10n.glossary.match import find_terms
 from tests.conftest import SEED, TARGETS
 from tests.helpers import msgfmt_check
 

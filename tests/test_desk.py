@@ -19,11 +19,12 @@ import polib
 import pytest
 from starlette.testclient import TestClient
 
-from newsl10n import catalog, fingerprint
+from newsl10n.catalog import fingerprint, store
+from newsl10n.catalog.entry import live
 from newsl10n.config import load_settings
-from newsl10n.desk import CSP, Desk, create_app, make_desk
-from newsl10n.glossary import load_glossary
+from newsl10n.glossary.load import load_glossary
 from newsl10n.pipeline import prepare_article
+from newsl10n.review.desk import CSP, Desk, create_app, make_desk
 from tests.conftest import ROOT, SEED
 from tests.test_bundle import new_project, translate_seed
 
@@ -133,7 +134,7 @@ def test_save_keeps_fuzzy_changes_one_entry_and_makes_it_human_work(
     assert not fingerprint.is_machine(saved)  # --retranslate never touches it
     settings = load_settings(site)
     segments = prepare_article(site / "source_articles" / SEED.name, settings).segments
-    plan = catalog.plan_update(catalog.load_catalog(path), segments, retranslate=True)
+    plan = store.plan_update(store.load_catalog(path), segments, retranslate=True)
     assert saved.msgctxt in plan.kept
     after = blocks(path)
     changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
@@ -313,7 +314,7 @@ def test_review_command_serves_the_folders_and_prints_a_token_off_loopback(
     from click.testing import CliRunner
 
     from newsl10n import cli
-    from newsl10n import desk as desk_module
+    from newsl10n.review import desk as desk_module
 
     served: list[tuple[Desk, str, int]] = []
     monkeypatch.setattr(desk_module, "serve", lambda d, h, p: served.append((d, h, p)))
@@ -341,7 +342,7 @@ def test_scores_sit_with_the_fingerprint_and_are_replaced_on_retranslate(site: P
     engine = ArgosEngine(settings.engine_settings)
     result = translate_pair(prepared, "ru", engine, settings, retranslate=True)
     assert result.ok and result.translated == len(prepared.segments)
-    for e in catalog.entries(catalog.load_catalog(path) or polib.POFile()):
+    for e in live(store.load_catalog(path) or polib.POFile()):
         lines = e.comment.split("\n")
         scores = [t for t in lines if t.startswith(fingerprint.SCORE_PREFIX)]
         assert len(scores) == 1 and lines.index(scores[0]) == len(lines) - 2, e.comment
@@ -368,14 +369,14 @@ def test_an_untouched_comment_field_keeps_a_multi_line_comment(
 def test_a_run_holding_the_lock_makes_a_save_wait_then_refuse(
     client: TestClient, site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import newsl10n.desk
+    import newsl10n.review.desk
 
-    monkeypatch.setattr(newsl10n.desk, "SAVE_LOCK_SECONDS", 0.3)
+    monkeypatch.setattr(newsl10n.review.desk, "SAVE_LOCK_SECONDS", 0.3)
     path = catalog_file(site)
     target = entry(path, TITLE)
     fields = form_of(page(client), target.msgctxt)
     data = path.read_bytes()
-    with catalog.locked(path):  # as a run committing this catalog
+    with store.locked(path):  # as a run committing this catalog
         response = post(client, {**fields, "msgstr": "Итог", "action": "approve"})
     assert response.status_code == 409 and "nothing was changed" in response.text
     assert "try later" in response.text and path.read_bytes() == data
@@ -433,7 +434,7 @@ def test_a_reviewer_name_with_a_newline_is_refused_before_serving(
     from click.testing import CliRunner
 
     from newsl10n import cli
-    from newsl10n import desk as desk_module
+    from newsl10n.review import desk as desk_module
 
     served: list[object] = []
     monkeypatch.setattr(desk_module, "serve", lambda d, h, p: served.append(d))

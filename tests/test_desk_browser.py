@@ -22,7 +22,7 @@ import polib
 import pytest
 import uvicorn
 
-from newsl10n.desk import create_app
+from newsl10n.review.desk import create_app
 from tests.test_desk import SLUG, TITLE, blocks, catalog_file, desk_for, site
 from tests.test_review_browser import CHROMIUM, script
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from newsl10n.detect import (
+from newsl10n.source.detect import (
     MIN_CHARS_TO_JUDGE,
     Detection,
     detect_language,
@@ -158,7 +158,7 @@ def test_deterministic_across_processes() -> None:
     ]
     code = (
         "import json, sys\n"
-        "from newsl10n.detect import detect_language\n"
+        "from newsl10n.source.detect import detect_language\n"
         f"candidates = {list(CANDIDATES)!r}\n"
         "texts = json.load(sys.stdin)\n"
         "print(json.dumps([[d.lang, d.confidence, d.reason]"

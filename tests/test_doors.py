@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from newsl10n.cli import main
-from newsl10n.glossary import load_glossary
+from newsl10n.glossary.load import load_glossary
 from newsl10n.run import Request, run
 from tests.conftest import ROOT, SEED
 

@@ -14,9 +14,10 @@ from click.testing import CliRunner
 from newsl10n.cli import main
 from newsl10n.config import load_settings
 from newsl10n.engines.apertium import ApertiumEngine
-from newsl10n.glossary import find_missing, find_terms, load_glossary
+from newsl10n.glossary.enforce import translate_with_glossary
+from newsl10n.glossary.load import load_glossary
+from newsl10n.glossary.match import find_missing, find_terms
 from newsl10n.pipeline import prepare_article
-from newsl10n.protect import translate_with_glossary
 from tests.conftest import ROOT, SEED
 
 REAL_TEXT = Path(__file__).parent / "fixtures" / "real_english" / "wordnet-glosses.txt"

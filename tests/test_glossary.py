@@ -7,18 +7,11 @@ from pathlib import Path
 import pytest
 
 from newsl10n.errors import InputError
-from newsl10n.glossary import (
-    Glossary,
-    GlossaryError,
-    check_glossary,
-    dump_csv,
-    find_foreign,
-    find_missing,
-    find_terms,
-    inflects,
-    load_glossary,
-    parse_csv,
-)
+from newsl10n.glossary.csvformat import dump_csv, parse_csv
+from newsl10n.glossary.load import check_glossary, load_glossary
+from newsl10n.glossary.match import find_foreign, find_missing, find_terms
+from newsl10n.glossary.model import Glossary, GlossaryError
+from newsl10n.glossary.morphology import inflects
 from tests.conftest import ROOT, SEED, TARGETS
 
 SHIPPED = ROOT / "glossaries"

@@ -17,7 +17,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from newsl10n import catalog
+from newsl10n.catalog import store
 from newsl10n.cli import main
 from newsl10n.config import Settings, load_settings
 from newsl10n.engines.argos import ArgosEngine
@@ -75,7 +75,7 @@ def test_disk_full_is_reported_and_leaves_no_partial_file(
     def full(*_: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(catalog.os, "replace", full)
+    monkeypatch.setattr(store.os, "replace", full)
     result = translate(project, "fr")
     assert "No space left on device" in result.error and str(path) in result.error
     assert path.read_bytes() == before
@@ -91,7 +91,7 @@ def test_killed_while_writing_every_catalog_is_old_or_new(project: Path, tmp_pat
         textwrap.dedent(f"""
         import polib
         from pathlib import Path
-        from newsl10n.catalog import atomic_write
+        from newsl10n.catalog.store import atomic_write
         path = Path({str(path)!r})
         po = polib.POFile(wrapwidth=0)
         po.metadata = {{"Content-Type": "text/plain; charset=UTF-8", "Language": "ru"}}

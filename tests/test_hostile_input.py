@@ -22,16 +22,16 @@ import pytest
 from click.testing import CliRunner, Result
 from markdown_it import MarkdownIt
 
-from newsl10n import catalog
-from newsl10n.article import is_slug, read_article, slugify, source_paths
+from newsl10n.catalog import store
 from newsl10n.cli import main
 from newsl10n.config import load_settings
 from newsl10n.engines import argos
 from newsl10n.engines.argos import ArgosEngine
 from newsl10n.errors import ArticleError
-from newsl10n.glossary import load_glossary
+from newsl10n.glossary.load import load_glossary
 from newsl10n.pipeline import prepare_article, translate_pair, write_template
 from newsl10n.qa import invisible_characters
+from newsl10n.source.article import is_slug, read_article, slugify, source_paths
 from tests.conftest import ROOT, SEED
 from tests.test_hostile import EchoEngine
 
@@ -360,7 +360,7 @@ def test_csv_export_neutralises_formulas_and_reads_back_the_same(project: Path) 
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
     assert '\'=HYPERLINK("http://evil.example","x")' in cells and "'@SUM(A1)" in cells
     assert "'+cmd|calc" in cells and "'-Minus" in cells
-    from newsl10n.glossary import parse_csv
+    from newsl10n.glossary.csvformat import parse_csv
 
     terms, _ = parse_csv(out, out.read_bytes())
     forms = {t.forms["en"]: t for t in terms}
@@ -471,8 +471,8 @@ def test_a_template_that_cannot_be_written_fails_its_article_by_name(
     def full(*_: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(catalog.os, "replace", full)
-    with pytest.raises(catalog.CatalogError) as err:
+    monkeypatch.setattr(store.os, "replace", full)
+    with pytest.raises(store.CatalogError) as err:
         write_template(prepared, settings)
     pot = project / "locales" / f"{SLUG}.pot"
     assert str(err.value) == f"{pot}: cannot write catalog: No space left on device"
@@ -499,8 +499,8 @@ def test_text_a_declared_charset_cannot_hold_is_a_catalog_error(tmp_path: Path) 
     po = polib.POFile(wrapwidth=0, encoding="iso-8859-1")
     po.metadata = {"Content-Type": "text/plain; charset=ISO-8859-1"}
     po.append(polib.POEntry(msgid="Putin", msgstr="Путин"))
-    with pytest.raises(catalog.CatalogError, match="charset=UTF-8"):
-        catalog.write_if_changed(po, tmp_path / "x.po", None)
+    with pytest.raises(store.CatalogError, match="charset=UTF-8"):
+        store.write_if_changed(po, tmp_path / "x.po", None)
     assert list(tmp_path.iterdir()) == []
 
 

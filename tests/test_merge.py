@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from unittest import mock
 
 import polib
 import pytest
@@ -37,8 +36,8 @@ def run(project: Path, engine: CountingEngine, lang: str = "ru") -> list[PairRes
     none = project / "no-glossary"
     settings: Settings = load_settings(project).with_overrides(targets=[lang], glossary=none)
     articles = tuple(sorted((project / "source_articles").iterdir()))
-    with mock.patch.object(newsl10n.run, "get_engine", lambda _name, _settings: engine):
-        report = newsl10n.run.run(settings, newsl10n.run.Request(articles=articles, bundles=False))
+    request = newsl10n.run.Request(articles=articles, bundles=False)
+    report = newsl10n.run.run(settings, request, engines=lambda _name, _settings: engine)
     return list(report.results)
 
 

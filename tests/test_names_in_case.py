@@ -14,8 +14,10 @@ import pytest
 
 from newsl10n.engines.apertium import ApertiumEngine, ApertiumError
 from newsl10n.engines.base import Engine
-from newsl10n.glossary import Glossary, find_terms, load_glossary, scan, target_entries
-from newsl10n.protect import translate_with_glossary
+from newsl10n.glossary.enforce import translate_with_glossary
+from newsl10n.glossary.load import load_glossary
+from newsl10n.glossary.match import find_terms, scan, target_entries
+from newsl10n.glossary.model import Glossary
 from tests.conftest import ROOT
 from tests.support import rus_ukr
 
@@ -89,7 +91,7 @@ def right_share(engine: Engine, glossary: Glossary) -> tuple[int, int, list[str]
 
 
 def test_the_table_is_the_article_and_covers_every_case(glossary: Glossary) -> None:
-    from newsl10n.protect import source_cases
+    from newsl10n.glossary.enforce import source_cases
 
     assert rus_ukr.sentences() == [source for source, _ in EXPECTED]
     cases: set[str] = set()

@@ -19,8 +19,8 @@ import polib
 import pytest
 from babel.messages.plurals import PLURALS
 
-from newsl10n import pocheck
-from newsl10n.pocheck import PoProblem, check_po
+from newsl10n.catalog import pocheck
+from newsl10n.catalog.pocheck import PoProblem, check_po
 
 FIXTURES = Path(__file__).parent / "fixtures" / "po"
 REAL = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".po", ".pot"))

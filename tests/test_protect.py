@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsl10n.article import read_article
 from newsl10n.engines.argos import ArgosEngine
-from newsl10n.glossary import Glossary, find_missing, find_terms, load_glossary
-from newsl10n.protect import (
+from newsl10n.glossary.enforce import (
     BRACES,
     HYPOTHESES,
     INLINE,
@@ -21,7 +19,11 @@ from newsl10n.protect import (
     term_form_cases,
     translate_with_glossary,
 )
-from newsl10n.segment import segment_blocks
+from newsl10n.glossary.load import load_glossary
+from newsl10n.glossary.match import find_missing, find_terms
+from newsl10n.glossary.model import Glossary
+from newsl10n.source.article import read_article
+from newsl10n.source.segment import segment_blocks
 from tests.conftest import ROOT, SEED, TARGETS
 
 

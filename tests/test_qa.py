@@ -9,7 +9,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from newsl10n.glossary import Glossary, load_glossary
+from newsl10n.glossary.load import load_glossary
+from newsl10n.glossary.model import Glossary
 from newsl10n.qa import (
     FORBIDDEN_TERM,
     FOREIGN_FORM,

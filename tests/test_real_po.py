@@ -10,11 +10,12 @@ from pathlib import Path
 import polib
 import pytest
 
-from newsl10n import catalog
-from newsl10n.segment import Role, Segment
+from newsl10n.catalog import store
+from newsl10n.catalog.header import SourceInfo
+from newsl10n.source.segment import Role, Segment
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "po").glob("*.po"))
-SOURCE = catalog.SourceInfo("story", "source_articles/story.txt", "0" * 64, "en", 1.0)
+SOURCE = SourceInfo("story", "source_articles/story.txt", "0" * 64, "en", 1.0)
 
 
 def key(entry: polib.POEntry) -> tuple[str | None, str]:
@@ -39,9 +40,9 @@ def test_fixtures_cover_what_the_issue_asks_for() -> None:
 def test_read_and_write_keeps_every_entry(fixture: Path, tmp_path: Path) -> None:
     path = tmp_path / fixture.name
     shutil.copy(fixture, path)
-    original = catalog.load_catalog(path)
+    original = store.load_catalog(path)
     assert original is not None
-    catalog.write_if_changed(original, path, None)
+    store.write_if_changed(original, path, None)
     again = polib.pofile(str(path))
     assert again.encoding.lower() == original.encoding.lower()
     assert [(key(e), content(e), e.obsolete, e.comment) for e in again] == [
@@ -62,10 +63,10 @@ def test_merging_loses_nothing(fixture: Path, tmp_path: Path) -> None:
     segments = [Segment(e.msgctxt or "", Role.PARAGRAPH, e.msgid, i, 1, i, "en")
                 for i, e in enumerate(live, start=1)]  # fmt: skip
     live_keys = {key(e) for e in live}
-    plan = catalog.plan_update(existing, segments)
-    merged = catalog.build_catalog(SOURCE, "de", segments, plan, {}, {}, "none", existing)
+    plan = store.plan_update(existing, segments)
+    merged = store.build_catalog(SOURCE, "de", segments, plan, {}, {}, "none", existing)
     path = tmp_path / fixture.name
-    catalog.write_if_changed(merged, path, existing)
+    store.write_if_changed(merged, path, existing)
     after = {key(e): e for e in polib.pofile(str(path))}
     for entry in original:
         if not (entry.msgstr or entry.tcomment or any(entry.msgstr_plural.values())):

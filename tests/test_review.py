@@ -11,8 +11,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from newsl10n.bundle import Findings, build_bundles
-from newsl10n.review import mark_text, merge_spans
+from newsl10n.review.bundle import build_bundles
+from newsl10n.review.findings import Findings
+from newsl10n.review.pages import mark_text, merge_spans
 from tests.conftest import SEED
 from tests.test_bundle import STORY, po_entry, write_catalog
 

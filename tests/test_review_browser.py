@@ -20,7 +20,8 @@ from typing import Any
 import polib
 import pytest
 
-from newsl10n.bundle import Findings, build_bundles
+from newsl10n.review.bundle import build_bundles
+from newsl10n.review.findings import Findings
 from tests.conftest import ROOT, SEED
 from tests.test_bundle import new_project, po_entry, translate_seed, write_catalog
 

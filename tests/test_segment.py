@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newsl10n.article import parse_text, read_article
-from newsl10n.segment import Role, Segment, segment_blocks, split_sentences
+from newsl10n.source.article import parse_text, read_article
+from newsl10n.source.segment import Role, Segment, segment_blocks, split_sentences
 
 SEED = Path(__file__).parents[1] / "source_articles" / "putin-kim-pyongyang-summit.txt"
 

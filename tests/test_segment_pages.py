@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from newsl10n.article import parse_text, read_article
-from newsl10n.chrome import chrome_kind, chrome_kinds, has_caption_evidence
-from newsl10n.segment import Role, classify_blocks, is_heading_like, word_count
+from newsl10n.source.article import parse_text, read_article
+from newsl10n.source.chrome import chrome_kind, chrome_kinds, has_caption_evidence
+from newsl10n.source.segment import Role, classify_blocks, is_heading_like, word_count
 
 PAGES = Path(__file__).parent / "fixtures" / "segmentation" / "pages"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((PAGES / "pages.json").read_text("utf-8"))

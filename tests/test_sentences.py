@@ -13,7 +13,7 @@ import time
 import pytest
 from sentencex import segment
 
-from newsl10n.sentences import split_sentences
+from newsl10n.source.sentences import split_sentences
 from tests.support.sentence_gold import load_gold, load_ospl, score, score_document
 
 SENTENCEX_FALSE_SPLITS = 24  # sentencex alone on the same gold (scripts/eval_segmentation.py)
@@ -125,7 +125,7 @@ def test_a_megabyte_line_is_split_in_linear_time(text: str) -> None:
 
 
 def test_windows_give_what_sentencex_gives_on_the_whole_text() -> None:
-    from newsl10n.sentences import _sentencex_pieces
+    from newsl10n.source.sentences import _sentencex_pieces
 
     words = ["The", "talks", "resumed", "in", "Seoul.", "Mr.", "Kim", "left", "at", "3.5", "pm!"]
     text = " ".join(words[i % len(words)] for i in range(3000))  # 17,000 characters

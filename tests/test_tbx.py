@@ -7,13 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from newsl10n.glossary import (
-    GlossaryError,
-    check_glossary,
-    load_glossary,
-    read_glossary_file,
-)
-from newsl10n.tbx import dump_tbx, parse_tbx, write_tbx
+from newsl10n.glossary.load import check_glossary, load_glossary, read_glossary_file
+from newsl10n.glossary.model import GlossaryError
+from newsl10n.glossary.tbx import dump_tbx, parse_tbx, write_tbx
 from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "glossary"

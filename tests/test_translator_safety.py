@@ -23,12 +23,13 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from translate.storage import pypo
 
-from newsl10n import catalog, fingerprint, powrite, qa, status
-from newsl10n.bundle import BundleReport, build_bundles
+from newsl10n import qa
+from newsl10n.catalog import fingerprint, powrite, status, store
 from newsl10n.config import load_settings
 from newsl10n.engines.argos import ArgosEngine
-from newsl10n.glossary import Glossary
+from newsl10n.glossary.model import Glossary
 from newsl10n.pipeline import PairResult, prepare_article, translate_pair, write_template
+from newsl10n.review.bundle import BundleReport, build_bundles
 from tests.conftest import SEED
 from tests.helpers import msgfmt_check
 
@@ -416,13 +417,13 @@ def test_files_get_the_mode_a_plain_open_gives(
 ) -> None:
     run(project, engine)
     path = po_path(project)
-    mo = catalog.compile_mo(path)
+    mo = store.compile_mo(path)
     plain = tmp_path / "plain"
     plain.write_text("x")
     assert mode(plain) == 0o644
     assert (mode(path), mode(pot_path(project)), mo.stat().st_mode & 0o777) == (0o644,) * 3
     other = tmp_path / "bundle.zip"
-    catalog.atomic_write_bytes(other, b"data")  # bundles, TMX and reports are written so
+    store.atomic_write_bytes(other, b"data")  # bundles, TMX and reports are written so
     assert mode(other) == 0o644
     path.chmod(0o664)  # a file's own mode is kept, as open() keeps it
     edit_source(project)
@@ -503,8 +504,8 @@ def test_status_qa_compile_and_bundle_name_what_is_not_a_file(
     assert isinstance(findings, list)
     assert {f.file for f in findings if f.severity == "error"} >= {str(fifo), str(directory)}
     for odd in (fifo, directory):
-        err = finishes(lambda odd=odd: _raises(lambda: catalog.compile_mo(odd)))
-        assert isinstance(err, catalog.CatalogError) and "not a catalog file" in str(err)
+        err = finishes(lambda odd=odd: _raises(lambda: store.compile_mo(odd)))
+        assert isinstance(err, store.CatalogError) and "not a catalog file" in str(err)
     bundles = finishes(lambda: build_bundles(locales, project / "bundles", root=project))
     assert isinstance(bundles, BundleReport)
     failed = "\n".join(b.error for b in bundles.bundles if b.error)
@@ -612,7 +613,7 @@ DEBIAN = sorted((Path(__file__).parent / "fixtures" / "po").glob("*.po"))
 def test_gettext_written_catalogs_are_reproduced_entry_by_entry(fixture: Path) -> None:
     """Debian's catalogs (written by msgmerge): every entry with a long string renders as
     its block, except what polib cannot read back (an obsolete entry's #~|, empty #.)."""
-    po = catalog.load_catalog(fixture)
+    po = store.load_catalog(fixture)
     assert po is not None
     text = fixture.read_bytes().decode(po.encoding)
     layout = powrite.layout(text, po)

@@ -154,14 +154,14 @@ def run_options(command: F) -> F:
     return decorated  # type: ignore[no-any-return]
 
 
-@main.command()
+@main.command("run")
 @folder_options
 @run_options
 @click.option("--force", is_flag=True, help="Process unchanged articles too.")
 # The benchmark's baseline: one engine call per article × language instead of per language.
 @click.option("--batching", type=click.Choice(["language", "article"]), hidden=True)
 @click.pass_context
-def run(
+def run_command(
     ctx: click.Context,
     targets: tuple[str, ...] | None,
     retranslate: bool,
@@ -210,7 +210,7 @@ def _execute(
 ) -> None:
     """Run here, or as a Prefect flow when an API is configured or asked for; then the
     table and the exit status."""
-    from newsl10n.glossary import load_glossary
+    from newsl10n.glossary.load import load_glossary
     from newsl10n.run import glossary_note
 
     use_prefect = prefect if prefect is not None else bool(os.environ.get("PREFECT_API_URL"))
@@ -334,7 +334,7 @@ def _report(report: Report) -> None:
 @click.pass_context
 def detect(ctx: click.Context, candidates: tuple[str, ...] | None, file: IO[str]) -> None:
     """Detect the language of each input line: prints LANG<TAB>CONFIDENCE per line."""
-    from newsl10n.detect import detect_language
+    from newsl10n.source.detect import detect_language
 
     chosen = candidates or _settings(ctx).candidates
     for line in file:
@@ -349,7 +349,7 @@ def detect(ctx: click.Context, candidates: tuple[str, ...] | None, file: IO[str]
 @click.pass_context
 def status(ctx: click.Context, targets: tuple[str, ...] | None, as_json: bool) -> None:
     """Per article and language: reviewed, fuzzy, untranslated, obsolete; totals per language."""
-    from newsl10n.status import collect
+    from newsl10n.catalog.status import collect
 
     settings = _settings(ctx)
     report = collect(settings.locales, targets)
@@ -366,7 +366,7 @@ def status(ctx: click.Context, targets: tuple[str, ...] | None, as_json: bool) -
         rows += [("[b]total[/]", lang, c) for lang, c in report.totals.items()]
         for article, lang, c in rows:
             numbers = (c.reviewed, c.fuzzy, c.untranslated, c.obsolete)
-            table.add_row(article, lang, *map(str, numbers), f"{c.share_reviewed:.0%}")
+            table.add_row(article, lang, *map(str, numbers), f"{c.reviewed_share:.0%}")
         _print_table(table)
     for line in report.errors:
         click.echo(f"error: {line}", err=True)
@@ -380,7 +380,7 @@ def status(ctx: click.Context, targets: tuple[str, ...] | None, as_json: bool) -
 @click.pass_context
 def compile_(ctx: click.Context, use_fuzzy: bool) -> None:
     """Write .mo files next to the catalogs (reviewed entries only, as msgfmt does)."""
-    from newsl10n.catalog import catalogs, compile_mo
+    from newsl10n.catalog.store import catalogs, compile_mo
 
     settings = _settings(ctx)
     failures = 0
@@ -401,7 +401,7 @@ def compile_(ctx: click.Context, use_fuzzy: bool) -> None:
 def qa(ctx: click.Context, as_json: bool) -> None:
     """Check every catalog entry: glossary terms, forbidden forms, numbers. Exit 1 on errors."""
     from newsl10n import qa as checks
-    from newsl10n.glossary import load_glossary
+    from newsl10n.glossary.load import load_glossary
 
     settings = _settings(ctx)
     try:
@@ -430,9 +430,9 @@ def bundle(
     keep_source: bool,
 ) -> None:
     """Rebuild bundles and review pages from the catalogs alone (no model is loaded)."""
-    from newsl10n.article import read_article
-    from newsl10n.glossary import load_glossary
+    from newsl10n.glossary.load import load_glossary
     from newsl10n.pipeline import build_review
+    from newsl10n.source.article import read_article
 
     settings = _settings(ctx)
     try:
@@ -468,8 +468,8 @@ def bundle(
 @click.pass_context
 def review(ctx: click.Context, port: int, host: str, reviewer: str) -> None:
     """Serve the review desk: review, edit and approve translations in the browser."""
-    from newsl10n.desk import make_desk, serve
-    from newsl10n.glossary import load_glossary
+    from newsl10n.glossary.load import load_glossary
+    from newsl10n.review.desk import make_desk, serve
 
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in reviewer):  # it becomes a header line
         _fail("--reviewer: one line of text, e.g. 'Ann <ann@x>'", 2)
@@ -508,7 +508,7 @@ def compare(ctx: click.Context, article: Path, target: str, engines: str) -> Non
     (bundles/<lang>/<slug>/compare.html). Catalogs are not touched."""
     from newsl10n.compare import compare_engines, write_compare_page
     from newsl10n.config import check_engine, check_language
-    from newsl10n.glossary import load_glossary
+    from newsl10n.glossary.load import load_glossary
     from newsl10n.pipeline import prepare_article
 
     settings = _settings(ctx)
@@ -546,7 +546,7 @@ def glossary() -> None:
 @click.pass_context
 def glossary_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Validate glossary files (default: the glossary folder). Exit 1 on errors."""
-    from newsl10n.glossary import check_glossary
+    from newsl10n.glossary.load import check_glossary
 
     problems = check_glossary(paths or [_settings(ctx).glossary])
     for problem in problems:
@@ -566,9 +566,10 @@ def glossary_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 @click.pass_context
 def glossary_export(ctx: click.Context, fmt: str, dialect: str, output: Path | None) -> None:
     """Write the glossary as TBX (Weblate, Pontoon, CAT tools) or as one CSV."""
-    from newsl10n.catalog import atomic_write
-    from newsl10n.glossary import dump_csv, load_glossary
-    from newsl10n.tbx import dump_tbx
+    from newsl10n.catalog.store import atomic_write
+    from newsl10n.glossary.csvformat import dump_csv
+    from newsl10n.glossary.load import load_glossary
+    from newsl10n.glossary.tbx import dump_tbx
 
     try:
         loaded = load_glossary(_settings(ctx).glossary)
@@ -598,8 +599,8 @@ def tm() -> None:
 @click.pass_context
 def tm_export(ctx: click.Context, output: Path | None) -> None:
     """Export reviewed translations as TMX 1.4b for other CAT tools."""
-    from newsl10n.catalog import atomic_write, catalogs
-    from newsl10n.tm import export_tmx, reviewed_units
+    from newsl10n.catalog.memory import export_tmx, reviewed_units
+    from newsl10n.catalog.store import atomic_write, catalogs
 
     settings = _settings(ctx)
     languages = sorted({lang for lang, _ in catalogs(settings.locales)})
@@ -677,18 +678,19 @@ def models_ensure(ctx: click.Context) -> None:
 
 
 def missing_pairs(settings: Settings, engine: Any) -> list[tuple[str, str]]:
-    """(source, target) pairs the source folder needs and no installed model covers."""
-    from newsl10n.article import discover_articles, read_article
-    from newsl10n.pipeline import article_language
+    """(source, target) pairs the source folder needs and no installed model covers: each
+    article's language as the run decides it (``prepare_article``: the language of most of
+    its segments)."""
+    from newsl10n.pipeline import prepare_article
     from newsl10n.run import pairs_without_model
+    from newsl10n.source.article import discover_articles
 
     sources: set[str] = set()
     for path in discover_articles(settings.source):
         try:
-            article = read_article(path)
+            sources.add(prepare_article(path, settings).language.lang)
         except Newsl10nError:
             continue  # reported when the run reaches it
-        sources.add(article_language(article, settings.candidates).lang)
     found = pairs_without_model(sources, settings.targets, lambda _source, _target: engine)
     return [(source, target) for source, target, _reason in found]
 

@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsl10n import __version__
-from newsl10n.bundle import bundle_folder, templates
-from newsl10n.catalog import atomic_write
+from newsl10n.catalog.store import atomic_write
 from newsl10n.config import Settings
 from newsl10n.engines import get_engine
 from newsl10n.errors import Newsl10nError
-from newsl10n.glossary import Glossary, find_terms
+from newsl10n.glossary.enforce import Outcome, translate_with_glossary
+from newsl10n.glossary.match import find_terms
+from newsl10n.glossary.model import Glossary
 from newsl10n.pipeline import PreparedArticle
-from newsl10n.protect import Outcome, translate_with_glossary
-from newsl10n.review import mark_text
+from newsl10n.review.pages import mark_text
+from newsl10n.review.paths import bundle_folder
+from newsl10n.review.render import templates
 
 
 @dataclass(frozen=True)

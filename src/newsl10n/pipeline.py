@@ -13,17 +13,28 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsl10n import catalog, fingerprint, qa
-from newsl10n.article import Article, discover_articles, read_article, slugify
-from newsl10n.bundle import BundleReport, build_bundles, group_findings
+from newsl10n import qa
+from newsl10n.catalog import fingerprint, store
+from newsl10n.catalog.entry import (
+    glossary_notes,
+    live,
+    memory_note,
+    not_translated_note,
+    not_translated_reason,
+)
+from newsl10n.catalog.header import SourceInfo, source_language, source_sha256
+from newsl10n.catalog.memory import TranslationMemory
 from newsl10n.config import Settings
-from newsl10n.detect import Detection, detect_language, detect_segments
 from newsl10n.engines.base import Engine
 from newsl10n.errors import Newsl10nError
-from newsl10n.glossary import Glossary, find_terms
-from newsl10n.protect import Outcome, translate_with_glossary
-from newsl10n.segment import Layout, Residue, Segment, segment_blocks
-from newsl10n.tm import TranslationMemory
+from newsl10n.glossary.enforce import Outcome, translate_with_glossary
+from newsl10n.glossary.match import find_terms
+from newsl10n.glossary.model import Glossary
+from newsl10n.review.bundle import BundleReport, build_bundles
+from newsl10n.review.findings import group_findings
+from newsl10n.source.article import Article, discover_articles, planned_slug, read_article
+from newsl10n.source.detect import Detection, detect_language, detect_segments
+from newsl10n.source.segment import Layout, Residue, Segment, segment_blocks
 
 
 @dataclass(frozen=True)
@@ -41,8 +52,8 @@ class PreparedArticle:
         return self.article.slug
 
     @property
-    def source(self) -> catalog.SourceInfo:
-        return catalog.SourceInfo(
+    def source(self) -> SourceInfo:
+        return SourceInfo(
             self.slug,
             self.reference,
             self.article.sha256,
@@ -126,11 +137,11 @@ def _reference(path: Path, settings: Settings) -> str:
 
 
 def write_template(prepared: PreparedArticle, settings: Settings) -> bool:
-    path = catalog.template_path(settings.locales, prepared.slug)
-    with catalog.locked(path):
-        previous = catalog.load_catalog(path)
-        pot = catalog.build_template(prepared.source, prepared.segments, prepared.residue)
-        return catalog.write_if_changed(pot, path, previous)
+    path = store.template_path(settings.locales, prepared.slug)
+    with store.locked(path):
+        previous = store.load_catalog(path)
+        pot = store.build_template(prepared.source, prepared.segments, prepared.residue)
+        return store.write_if_changed(pot, path, previous)
 
 
 def translate_pair(
@@ -171,8 +182,8 @@ class _Pair:
 
     prepared: PreparedArticle
     path: Path
-    snapshot: catalog.Snapshot  # the catalog as planned from, to notice a save meanwhile
-    plan: catalog.Plan
+    snapshot: store.Snapshot  # the catalog as planned from, to notice a save meanwhile
+    plan: store.MergePlan
     result: PairResult
 
 
@@ -224,16 +235,16 @@ def _start_pair(
     settings: Settings,
     retranslate: bool,
 ) -> _Pair | PairResult:
-    path = catalog.catalog_path(settings.locales, target, prepared.slug)
+    path = store.catalog_path(settings.locales, target, prepared.slug)
     result = PairResult(prepared.slug, target, len(prepared.segments), catalog=str(path))
     if all(seg.lang == target for seg in prepared.segments):
         return replace(result, catalog="", skipped=f"the article is already in {target}")
     try:
         model = _models(prepared, target, engines)
-        snapshot = catalog.read(path)
+        snapshot = store.read(path)
     except Newsl10nError as err:
         return replace(result, error=str(err))
-    plan = catalog.plan_update(snapshot.po, prepared.segments, retranslate=retranslate)
+    plan = store.plan_update(snapshot.po, prepared.segments, retranslate=retranslate)
     return _Pair(prepared, path, snapshot, plan, replace(result, model=model))
 
 
@@ -262,7 +273,7 @@ def _finish_pair(
     catalog planned and built on what it holds then (a translator's save made while the
     engine ran is the base; their work wins), written in the file's own style."""
     prepared, path, result = pair.prepared, pair.path, pair.result
-    draft = catalog.Draft(
+    draft = store.Draft(
         prepared.source,
         target,
         prepared.segments,
@@ -273,14 +284,14 @@ def _finish_pair(
         retranslate=retranslate,
     )
     try:
-        done = catalog.commit(pair.snapshot, draft)
+        done = store.commit(pair.snapshot, draft)
     except Newsl10nError as err:
         return replace(result, error=str(err))
     po, plan, written = done.po, done.plan, done.written
-    findings = qa.check_po(po, path, glossary, target) if glossary is not None else []
+    findings = qa.check_entries(po, path, glossary, target) if glossary is not None else []
     used = [drafts[seg.id] for seg in plan.todo if seg.id in drafts and drafts[seg.id].text]
     reasons = [
-        d.note.removeprefix("not translated: ")
+        not_translated_reason(d.note)
         for seg in plan.todo
         if (d := drafts.get(seg.id)) is not None and not d.text and d.note
     ]
@@ -321,7 +332,7 @@ def draft_translations(
         if match is None:
             rest.append((owner, seg))
             continue
-        note = f"translation memory: reviewed translation from {match.unit.origin}"
+        note = memory_note(f"reviewed translation from {match.unit.origin}")
         drafts[(owner, seg.id)] = Suggestion(match.unit.target, note, "memory")
     distinct = list(dict.fromkeys((seg.lang, seg.text) for _owner, seg in rest))
     machine = dict(
@@ -340,22 +351,19 @@ def draft_translations(
             continue
         drafts[(owner, seg.id)] = Suggestion(
             match.unit.target,
-            f"translation memory: {match.score:.0%} match from {match.unit.origin} "
-            f"for “{match.unit.source}”; machine translation: {mt}",
+            memory_note(
+                f"{match.score:.0%} match from {match.unit.origin} "
+                f"for “{match.unit.source}”; machine translation: {mt}"
+            ),
             "memory",
         )
     return drafts
 
 
-def glossary_note(outcome: Outcome) -> str:
+def outcome_note(outcome: Outcome) -> str:
     """What the translator must know of a machine output's names: terms missing, and terms
     left in a case the source contradicts."""
-    notes = []
-    if outcome.missing:
-        notes.append("glossary: missing " + "; ".join(outcome.missing))
-    if outcome.cases:
-        notes.append("glossary: case " + "; ".join(outcome.cases))
-    return "\n".join(notes)
+    return "\n".join(glossary_notes(outcome.missing, outcome.cases))
 
 
 def translate_texts(
@@ -383,12 +391,12 @@ def translate_texts(
                 outcomes = [Outcome(t, (), "plain") for t in engine.translate(texts, lang, target)]
         except Newsl10nError as err:  # no model for this language, or the engine failed
             for i in indexes:
-                out[i] = ("", f"not translated: {err}")
+                out[i] = ("", not_translated_note(str(err)))
             continue
         scorer = getattr(engine, "score", None)  # Argos: the model's own confidence
         for i, outcome in zip(indexes, outcomes, strict=True):
             score = scorer(items[i][1], lang, target) if callable(scorer) else None
-            note = glossary_note(outcome)
+            note = outcome_note(outcome)
             if score is not None and outcome.text:
                 note = "\n".join(filter(None, [note, fingerprint.score_line(score)]))
             out[i] = (outcome.text, note)
@@ -397,29 +405,28 @@ def translate_texts(
     return out
 
 
-def up_to_date(path: Path, settings: Settings, targets: Sequence[str]) -> bool:
-    """True when the template and every target catalog were made from these exact bytes:
-    a batch run then skips the article without reading it further (no detection, no model).
-    """
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    slug_path = catalog.template_path(settings.locales, slugify(path.stem))
+def unchanged_slug(path: Path, settings: Settings, targets: Sequence[str]) -> str | None:
+    """The article's slug when its template and every target catalog were made from these
+    exact bytes (a batch then skips it: no detection, no model), else None."""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    slug = planned_slug(path, data)
     try:
-        pot = catalog.load_catalog(slug_path)
-        if pot is None or pot.metadata.get("X-Source-SHA256") != digest:
-            return False
-        source_lang = pot.metadata.get("X-Source-Language", "")
-        slug = slug_path.stem
+        pot = store.load_catalog(store.template_path(settings.locales, slug))
+        if pot is None or source_sha256(pot.metadata) != digest:
+            return None
+        source_lang = source_language(pot.metadata)
         for target in targets:
             if target == source_lang:
                 continue
-            po = catalog.load_catalog(catalog.catalog_path(settings.locales, target, slug))
-            if po is None or po.metadata.get("X-Source-SHA256") != digest:
-                return False
-            if any(not e.msgstr for e in catalog.entries(po)):
-                return False  # something is left to translate (a model was missing)
+            po = store.load_catalog(store.catalog_path(settings.locales, target, slug))
+            if po is None or source_sha256(po.metadata) != digest:
+                return None
+            if any(not e.msgstr for e in live(po)):
+                return None  # something is left to translate (a model was missing)
     except Newsl10nError:
-        return False  # a broken catalog is for the full path to report
-    return True
+        return None  # a broken catalog is for the full path to report
+    return slug
 
 
 def discover(settings: Settings) -> list[Path]:

@@ -19,25 +19,27 @@ from pathlib import Path
 
 import polib
 
-from newsl10n.catalog import load_catalog
-from newsl10n.detect import script_hint
+from newsl10n.catalog.entry import not_translated_reason, position
+from newsl10n.catalog.header import source_language
+from newsl10n.catalog.store import load_catalog
 from newsl10n.errors import CatalogError
-from newsl10n.glossary import (
-    NEIGHBOURS,
-    Glossary,
-    Severity,
-    find_forbidden,
-    find_foreign,
-    find_missing,
-    find_terms,
-)
-from newsl10n.protect import (
+from newsl10n.glossary.enforce import (
     case_names,
     partial_form,
     pick_form,
     term_form_cases,
     wrong_cases,
 )
+from newsl10n.glossary.match import (
+    NEIGHBOURS,
+    find_forbidden,
+    find_foreign,
+    find_missing,
+    find_terms,
+)
+from newsl10n.glossary.model import Glossary, Severity
+from newsl10n.scripts import JOINING
+from newsl10n.source.detect import script_hint
 
 MISSING_TERM = "missing-term"
 FORBIDDEN_TERM = "forbidden-term"
@@ -271,10 +273,6 @@ def _numeric(digits: str) -> tuple[int, str]:
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 _JOINERS = frozenset("\u200c\u200d")  # ZWNJ, ZWJ: spelling in Persian, Arabic, Indic text
-_JOINING_SCRIPTS = re.compile(
-    "[\u0600-\u08ff\u0900-\u0dff\u1800-\u18af\ufb50-\ufdff\ufe70-\ufefe"
-    "\U0001f000-\U0001faff\u2600-\u27bf]"  # Arabic, Syriac, Thaana; Indic; Mongolian; emoji
-)
 
 
 def invisible_characters(msgid: str, msgstr: str) -> list[Issue]:
@@ -287,7 +285,7 @@ def invisible_characters(msgid: str, msgstr: str) -> list[Issue]:
         for index, ch in enumerate(text):
             if ch not in _BIDI_CONTROLS and ch not in _ZERO_WIDTH:
                 continue
-            if ch in _JOINERS and _JOINING_SCRIPTS.search(text[max(0, index - 1) : index + 2]):
+            if ch in _JOINERS and JOINING.search(text[max(0, index - 1) : index + 2]):
                 continue
             found.setdefault(ch, []).append(index + 1)
         for ch, places in found.items():
@@ -318,8 +316,6 @@ def check_entry(
 
 # ---------------------------------------------------------------- catalogs
 
-_SOURCE_LANGUAGE = re.compile(r"source language ([a-z]{2,3})\b")
-
 
 def check_catalog(path: Path, glossary: Glossary, lang: str | None = None) -> list[Finding]:
     """Findings for every live translated entry of one PO file.
@@ -334,24 +330,24 @@ def check_catalog(path: Path, glossary: Glossary, lang: str | None = None) -> li
         return [Finding(str(path), err.line or 0, "", UNREADABLE, "error", err.problem)]
     if po is None:
         return []
-    return check_po(po, path, glossary, lang)
+    return check_entries(po, path, glossary, lang)
 
 
 def failed_translation(comment: str) -> Issue | None:
     """An entry left empty because the run could not translate it (its comment says why:
     an engine that failed, a missing model): a warning naming the reason."""
-    why = next((ln for ln in comment.splitlines() if ln.startswith("not translated: ")), "")
+    why = not_translated_reason(comment)
     if not why:
         return None
-    return Issue(UNTRANSLATED, "warning", f"untranslated: {why.removeprefix('not translated: ')}")
+    return Issue(UNTRANSLATED, "warning", f"untranslated: {why}")
 
 
-def check_po(
+def check_entries(
     po: polib.POFile, path: Path, glossary: Glossary, lang: str | None = None
 ) -> list[Finding]:
     """Findings for a catalog already in memory (one a run has just written)."""
     target = _language(po.metadata.get("Language", "")) or lang or _folder_language(path)
-    default_source = _language(po.metadata.get("X-Source-Language", "")) or "en"
+    default_source = _language(source_language(po.metadata)) or "en"
     findings: list[Finding] = []
     for entry in po:
         text = _translation(entry)
@@ -363,8 +359,8 @@ def check_po(
                 where = (str(path), entry.linenum or 0, entry.msgctxt or "")
                 findings.append(Finding(*where, issue.kind, issue.severity, issue.message, target))
             continue
-        found = _SOURCE_LANGUAGE.search(entry.comment or "")
-        source = found.group(1) if found else default_source
+        where_from = position(entry)
+        source = where_from.lang if where_from and where_from.lang else default_source
         for issue in check_entry(entry.msgid, text, glossary, source, target):
             findings.append(
                 Finding(

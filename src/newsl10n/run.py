@@ -21,14 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from newsl10n import bundle
-from newsl10n.article import ARTICLE_SUFFIXES, slugify, source_paths
-from newsl10n.bundle import BundleReport
-from newsl10n.catalog import catalog_path
-from newsl10n.config import Settings, resolve_inside
+from newsl10n.catalog.memory import TranslationMemory
+from newsl10n.catalog.store import catalog_path
+from newsl10n.config import EngineSettings, Settings, resolve_inside
 from newsl10n.engines import Engine, get_engine
 from newsl10n.errors import ConfigError, Newsl10nError
-from newsl10n.glossary import Glossary, load_glossary
+from newsl10n.glossary.load import load_glossary
+from newsl10n.glossary.model import Glossary
 from newsl10n.pipeline import (
     OnSegments,
     PairResult,
@@ -37,10 +36,12 @@ from newsl10n.pipeline import (
     discover,
     prepare_article,
     translate_articles,
-    up_to_date,
+    unchanged_slug,
     write_template,
 )
-from newsl10n.tm import TranslationMemory
+from newsl10n.review import bundle
+from newsl10n.review.bundle import BundleReport
+from newsl10n.source.article import ARTICLE_SUFFIXES, slugify, source_paths
 
 UNCHANGED = "unchanged since the last run"
 Batching = Literal["language", "article"]
@@ -77,6 +78,10 @@ class Event:
 Progress = Callable[[Event], None]
 
 
+# Makes an engine by name ("argos", "apertium") for these settings.
+EngineFactory = Callable[[str, EngineSettings], Engine]
+
+
 @dataclass(frozen=True)
 class Job:
     """The unit of concurrency: one target language over the prepared articles."""
@@ -86,6 +91,7 @@ class Job:
     settings: Settings
     glossary: Glossary
     retranslate: bool = False
+    engines: EngineFactory | None = None  # None: the installed engines (``get_engine``)
 
     @property
     def name(self) -> str:
@@ -102,7 +108,7 @@ MapJobs = Callable[[JobRun, Sequence[Job], JobDone], list["list[PairResult] | Ba
 
 
 @dataclass(frozen=True)
-class Plan:
+class BatchPlan:
     """The batch: articles to process, and a result for each one left out (unchanged, or
     refused by name before anything is written)."""
 
@@ -148,9 +154,11 @@ def run(
     map_jobs: MapJobs | None = None,
     progress: Progress | None = None,
     glossary: Glossary | None = None,
+    engines: EngineFactory | None = None,
 ) -> Report:
-    """Plan, prepare, translate, write, bundle, report. Raises only for what stops the whole
-    run before any work (a broken glossary, a missing source folder)."""
+    """BatchPlan, prepare, translate, write, bundle, report. Raises only for what stops the whole
+    run before any work (a broken glossary, a missing source folder). ``engines`` makes an
+    engine by name (tests and benchmarks hand in their own; default: ``get_engine``)."""
     tell = progress or (lambda _event: None)
     glossary = glossary if glossary is not None else load_glossary(settings.glossary)
     plan = plan_batch(settings, request)
@@ -158,9 +166,10 @@ def run(
     prepared, failed = prepare_articles(plan.todo, settings, tell)
     prepared, clashes = refuse_slug_clashes(prepared, plan.skipped)
     written, unwritten = write_templates(prepared, settings)
-    for source, target, reason in unavailable_pairs(written, settings):
+    for source, target, reason in unavailable_pairs(written, settings, engines):
         tell(Event("unavailable", f"{source} → {target} cannot be translated: {reason}"))
-    pairs = translate_jobs(plan_jobs(written, settings, glossary, request), map_jobs, tell)
+    jobs = plan_jobs(written, settings, glossary, request, engines)
+    pairs = translate_jobs(jobs, map_jobs, tell)
     results = (*plan.refused, *failed, *clashes, *unwritten, *pairs, *plan.skipped)
     bundles = rebuild_bundles(written, settings, glossary, tell) if request.bundles else None
     report = Report(tuple(results), bundles, glossary, settings.glossary)
@@ -271,13 +280,14 @@ def find_catalog(settings: Settings, name: str) -> str:
 
 
 def unavailable_pairs(
-    articles: Sequence[PreparedArticle], settings: Settings
+    articles: Sequence[PreparedArticle], settings: Settings, engines: EngineFactory | None = None
 ) -> list[tuple[str, str, str]]:
     """(source, target, reason) for each language pair of the run no engine can do, known
     before any work starts (the pairs then fail alone)."""
+    make = engines or get_engine
 
     def engine_for(source: str, target: str) -> Engine:
-        return get_engine(settings.engine_for(source, target), settings.engine_settings)
+        return make(settings.engine_for(source, target), settings.engine_settings)
 
     return pairs_without_model({a.language.lang for a in articles}, settings.targets, engine_for)
 
@@ -299,22 +309,23 @@ def pairs_without_model(
     return missing
 
 
-def plan_batch(settings: Settings, request: Request) -> Plan:
+def plan_batch(settings: Settings, request: Request) -> BatchPlan:
     """Which articles to process: the given ones, or every source whose bytes differ from
     those its catalogs were made from (unless ``force``/``retranslate``)."""
     if request.articles is not None:
-        return Plan(tuple(request.articles))
+        return BatchPlan(tuple(request.articles))
     todo: list[Path] = []
     skipped: list[PairResult] = []
     scan = source_paths(settings.source)
     refused = [PairResult(_refused_slug(line), "-", error=line) for line in scan.refused]
     for path in scan.paths:
         fresh = not request.force and not request.retranslate
-        if fresh and up_to_date(path, settings, settings.targets):
-            skipped.append(PairResult(slugify(path.stem), "*", skipped=UNCHANGED))
+        slug = unchanged_slug(path, settings, settings.targets) if fresh else None
+        if slug is not None:
+            skipped.append(PairResult(slug, "*", skipped=UNCHANGED))
         else:
             todo.append(path)
-    return Plan(tuple(todo), tuple(skipped), tuple(refused))
+    return BatchPlan(tuple(todo), tuple(skipped), tuple(refused))
 
 
 def _refused_slug(line: str) -> str:
@@ -409,14 +420,18 @@ def write_templates(
 
 
 def plan_jobs(
-    articles: Sequence[PreparedArticle], settings: Settings, glossary: Glossary, request: Request
+    articles: Sequence[PreparedArticle],
+    settings: Settings,
+    glossary: Glossary,
+    request: Request,
+    engines: EngineFactory | None = None,
 ) -> list[Job]:
     """One job per target language over all articles (or per article × language)."""
     groups: list[tuple[PreparedArticle, ...]] = (
         [tuple(articles)] if request.batching == "language" else [(a,) for a in articles]
     )
     return [
-        Job(target, group, settings, glossary, request.retranslate)
+        Job(target, group, settings, glossary, request.retranslate, engines)
         for target in settings.targets
         for group in groups
         if group
@@ -442,12 +457,13 @@ def translate_job(job: Job, on_segments: OnSegments | None = None) -> list[PairR
     models loaded once per process. Unexpected errors (a model crashing) propagate, so a
     runner can retry the job."""
     settings = job.settings
+    make = job.engines or get_engine
     engines: dict[str, Engine] = {}
 
     def engine_for(source: str) -> Engine:
         name = settings.engine_for(source, job.target)
         if name not in engines:
-            engines[name] = get_engine(name, settings.engine_settings)
+            engines[name] = make(name, settings.engine_settings)
         return engines[name]
 
     memory = TranslationMemory(settings.locales, job.target)

@@ -90,16 +90,16 @@ class Recording:
 
 def sentences() -> list[str]:
     """The article's segments, as the pipeline cuts them."""
-    from newsl10n.article import read_article
-    from newsl10n.segment import segment_blocks
+    from newsl10n.source.article import read_article
+    from newsl10n.source.segment import segment_blocks
 
     return [s.text for s in segment_blocks(read_article(ARTICLE).blocks, "ru").segments]
 
 
 def record(workdir: Path) -> None:
     from newsl10n.engines.apertium import ApertiumEngine
-    from newsl10n.glossary import load_glossary
-    from newsl10n.protect import translate_with_glossary
+    from newsl10n.glossary.enforce import translate_with_glossary
+    from newsl10n.glossary.load import load_glossary
 
     glossary = load_glossary(Path(__file__).parents[2] / "glossaries")
     engine = Recording(ApertiumEngine(datadir=repaired_datadir(workdir)))

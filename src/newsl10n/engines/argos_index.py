@@ -21,7 +21,7 @@ from newsl10n.errors import Newsl10nError
 INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 TIMEOUT_SECONDS = 10
 
-Progress = Callable[[str, int, int | None], None]  # (package name, bytes so far, total)
+DownloadProgress = Callable[[str, int, int | None], None]  # (package name, bytes so far, total)
 
 
 class IndexUnreachable(Newsl10nError):
@@ -90,7 +90,9 @@ def packages_for(
     return wanted
 
 
-def download_and_install(pkg: IndexPackage, progress: Progress | None = None) -> PackageInfo:
+def download_and_install(
+    pkg: IndexPackage, progress: DownloadProgress | None = None
+) -> PackageInfo:
     """Stream one package to a temporary file, then install it."""
     last_error: Exception | None = None
     for link in pkg.links:

@@ -11,7 +11,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from markdown_it.token import Token
 
 from newsl10n.config import language_from_tag
 from newsl10n.errors import ArticleError, ConfigError
-from newsl10n.segment import Block, Line, Role, split_plain_blocks
+from newsl10n.source.segment import Block, Line, Role, split_plain_blocks
 
 TEXT_SUFFIXES = (".txt",)
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -137,8 +137,7 @@ def read_article(path: Path, languages: Collection[str] | None = None) -> Articl
     declared: str | None = None
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
         meta, blocks = parse_markdown(path, text)
-        fm_slug = meta.get("slug")
-        slug = check_slug(path, str(fm_slug)) if fm_slug is not None else slugify(path.stem)
+        slug = slug_from(path, meta)
         lang = meta.get("language") or meta.get("lang")
         if lang:
             try:
@@ -159,6 +158,27 @@ def read_article(path: Path, languages: Collection[str] | None = None) -> Articl
         declared_lang=declared,
         meta=meta,
     )
+
+
+def slug_from(path: Path, meta: Mapping[str, Any]) -> str:
+    """The one slug an article's catalogs and bundles use: its front-matter ``slug`` when it
+    has one (checked), else the file name's (``slugify``)."""
+    declared = meta.get("slug")
+    return check_slug(path, str(declared)) if declared is not None else slugify(path.stem)
+
+
+def planned_slug(path: Path, data: bytes) -> str:
+    """The slug as a batch plans it, from the front matter alone (no Markdown parse). Never
+    raises: a file whose front matter is broken gets its file name's slug here, and the full
+    read (``read_article``) reports the problem."""
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        return slugify(path.stem)
+    try:
+        match = _FRONT_MATTER.match(decode_article(path, data))
+        loaded = load_front_matter(path, match.group(1) or "") if match else {}
+        return slug_from(path, loaded if isinstance(loaded, dict) else {})
+    except (ArticleError, yaml.YAMLError):
+        return slugify(path.stem)
 
 
 def is_slug(slug: str) -> bool:

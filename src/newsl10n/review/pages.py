@@ -16,23 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from newsl10n import __version__
-from newsl10n.bundle import (
-    INDEX,
-    MANIFEST,
-    REVIEW,
-    Counts,
+from newsl10n.catalog.entry import LIVE_STATES, EntryState, StateCounts
+from newsl10n.review.findings import ShownFinding, ordered_findings, severity_rank
+from newsl10n.review.localized import (
     Highlighter,
     LocalizedArticle,
-    ShownFinding,
-    State,
     Unit,
-    ordered_findings,
-    read_manifest,
-    severity_rank,
-    templates,
     text_direction,
 )
-from newsl10n.segment import Role
+from newsl10n.review.manifest import read_manifest
+from newsl10n.review.paths import INDEX, MANIFEST, REVIEW
+from newsl10n.review.render import templates
+from newsl10n.source.segment import Role
 
 Marked = list[tuple[str, bool]]  # text pieces, True where highlighted
 
@@ -116,16 +111,10 @@ def review_rows(
     return rows
 
 
-def bar(counts: Counts) -> list[tuple[State, int, str]]:
+def bar(counts: StateCounts) -> list[tuple[EntryState, int, str]]:
     """Stacked progress bar parts: state, count, width as a CSS percentage."""
     total = counts.segments or 1
-    values = {
-        State.REVIEWED: counts.reviewed,
-        State.MACHINE: counts.machine,
-        State.CHANGED: counts.changed,
-        State.UNTRANSLATED: counts.untranslated,
-    }
-    return [(s, n, f"{100 * n / total:.2f}%") for s, n in values.items()]
+    return [(s, counts.get(s), f"{100 * counts.get(s) / total:.2f}%") for s in LIVE_STATES]
 
 
 def render_review(
@@ -155,7 +144,7 @@ def render_review(
             residue=list(residue),
             manifest=manifest or {},
             highlighting=highlight is not None,
-            States=list(State),
+            States=list(LIVE_STATES),
             source_dir=text_direction(article.source.language),
             target_dir=text_direction(article.lang),
             generator=f"newsl10n {__version__}",
@@ -173,7 +162,7 @@ class Cell:
 
     lang: str
     href: str
-    counts: Counts
+    counts: StateCounts
     findings: Mapping[str, int]
     title: str
 
@@ -182,7 +171,7 @@ class Cell:
         return round(100 * self.counts.reviewed_share)
 
     @property
-    def bar(self) -> list[tuple[State, int, str]]:
+    def bar(self) -> list[tuple[EntryState, int, str]]:
         return bar(self.counts)
 
 
@@ -197,11 +186,12 @@ class IndexRow:
 
 def _cell(lang: str, slug: str, manifest: Mapping[str, Any]) -> Cell:
     raw = manifest.get("counts") or {}
-    counts = Counts(
-        *(
-            int(raw.get(key, 0))
-            for key in ("segments", "reviewed", "machine", "changed_source", "untranslated")
-        )
+    counts = StateCounts(
+        reviewed=int(raw.get("reviewed", 0)),
+        machine=int(raw.get("machine", 0)),
+        draft=int(raw.get("draft", 0)),
+        changed=int(raw.get("changed_source", 0)),
+        untranslated=int(raw.get("untranslated", 0)),
     )
     qa = manifest.get("qa") or {}
     title = (manifest.get("title") or {}).get("translated", "")
@@ -237,7 +227,7 @@ def index_rows(bundles: Path) -> tuple[list[str], list[IndexRow]]:
 def render_index(bundles: Path) -> str:
     languages, rows = index_rows(bundles)
     cells = [c for r in rows for c in r.cells.values()]
-    total = Counts(*(sum(getattr(c.counts, f) for c in cells) for f in Counts.__dataclass_fields__))
+    total = sum((c.counts for c in cells), StateCounts())
     return (
         templates()
         .get_template("index.html.j2")
@@ -246,7 +236,7 @@ def render_index(bundles: Path) -> str:
             rows=rows,
             total=total,
             bar=bar(total),
-            States=list(State),
+            States=list(LIVE_STATES),
             generator=f"newsl10n {__version__}",
         )
     )

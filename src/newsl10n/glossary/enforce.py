@@ -34,17 +34,9 @@ from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 from newsl10n.engines.base import Engine
-from newsl10n.glossary import (
-    Glossary,
-    Term,
-    TermMatch,
-    find_missing,
-    find_terms,
-    german_genitive,
-    morph_analyzer,
-    scan,
-    target_entries,
-)
+from newsl10n.glossary.match import find_missing, find_terms, german_genitive, scan, target_entries
+from newsl10n.glossary.model import Glossary, Term, TermMatch
+from newsl10n.glossary.morphology import morph_analyzer
 
 PLAIN = "plain"
 INLINE = "inline"

@@ -5,7 +5,7 @@ The page an editor submits from was built from an earlier read of the file; a tr
 may have saved the same entry in Poedit since. So an edit carries the digest of the msgstr
 it was made against, and is applied only when the entry still holds that text: otherwise
 nothing is written and the caller shows both versions (optimistic concurrency, as
-``catalog.commit`` does for runs). A saved entry is human work: its machine fingerprint
+``store.commit`` does for runs). A saved entry is human work: its machine fingerprint
 is removed, so ``--retranslate`` never replaces it.
 """
 
@@ -19,11 +19,13 @@ from pathlib import Path
 
 import polib
 
-from newsl10n import catalog, fingerprint, powrite, qa
-from newsl10n.glossary import Glossary
+from newsl10n import qa
+from newsl10n.catalog import fingerprint, powrite, store
+from newsl10n.catalog.entry import FUZZY, live
+from newsl10n.glossary.model import Glossary
 
 
-class Outcome(StrEnum):
+class SaveOutcome(StrEnum):
     SAVED = "saved"
     UNCHANGED = "unchanged"  # the entry already was exactly that: nothing written
     CONFLICT = "conflict"  # the entry changed since the page was loaded: nothing written
@@ -44,7 +46,7 @@ class Edit:
 
 @dataclass(frozen=True)
 class EditResult:
-    outcome: Outcome
+    outcome: SaveOutcome
     current: str = ""  # the entry's msgstr in the file (after the edit when saved)
     entry: polib.POEntry | None = None  # the entry as the file now holds it
     written: bool = False
@@ -78,11 +80,11 @@ def fit_newlines(msgid: str, msgstr: str) -> str:
 
 
 def find_entry(po: polib.POFile, msgctxt: str) -> polib.POEntry | None:
-    return next((e for e in catalog.entries(po) if (e.msgctxt or "") == msgctxt), None)
+    return next((e for e in live(po) if (e.msgctxt or "") == msgctxt), None)
 
 
 def apply_edit(
-    path: Path, edit: Edit, lock_timeout: float = catalog.LOCK_TIMEOUT_SECONDS
+    path: Path, edit: Edit, lock_timeout: float = store.LOCK_TIMEOUT_SECONDS
 ) -> EditResult:
     """Change one entry of the catalog at ``path`` if it still holds what the page showed.
 
@@ -91,33 +93,33 @@ def apply_edit(
     reviewer, Last-Translator are updated; the file is written in its own style.
     """
     text = edit.msgstr.replace("\r\n", "\n")  # browsers send CRLF inside a textarea
-    with catalog.locked(path, timeout=lock_timeout):
-        snapshot = catalog.read(path)
+    with store.locked(path, timeout=lock_timeout):
+        snapshot = store.read(path)
         if snapshot.po is None:
-            return EditResult(Outcome.MISSING)
+            return EditResult(SaveOutcome.MISSING)
         po = copy.deepcopy(snapshot.po)  # the parsed original stays as the layout's key
         entry = find_entry(po, edit.msgctxt)
         if entry is None or entry.msgid_plural:
-            return EditResult(Outcome.MISSING)
+            return EditResult(SaveOutcome.MISSING)
         if original_digest(entry.msgstr) != edit.expected:
-            return EditResult(Outcome.CONFLICT, entry.msgstr, entry)
+            return EditResult(SaveOutcome.CONFLICT, entry.msgstr, entry)
         entry.msgstr = text = fit_newlines(entry.msgid, text)
         entry.comment = fingerprint.unstamp(entry.comment or "")
         if edit.comment is not None:
             entry.tcomment = edit.comment.replace("\r\n", "\n").strip()
         if edit.approve:
-            if catalog.FUZZY in entry.flags:
-                entry.flags.remove(catalog.FUZZY)
+            if FUZZY in entry.flags:
+                entry.flags.remove(FUZZY)
             entry.previous_msgctxt = entry.previous_msgid = None  # the change is settled
-        elif text and catalog.FUZZY not in entry.flags:
-            entry.flags.insert(0, catalog.FUZZY)
+        elif text and FUZZY not in entry.flags:
+            entry.flags.insert(0, FUZZY)
         before = find_entry(snapshot.po, edit.msgctxt)
         if before is not None and powrite.entry_key(entry) == powrite.entry_key(before):
-            return EditResult(Outcome.UNCHANGED, entry.msgstr, entry)
+            return EditResult(SaveOutcome.UNCHANGED, entry.msgstr, entry)
         if edit.reviewer:
             po.metadata["Last-Translator"] = edit.reviewer
-        written = catalog.write_if_changed(po, path, snapshot.po, snapshot.data)
-    return EditResult(Outcome.SAVED, entry.msgstr, entry, written)
+        written = store.write_if_changed(po, path, snapshot.po, snapshot.data)
+    return EditResult(SaveOutcome.SAVED, entry.msgstr, entry, written)
 
 
 def check_text(
@@ -133,4 +135,4 @@ def check_text(
     trial = copy.deepcopy(entry)
     trial.msgstr = fit_newlines(entry.msgid, msgstr.replace("\r\n", "\n"))
     probe.append(trial)
-    return qa.check_po(probe, path, glossary)
+    return qa.check_entries(probe, path, glossary)

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from newsl10n.scripts import ARABIC, CYRILLIC, HAN, HANGUL, KANA, LATIN, OTHER, script_of
+
 if TYPE_CHECKING:
     from lingua import LanguageDetector
 
@@ -95,14 +97,6 @@ class Detection:
 
 # --------------------------------------------------------------------------- script evidence
 
-HANGUL = "hangul"
-KANA = "kana"
-HAN = "han"
-CYRILLIC = "cyrillic"
-ARABIC = "arabic"
-LATIN = "latin"
-OTHER = "other"
-
 # Languages written (mainly) in each script, among those the detectors know.
 _LANGS_BY_SCRIPT: dict[str, frozenset[str]] = {
     HANGUL: frozenset({"ko"}),
@@ -118,43 +112,6 @@ _UK_ONLY = frozenset("іїєґІЇЄҐ")
 _RU_ONLY = frozenset("ыэъёЫЭЪЁ")
 _APOSTROPHES = frozenset("'’ʼ")
 _IOTATED = frozenset("яюєїЯЮЄЇ")  # Ukrainian writes the apostrophe only before these
-
-
-def _script_of(ch: str) -> str:
-    """Script class of one letter."""
-    cp = ord(ch)
-    if cp < 0x0250 or 0x1E00 <= cp <= 0x1EFF or 0xFF21 <= cp <= 0xFF5A:
-        return LATIN
-    if 0x0400 <= cp <= 0x052F or 0x1C80 <= cp <= 0x1C8F or 0xA640 <= cp <= 0xA69F:
-        return CYRILLIC
-    if (
-        0x0600 <= cp <= 0x06FF
-        or 0x0750 <= cp <= 0x077F
-        or 0x08A0 <= cp <= 0x08FF
-        or 0xFB50 <= cp <= 0xFDFF
-        or 0xFE70 <= cp <= 0xFEFF
-    ):
-        return ARABIC
-    if (
-        0xAC00 <= cp <= 0xD7AF
-        or 0x1100 <= cp <= 0x11FF
-        or 0x3130 <= cp <= 0x318F
-        or 0xA960 <= cp <= 0xA97F
-        or 0xD7B0 <= cp <= 0xD7FF
-        or 0xFFA0 <= cp <= 0xFFDC
-    ):
-        return HANGUL
-    if 0x3040 <= cp <= 0x30FF or 0x31F0 <= cp <= 0x31FF or 0xFF66 <= cp <= 0xFF9F:
-        return KANA
-    if (
-        0x4E00 <= cp <= 0x9FFF
-        or 0x3400 <= cp <= 0x4DBF
-        or 0xF900 <= cp <= 0xFAFF
-        or 0x20000 <= cp <= 0x3FFFF
-        or cp == 0x3005  # 々 iteration mark
-    ):
-        return HAN
-    return OTHER
 
 
 def _encodes(ch: str, codec: str) -> bool:
@@ -214,7 +171,7 @@ def _letters(text: str) -> _Letters:
                 uk_marks += 1
             prev_cyr = False
             continue
-        script = _script_of(ch)
+        script = script_of(ch)
         counts[script] = counts.get(script, 0) + 1
         prev_cyr = script == CYRILLIC
         if prev_cyr:

@@ -16,14 +16,16 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from newsl10n import __version__
-from newsl10n.catalog import is_reviewed, load_catalog
+from newsl10n.catalog.entry import is_reviewed
+from newsl10n.catalog.header import source_language
+from newsl10n.catalog.store import load_catalog
 from newsl10n.errors import CatalogError
 
 FUZZY_THRESHOLD = 0.75  # as translate-toolkit's pot2po: below this a match is not worth showing
 
 
 @dataclass(frozen=True)
-class Unit:
+class MemoryUnit:
     source: str
     target: str
     source_lang: str
@@ -33,14 +35,14 @@ class Unit:
 
 @dataclass(frozen=True)
 class Match:
-    unit: Unit
+    unit: MemoryUnit
     score: float  # 1.0 for an exact match
 
 
-def reviewed_units(locales: Path, lang: str) -> list[Unit]:
+def reviewed_units(locales: Path, lang: str) -> list[MemoryUnit]:
     """Reviewed entries of every catalog of ``lang``; broken catalogs are skipped here
     (their own run reports them)."""
-    units: list[Unit] = []
+    units: list[MemoryUnit] = []
     folder = locales / lang / "LC_MESSAGES"
     for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
         try:
@@ -49,26 +51,26 @@ def reviewed_units(locales: Path, lang: str) -> list[Unit]:
             continue
         if po is None:
             continue
-        source_lang = po.metadata.get("X-Source-Language", "")
+        source_lang = source_language(po.metadata)
         origin = path.relative_to(locales.parent).as_posix()
         for entry in po:
-            if not entry.obsolete and entry.msgstr and is_reviewed(entry):
-                units.append(Unit(entry.msgid, entry.msgstr, source_lang, lang, origin))
+            if entry.msgstr and is_reviewed(entry):
+                units.append(MemoryUnit(entry.msgid, entry.msgstr, source_lang, lang, origin))
     return units
 
 
 class TranslationMemory:
     """Reviewed units of one target language, looked up exactly or by similarity."""
 
-    def __init__(self, locales: Path, lang: str, units: Sequence[Unit] | None = None) -> None:
+    def __init__(self, locales: Path, lang: str, units: Sequence[MemoryUnit] | None = None) -> None:
         self.locales = locales
         self.lang = lang
-        self._units: list[Unit] | None = list(units) if units is not None else None
-        self._exact: dict[str, Unit] = {}  # first unit per source text
+        self._units: list[MemoryUnit] | None = list(units) if units is not None else None
+        self._exact: dict[str, MemoryUnit] = {}  # first unit per source text
         self._lock = threading.Lock()  # tasks of one run share a memory per language
 
     @property
-    def units(self) -> list[Unit]:
+    def units(self) -> list[MemoryUnit]:
         """Loaded on first use: a run with nothing to translate never reads catalogs."""
         with self._lock:
             if self._units is None:
@@ -104,7 +106,7 @@ def _could_reach(a: str, b: str, threshold: float) -> bool:
     return total > 0 and 2 * min(len(a), len(b)) / total >= threshold
 
 
-def export_tmx(units: Iterable[Unit]) -> str:
+def export_tmx(units: Iterable[MemoryUnit]) -> str:
     """TMX 1.4b: one translation unit per source text, one variant per language."""
     grouped: dict[tuple[str, str], dict[str, str]] = {}
     for unit in units:

@@ -14,31 +14,44 @@ from __future__ import annotations
 
 import copy
 import os
-import re
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
 
 import polib
-from babel.messages.plurals import get_plural
 from filelock import FileLock, Timeout
 
-from newsl10n import __version__, fingerprint, powrite
+from newsl10n.catalog import fingerprint, powrite
+from newsl10n.catalog.entry import (
+    FUZZY,
+    describe,
+    has_translation,
+    has_work,
+    is_memory_note,
+    own_comment,
+    redescribe,
+)
+from newsl10n.catalog.header import (
+    DATE_KEYS,
+    GENERATOR,
+    OWN_KEYS,
+    SourceInfo,
+    header,
+    is_own_generator,
+    timestamp,
+)
+from newsl10n.catalog.pocheck import check_po
 from newsl10n.errors import CatalogError
-from newsl10n.pocheck import check_po
-from newsl10n.segment import Residue, Segment
+from newsl10n.source.segment import Residue, Segment
 
-FUZZY = "fuzzy"
 # Strings and comments are not wrapped (msgmerge --no-wrap): polib would wrap comments too,
 # changing translators' and notes' lines; one line per string also diffs well.
 NO_WRAP = 0
-_DATE_KEYS = ("POT-Creation-Date", "PO-Revision-Date")
 
 
 def template_path(locales: Path, slug: str) -> Path:
@@ -87,87 +100,6 @@ def _locks_dir(path: Path) -> Path:
     return path.parent / ".locks"
 
 
-def timestamp(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M%z")
-
-
-def plural_forms(lang: str) -> str:
-    """The Plural-Forms header for a language, from CLDR via Babel."""
-    return str(get_plural(lang))
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """What a catalog records about its article, so bundles can be built from it alone."""
-
-    slug: str
-    reference: str  # the source path as catalogs cite it
-    sha256: str
-    language: str
-    confidence: float
-
-
-_OWN_KEYS = (
-    "X-Generator",
-    "X-Source-File",
-    "X-Source-SHA256",
-    "X-Source-Language",
-    "X-Source-Language-Confidence",
-    "X-Machine-Translation",
-    "X-Glossary-SHA256",
-)
-
-
-def header(
-    source: SourceInfo, lang: str | None, model: str = "", glossary_sha256: str = ""
-) -> dict[str, str]:
-    now = timestamp()
-    meta = {
-        "Project-Id-Version": f"newsl10n {source.slug}",
-        "Report-Msgid-Bugs-To": "",
-        "POT-Creation-Date": now,
-        "PO-Revision-Date": now,
-        "Last-Translator": "newsl10n machine translation",
-        "Language-Team": lang or "none",
-        "Language": lang or "",
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-    }
-    if lang:
-        meta["Plural-Forms"] = plural_forms(lang)
-    meta["X-Generator"] = f"newsl10n {__version__}"
-    meta["X-Source-File"] = source.reference
-    meta["X-Source-SHA256"] = source.sha256
-    meta["X-Source-Language"] = source.language
-    meta["X-Source-Language-Confidence"] = f"{source.confidence:.2f}"
-    if model:
-        meta["X-Machine-Translation"] = model
-    if glossary_sha256:
-        meta["X-Glossary-SHA256"] = glossary_sha256
-    return meta
-
-
-def describe(segment: Segment) -> str:
-    """The extracted comment translators see: what the segment is and where it sits."""
-    return (
-        f"{segment.role.value}, paragraph {segment.paragraph}, sentence {segment.sentence}; "
-        f"source language {segment.lang}"
-    )
-
-
-_DESCRIPTION = re.compile(r"^\w+, paragraph \d+, sentence \d+; source language \S*$")
-
-
-def redescribe(comment: str, segment: Segment) -> str:
-    """Update our position line of an extracted comment, keeping every other line
-    (notes, and comments other tools or developers wrote)."""
-    lines = comment.split("\n") if comment else []
-    if lines and _DESCRIPTION.match(lines[0]):
-        lines = lines[1:]
-    return "\n".join([describe(segment), *lines])
-
-
 def new_entry(
     segment: Segment, reference: str, msgstr: str = "", fuzzy: bool = False
 ) -> polib.POEntry:
@@ -214,16 +146,6 @@ def template_residue(pot: polib.POFile | None) -> list[tuple[int, str]]:
     return found
 
 
-def is_reviewed(entry: polib.POEntry) -> bool:
-    """A person's translation: msgstr set and no fuzzy flag."""
-    return bool(entry.msgstr or any(entry.msgstr_plural.values())) and FUZZY not in entry.flags
-
-
-def has_work(entry: polib.POEntry) -> bool:
-    """Anything worth keeping: a translation (singular or plural) or a translator comment."""
-    return bool(entry.msgstr or entry.tcomment or any(entry.msgstr_plural.values()))
-
-
 def similarity(a: str, b: str) -> float:
     """How alike two source texts are (0..1), as difflib sees them."""
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
@@ -233,7 +155,7 @@ CHANGED_THRESHOLD = 0.6  # below this, a new sentence is new, not an edit of an 
 
 
 @dataclass(frozen=True)
-class Plan:
+class MergePlan:
     """What a run must do for one catalog.
 
     ``kept``: entries left as they are; ``todo``: segments to translate; ``redo``: for todo
@@ -253,7 +175,7 @@ class Plan:
 
 def plan_update(
     existing: polib.POFile | None, segments: Sequence[Segment], retranslate: bool = False
-) -> Plan:
+) -> MergePlan:
     """Merge like msgmerge: exact matches are kept, edits are found by similarity.
 
     Matching is by (msgctxt, msgid), then by msgid alone (the segment's role or id moved),
@@ -301,20 +223,16 @@ def plan_update(
             used.add(id(best[1]))
             changed[seg.id] = best[1]
     # An edit of a translated entry keeps that translation (fuzzy): nothing to translate.
-    todo = [s for s in todo if not (s.id in changed and _translated(changed[s.id]))]
+    todo = [s for s in todo if not (s.id in changed and has_translation(changed[s.id]))]
     leftover = tuple(e for e in old_entries if id(e) not in used and (has_work(e) or e.obsolete))
-    return Plan(kept, tuple(todo), changed, leftover, redo)
-
-
-def _translated(entry: polib.POEntry) -> bool:
-    return bool(entry.msgstr or any(entry.msgstr_plural.values()))
+    return MergePlan(kept, tuple(todo), changed, leftover, redo)
 
 
 def build_catalog(
     source: SourceInfo,
     lang: str,
     segments: Sequence[Segment],
-    plan: Plan,
+    plan: MergePlan,
     translations: Mapping[str, str],
     notes: Mapping[str, str],
     model: str,
@@ -336,8 +254,8 @@ def build_catalog(
         po.header = previous.header
         po.metadata = dict(previous.metadata)
         po.metadata_is_fuzzy = previous.metadata_is_fuzzy
-        for key in _OWN_KEYS:
-            if key in fresh and not (key == "X-Generator" and _tools(po.metadata)):
+        for key in OWN_KEYS:
+            if key in fresh and not (key == GENERATOR and not is_own_generator(po.metadata)):
                 po.metadata[key] = fresh[key]
         for key, value in fresh.items():
             po.metadata.setdefault(key, value)
@@ -380,37 +298,6 @@ def build_catalog(
     return po
 
 
-def _tools(metadata: Mapping[str, str]) -> bool:
-    """True when the catalog was last saved by another tool (Poedit, Weblate...), whose
-    X-Generator stays."""
-    generator = metadata.get("X-Generator", "")
-    return bool(generator) and not generator.startswith("newsl10n")
-
-
-# Lines of an extracted comment that newsl10n writes (and rewrites with a new translation).
-_NOTE_PREFIXES = (
-    "glossary: missing ",
-    "translation memory: ",
-    "not translated: ",
-    fingerprint.SCORE_PREFIX,
-)
-
-
-def _own_comment(comment: str, seg: Segment, note: str | None, keep_mark: bool = False) -> str:
-    """An extracted comment for a new translation of ``seg``: the position line, the lines
-    other tools or developers wrote (and the fingerprint, with ``keep_mark``), then this
-    run's note."""
-    lines = redescribe(comment, seg).split("\n")
-    lines = [lines[0]] + [
-        t
-        for t in lines[1:]
-        if not t.startswith(_NOTE_PREFIXES) and (keep_mark or not fingerprint.is_line(t))
-    ]
-    if note:
-        lines.append(note)
-    return "\n".join(lines)
-
-
 def _kept_entry(old: polib.POEntry, seg: Segment, reference: str) -> polib.POEntry:
     entry = copy.deepcopy(old)
     entry.obsolete = False
@@ -434,12 +321,12 @@ def _redone_entry(
     text = translations.get(seg.id)
     if text is None:
         if seg.id in notes:
-            entry.comment = _own_comment(entry.comment, seg, notes[seg.id])
+            entry.comment = own_comment(entry.comment, seg, notes[seg.id])
         return entry
     entry.msgstr = text
     if FUZZY not in entry.flags:
         entry.flags.insert(0, FUZZY)
-    comment = _own_comment(entry.comment, seg, notes.get(seg.id))
+    comment = own_comment(entry.comment, seg, notes.get(seg.id))
     entry.comment = fingerprint.stamp(comment, _origin(model, notes.get(seg.id)), text)
     return entry
 
@@ -454,13 +341,15 @@ def _machine_entry(
 ) -> polib.POEntry:
     """A new entry; for an edited source (``old``), msgmerge's fuzzy match: the previous
     source as ``#|``, the translator's comments and flags, and the old translation (a
-    person's or the machine's) as the fuzzy msgstr. Old machine output keeps its
-    fingerprint, so ``--retranslate`` may replace it later; a person's text never is."""
+    person's or the machine's) as the fuzzy msgstr. Old machine output (still fuzzy and
+    matching its fingerprint) keeps the fingerprint, so ``--retranslate`` may replace it
+    later; a person's text, approved or a draft, loses it: a person's decision ends the
+    machine's claim (``entry.py``)."""
     text = translations.get(seg.id, "")
     note = notes.get(seg.id)
     if old is None:
         entry = new_entry(seg, reference, text, fuzzy=bool(text))
-        comment = _own_comment(entry.comment, seg, note)
+        comment = own_comment(entry.comment, seg, note)
         entry.comment = fingerprint.stamp(comment, _origin(model, note), text)
         return entry
     entry = _kept_entry(old, seg, reference)
@@ -470,18 +359,18 @@ def _machine_entry(
         entry.previous_msgid = old.msgid
     if FUZZY not in entry.flags:
         entry.flags.insert(0, FUZZY)
-    if _translated(old):
-        entry.comment = _own_comment(entry.comment, seg, note, keep_mark=True)
+    if has_translation(old):
+        entry.comment = own_comment(entry.comment, seg, note, keep_mark=fingerprint.is_machine(old))
         return entry
     entry.msgstr = text
-    comment = _own_comment(entry.comment, seg, note)
+    comment = own_comment(entry.comment, seg, note)
     entry.comment = fingerprint.stamp(comment, _origin(model, note), text)
     return entry
 
 
 def _origin(model: str, note: str | None) -> str:
     """What a fingerprint names as the msgstr's maker: the model, or the memory."""
-    return "translation memory" if note and note.startswith("translation memory: ") else model
+    return "translation memory" if is_memory_note(note) else model
 
 
 @dataclass(frozen=True)
@@ -518,7 +407,7 @@ class Draft:
 @dataclass(frozen=True)
 class Committed:
     po: polib.POFile  # the catalog as written (or as it already was)
-    plan: Plan  # the plan it was built from, on the file's content at write time
+    plan: MergePlan  # the plan it was built from, on the file's content at write time
     written: bool
     merged: bool  # the file had changed since it was read; the run's entries went into it
 
@@ -621,7 +510,7 @@ def _utf8_under_another_charset(data: bytes, encoding: str) -> bool:
     return True
 
 
-def _encode(po: polib.POFile, path: Path, layout: powrite.Layout | None = None) -> bytes:
+def _encode(po: polib.POFile, path: Path, layout: powrite.FileLayout | None = None) -> bytes:
     try:
         return powrite.render(po, layout).encode(po.encoding)
     except UnicodeEncodeError as err:
@@ -632,7 +521,7 @@ def _encode(po: polib.POFile, path: Path, layout: powrite.Layout | None = None) 
         ) from None
 
 
-def render(po: polib.POFile, previous: bytes | None = None) -> str:
+def render_catalog(po: polib.POFile, previous: bytes | None = None) -> str:
     """The text of ``po``; with ``previous`` (the bytes of the file it replaces), in that
     file's style, unchanged entries byte for byte as they were."""
     return powrite.render(po, _layout(previous, po.encoding))
@@ -640,7 +529,7 @@ def render(po: polib.POFile, previous: bytes | None = None) -> str:
 
 def _layout(
     data: bytes | None, encoding: str, parsed: polib.POFile | None = None
-) -> powrite.Layout | None:
+) -> powrite.FileLayout | None:
     """The layout of the file ``data`` (``parsed``: the catalog read from it, if known)."""
     if data is None:
         return None
@@ -667,7 +556,7 @@ def write_if_changed(
         same = data is not None  # previous was parsed from these very bytes
         data = data if same else _read_regular(path)
         layout = _layout(data, po.encoding, previous if same else None)
-        for key in _DATE_KEYS:
+        for key in DATE_KEYS:
             if key in previous.metadata:
                 po.metadata[key] = previous.metadata[key]
         if data is not None and _encode(po, path, layout) == data:
@@ -732,34 +621,6 @@ def _umask() -> int:
         mask = os.umask(0o077)
         os.umask(mask)
     return mask
-
-
-def entries(po: polib.POFile) -> Iterable[polib.POEntry]:
-    """Live (non-obsolete) entries."""
-    return (e for e in po if not e.obsolete)
-
-
-@dataclass(frozen=True)
-class Counts:
-    reviewed: int
-    fuzzy: int
-    untranslated: int
-    obsolete: int
-
-    @property
-    def total(self) -> int:
-        return self.reviewed + self.fuzzy + self.untranslated
-
-    @property
-    def share_reviewed(self) -> float:
-        return self.reviewed / self.total if self.total else 1.0
-
-
-def count(po: polib.POFile) -> Counts:
-    live = list(entries(po))
-    reviewed = sum(1 for e in live if is_reviewed(e))
-    fuzzy = sum(1 for e in live if FUZZY in e.flags)
-    return Counts(reviewed, fuzzy, len(live) - reviewed - fuzzy, len(po) - len(live))
 
 
 def catalogs(locales: Path, languages: Sequence[str] | None = None) -> list[tuple[str, Path]]:

@@ -17,8 +17,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from newsl10n.chrome import chrome_kinds, has_caption_evidence
-from newsl10n.sentences import split_sentences as split_sentences
+from newsl10n.scripts import SPACELESS, joins
+from newsl10n.source.chrome import chrome_kinds, has_caption_evidence
+from newsl10n.source.sentences import split_sentences as split_sentences
 
 
 class Role(StrEnum):
@@ -88,7 +89,6 @@ class Layout:
 _CLOSERS = "\"'”’»)]」』）"
 _FINAL = re.compile(rf"[.!?…;:,。！？][{re.escape(_CLOSERS)}]*$")
 _QUESTION = re.compile(rf"[!?！？][{re.escape(_CLOSERS)}]*$")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
 _WRAPPED_MAX = 100  # lines at most this long are treated as hard-wrapped prose
 _HEADING_MAX_CHARS = 150
 _HEADING_MAX_WORDS = 20
@@ -109,17 +109,15 @@ def join_lines(lines: Sequence[str]) -> str:
         part = raw.strip()
         if not part:
             continue
-        if out and not (_CJK.match(out[-1]) and _CJK.match(part[0])):
-            out += " "
-        out += part
+        out = out + joins(out, part) + part if out else part
     return out
 
 
 def word_count(text: str) -> int:
     """Words for length rules: space-separated tokens, and for scripts written without
     spaces (Chinese, Japanese) one word per two characters."""
-    cjk = len(_CJK.findall(text))
-    spaced = sum(1 for w in text.split() if not _CJK.search(w))
+    cjk = len(SPACELESS.findall(text))
+    spaced = sum(1 for w in text.split() if not SPACELESS.search(w))
     return spaced + (cjk + 1) // 2
 
 
@@ -214,7 +212,7 @@ def _split_run(run: list[Line]) -> Iterator[Block]:
 def classify_blocks(blocks: Sequence[Block]) -> list[tuple[Block, Role | None]]:
     """Give each block a role; ``None`` marks residue.
 
-    Plain text: page chrome is recognised by kind (newsl10n.chrome); the title is the first
+    Plain text: page chrome is recognised by kind (newsl10n.source.chrome); the title is the first
     headline-like line among the first blocks that carries no caption evidence; blocks
     before it are the caption; later short unpunctuated lines are headings.
     """

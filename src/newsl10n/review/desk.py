@@ -36,23 +36,21 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from newsl10n import __version__, catalog, editing, fingerprint, qa
-from newsl10n.article import is_slug, read_article
-from newsl10n.bundle import (
-    LocalizedArticle,
-    State,
-    Unit,
-    build_bundles,
-    group_findings,
-    localize,
-    templates,
-    text_direction,
-)
+from newsl10n import __version__, qa
+from newsl10n.catalog import fingerprint, store
+from newsl10n.catalog.entry import EntryState, StateCounts, live
 from newsl10n.config import Settings
 from newsl10n.errors import Newsl10nError
-from newsl10n.glossary import Glossary, find_terms
-from newsl10n.review import Marked, mark_text
-from newsl10n.segment import Residue, segment_blocks
+from newsl10n.glossary.match import find_terms
+from newsl10n.glossary.model import Glossary
+from newsl10n.review import editing
+from newsl10n.review.bundle import build_bundles
+from newsl10n.review.findings import group_findings
+from newsl10n.review.localized import LocalizedArticle, Unit, localize, text_direction
+from newsl10n.review.pages import Marked, mark_text
+from newsl10n.review.render import templates
+from newsl10n.source.article import is_slug, read_article
+from newsl10n.source.segment import Residue, segment_blocks
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 TOKEN_COOKIE = "newsl10n_desk"
@@ -104,7 +102,7 @@ class Desk:
         """(language, slug) → catalog path: the only way a request reaches a file."""
         return {
             (lang, path.stem): path
-            for lang, path in catalog.catalogs(self.settings.locales)
+            for lang, path in store.catalogs(self.settings.locales)
             if is_slug(path.stem) and is_slug(lang)
         }
 
@@ -127,13 +125,10 @@ class DeskEntry:
 
     @property
     def needs_review(self) -> bool:
-        return self.unit.state is not State.REVIEWED
+        return self.unit.state.needs_review
 
     @property
     def label(self) -> str:
-        """The state badge: a person's fuzzy text is a draft, not machine output."""
-        if self.unit.state is State.MACHINE and not self.machine:
-            return "draft"
         return self.unit.state.label
 
     @property
@@ -183,9 +178,9 @@ class View:
         return {
             "all": True,
             "review": entry.needs_review,
-            "changed": state is State.CHANGED,
+            "changed": state is EntryState.CHANGED,
             "qa": bool(entry.findings),
-            "reviewed": state is State.REVIEWED,
+            "reviewed": state is EntryState.REVIEWED,
         }[self.show]
 
     def arrange(self, entries: Sequence[DeskEntry]) -> list[DeskEntry]:
@@ -218,14 +213,14 @@ class Page:
 
 def load_page(desk: Desk, lang: str, slug: str, path: Path) -> tuple[Page, polib.POFile]:
     """Read the catalog (strictly) and build the desk's model of it."""
-    snapshot = catalog.read(path)
+    snapshot = store.read(path)
     if snapshot.po is None:
         raise Newsl10nError(f"{path}: no catalog")
     po = snapshot.po
     article = localize(po, slug=slug, lang=lang, path=path, root=desk.settings.root)
-    by_ctxt = {e.msgctxt or "": e for e in catalog.entries(po)}
+    by_ctxt = {e.msgctxt or "": e for e in live(po)}
     found: dict[str, list[qa.Finding]] = {}
-    for finding in qa.check_po(po, path, desk.glossary, lang):
+    for finding in qa.check_entries(po, path, desk.glossary, lang):
         found.setdefault(finding.msgctxt, []).append(finding)
     highlight = highlighter(desk.glossary)
     entries = []
@@ -250,10 +245,10 @@ def load_page(desk: Desk, lang: str, slug: str, path: Path) -> tuple[Page, polib
 def residue_of(desk: Desk, article: LocalizedArticle) -> tuple[Residue, ...]:
     """Lines of the source left out as scraping residue, when the source is still there
     (the file the catalog names, and only inside the source folder)."""
-    if not article.source.file:
+    if not article.source.reference:
         return ()
     source = desk.settings.source.resolve()
-    path = (desk.settings.root / article.source.file).resolve()
+    path = (desk.settings.root / article.source.reference).resolve()
     if not path.is_relative_to(source) or not path.is_file():
         return ()
     try:
@@ -267,7 +262,7 @@ def residue_of(desk: Desk, article: LocalizedArticle) -> tuple[Residue, ...]:
 
 
 @dataclass(frozen=True)
-class Cell:
+class DeskCell:
     lang: str
     slug: str
     segments: int
@@ -282,20 +277,21 @@ class Cell:
         return round(100 * self.reviewed / self.segments) if self.segments else 0
 
 
-def index_cells(desk: Desk) -> list[Cell]:
+def index_cells(desk: Desk) -> list[DeskCell]:
     cells = []
     for (lang, slug), path in sorted(desk.catalogs().items(), key=lambda kv: (kv[0][1], kv[0][0])):
         try:
-            po = catalog.load_catalog(path)
+            po = store.load_catalog(path)
         except Newsl10nError as err:
-            cells.append(Cell(lang, slug, 0, 0, 0, 0, 0, error=str(err)))
+            cells.append(DeskCell(lang, slug, 0, 0, 0, 0, 0, error=str(err)))
             continue
         if po is None:
             continue
-        live = list(catalog.entries(po))
-        reviewed = sum(catalog.is_reviewed(e) and not e.previous_msgid for e in live)
-        errors, warnings = qa.counts(qa.check_po(po, path, desk.glossary, lang))
-        cells.append(Cell(lang, slug, len(live), reviewed, len(live) - reviewed, errors, warnings))
+        counts = StateCounts.of_entries(live(po))
+        reviewed = counts.reviewed
+        errors, warnings = qa.counts(qa.check_entries(po, path, desk.glossary, lang))
+        total = counts.segments
+        cells.append(DeskCell(lang, slug, total, reviewed, total - reviewed, errors, warnings))
     return cells
 
 
@@ -508,7 +504,7 @@ def create_app(desk: Desk) -> Starlette:
             result = editing.apply_edit(path, edit, lock_timeout=SAVE_LOCK_SECONDS)
         except Newsl10nError as err:
             return _refuse(409, f"{err}: nothing was changed")
-        if result.outcome is editing.Outcome.CONFLICT:
+        if result.outcome is editing.SaveOutcome.CONFLICT:
             notice = (
                 "error",
                 f"{label} was changed in the file since this page was loaded (another tool "
@@ -524,7 +520,7 @@ def create_app(desk: Desk) -> Starlette:
             return render_page(
                 lang, slug, path, view, status=409, notices=[notice], forms={ctxt: again}
             )
-        if result.outcome is editing.Outcome.MISSING:
+        if result.outcome is editing.SaveOutcome.MISSING:
             return gone(lang, slug, path, view, ctxt, text)
         if result.written:
             rebuild_bundle(desk, lang, slug, path)

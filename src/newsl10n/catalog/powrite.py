@@ -24,9 +24,9 @@ import polib
 from babel.messages.pofile import normalize
 from unicode_segmentation_rs import gettext_wrap
 
-from newsl10n import linebreak
+from newsl10n.catalog import linebreak
 
-__all__ = ["UNWRAPPED", "Layout", "Style", "detect", "entry_key", "layout", "render"]
+__all__ = ["UNWRAPPED", "FileLayout", "Style", "detect_layout", "entry_key", "layout", "render"]
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,7 @@ def header_key(po: polib.POFile) -> tuple[object, ...]:
 
 
 @dataclass(frozen=True)
-class Layout:
+class FileLayout:
     """How an existing file is written: its style and, when it is a plain sequence of
     blank-line separated blocks, the original text of each entry's block."""
 
@@ -264,7 +264,7 @@ _BLANK = re.compile(r"\n(?:[ \t]*\n)+")
 _HEADER_BLOCK = re.compile(r'^(?:#[^\n]*\n)*msgid ""\nmsgstr ', re.MULTILINE)
 
 
-def layout(text: str, po: polib.POFile) -> Layout:
+def layout(text: str, po: polib.POFile) -> FileLayout:
     """The layout of ``text``, the file ``po`` was parsed from."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
@@ -285,9 +285,9 @@ def layout(text: str, po: polib.POFile) -> Layout:
             for b, e in zip(entry_blocks, entries, strict=True)
         )
     )
-    style = detect(entries, entry_blocks if regular else [])
+    style = detect_layout(entries, entry_blocks if regular else [])
     if not regular:
-        return Layout(style, bom, tail, newline)
+        return FileLayout(style, bom, tail, newline)
     header, comments = None, None
     if has_header:
         header = (header_key(po), blocks[0])
@@ -296,10 +296,10 @@ def layout(text: str, po: polib.POFile) -> Layout:
         comments = (po.header, "\n".join(t for t in kept if not t.startswith("#,")))
     pairs = tuple((entry_key(e), b) for e, b in zip(entries, entry_blocks, strict=True))
     fields = _header_fields(blocks[0]) if has_header else {}
-    return Layout(style, bom, tail, newline, header, comments, fields, pairs)
+    return FileLayout(style, bom, tail, newline, header, comments, fields, pairs)
 
 
-def detect(entries: Sequence[polib.POEntry], blocks: Sequence[str]) -> Style:
+def detect_layout(entries: Sequence[polib.POEntry], blocks: Sequence[str]) -> Style:
     """The candidate style that reproduces most of the blocks holding a long string."""
     evidence = [
         (e, b)
@@ -313,7 +313,7 @@ def detect(entries: Sequence[polib.POEntry], blocks: Sequence[str]) -> Style:
     return next(s for score, s in scores if score == best)
 
 
-def render(po: polib.POFile, previous: Layout | None) -> str:
+def render(po: polib.POFile, previous: FileLayout | None) -> str:
     """The text of ``po``: blocks of unchanged entries as they were, the rest rendered in
     the previous file's style (unwrapped for a new file)."""
     style = previous.style if previous else UNWRAPPED

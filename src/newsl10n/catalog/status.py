@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsl10n.catalog import Counts, catalogs, count, load_catalog
+from newsl10n.catalog.entry import StateCounts
+from newsl10n.catalog.store import catalogs, load_catalog
 from newsl10n.errors import Newsl10nError
 
 
@@ -16,36 +17,32 @@ class CatalogStatus:
     article: str
     language: str
     catalog: str
-    counts: Counts
+    counts: StateCounts
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "article": self.article,
             "language": self.language,
             "catalog": self.catalog,
-            **asdict(self.counts),
-            "share_reviewed": round(self.counts.share_reviewed, 4),
+            **_figures(self.counts),
         }
 
 
 @dataclass(frozen=True)
-class Report:
+class StatusReport:
     catalogs: tuple[CatalogStatus, ...]
-    totals: dict[str, Counts]  # per language
+    totals: dict[str, StateCounts]  # per language
     errors: tuple[str, ...]  # catalogs that could not be read
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "catalogs": [c.as_dict() for c in self.catalogs],
-            "languages": {
-                lang: {**asdict(c), "share_reviewed": round(c.share_reviewed, 4)}
-                for lang, c in self.totals.items()
-            },
+            "languages": {lang: _figures(c) for lang, c in self.totals.items()},
             "errors": list(self.errors),
         }
 
 
-def collect(locales: Path, languages: Sequence[str] | None = None) -> Report:
+def collect(locales: Path, languages: Sequence[str] | None = None) -> StatusReport:
     rows: list[CatalogStatus] = []
     errors: list[str] = []
     for lang, path in catalogs(locales, languages):
@@ -55,15 +52,19 @@ def collect(locales: Path, languages: Sequence[str] | None = None) -> Report:
             errors.append(str(err))
             continue
         if po is not None:
-            rows.append(CatalogStatus(path.stem, lang, str(path), count(po)))
-    totals: dict[str, Counts] = {}
+            rows.append(CatalogStatus(path.stem, lang, str(path), StateCounts.of_entries(po)))
+    totals: dict[str, StateCounts] = {}
     for row in rows:
-        t = totals.get(row.language, Counts(0, 0, 0, 0))
-        c = row.counts
-        totals[row.language] = Counts(
-            t.reviewed + c.reviewed,
-            t.fuzzy + c.fuzzy,
-            t.untranslated + c.untranslated,
-            t.obsolete + c.obsolete,
-        )
-    return Report(tuple(rows), totals, tuple(errors))
+        totals[row.language] = totals.get(row.language, StateCounts()) + row.counts
+    return StatusReport(tuple(rows), totals, tuple(errors))
+
+
+def _figures(counts: StateCounts) -> dict[str, Any]:
+    """The figures ``status --json`` reports, as gettext's statistics count them."""
+    return {
+        "reviewed": counts.reviewed,
+        "fuzzy": counts.fuzzy,
+        "untranslated": counts.untranslated,
+        "obsolete": counts.obsolete,
+        "share_reviewed": round(counts.reviewed_share, 4),
+    }

@@ -22,13 +22,7 @@ from xml.parsers import expat
 
 from newsl10n.config import check_language
 from newsl10n.errors import ConfigError
-from newsl10n.glossary import (
-    Glossary,
-    GlossaryProblem,
-    Term,
-    term_problems,
-    with_ids,
-)
+from newsl10n.glossary.model import Glossary, GlossaryProblem, Term, term_problems, with_ids
 
 Dialect = Literal["basic", "min"]
 DIALECTS: tuple[Dialect, ...] = ("basic", "min")

@@ -1,0 +1,315 @@
+"""Localized article bundles, built from catalogs alone.
+
+A bundle (``bundles/<lang>/<slug>/``) is what an editor takes away: the article in the
+target language with its layout restored (``article.md``, ``article.html``), a manifest
+saying where every word came from, and the review page. Everything is read from the PO
+file, so rebuilding after translators' edits needs no model. A file whose content would not
+change is not rewritten, and the manifest keeps its ``built_at`` then, so a rebuild of an
+unchanged catalog leaves no diff.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newsl10n.catalog.entry import StateCounts
+from newsl10n.catalog.store import (
+    atomic_write_bytes,
+    catalog_path,
+    load_catalog,
+    template_path,
+    template_residue,
+)
+from newsl10n.errors import Newsl10nError
+from newsl10n.review.findings import FindingIndex, Findings, ordered_findings
+from newsl10n.review.localized import Highlighter, LocalizedArticle, read_localized
+from newsl10n.review.manifest import (
+    file_sha256,
+    manifest_data,
+    read_manifest,
+    render_manifest,
+    settle_built_at,
+)
+from newsl10n.review.pages import render_index, render_review
+from newsl10n.review.paths import (
+    ARTICLE_FILES,
+    INDEX,
+    MANIFEST,
+    REVIEW,
+    archive_path,
+    bundle_folder,
+)
+from newsl10n.review.render import render_html, render_markdown
+from newsl10n.source.article import is_slug
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    """What happened to one article in one language; ``error`` set means it failed."""
+
+    slug: str
+    lang: str
+    folder: Path
+    counts: StateCounts | None = None
+    findings: int = 0
+    written: tuple[str, ...] = ()  # file names rewritten (unchanged files are left alone)
+    warnings: tuple[str, ...] = ()
+    skipped: str = ""
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    @property
+    def label(self) -> str:
+        """ "slug → lang", or the slug alone for a failure before any language."""
+        return f"{self.slug} → {self.lang}" if self.lang else self.slug
+
+
+@dataclass(frozen=True)
+class ArchiveResult:
+    slug: str
+    path: Path
+    languages: tuple[str, ...]
+    written: bool
+
+
+@dataclass(frozen=True)
+class BundleReport:
+    bundles: tuple[BundleResult, ...]
+    archives: tuple[ArchiveResult, ...] = ()
+    index: Path | None = None
+    index_written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return all(b.ok for b in self.bundles)
+
+
+# ---------------------------------------------------------------- files
+
+
+def write_bytes_if_changed(path: Path, data: bytes) -> bool:
+    """Atomic write (temporary file + rename) unless the file already holds ``data``."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write_bytes(path, data)
+    return True
+
+
+def build_archive(bundles: Path, slug: str, languages: Sequence[str]) -> bytes:
+    """One zip per article: ``<slug>/<lang>/<file>`` for each language's bundle (the slug
+    is checked by ``bundle_folder``, so no member name can step outside).
+
+    Byte-for-byte reproducible (sorted entries, each dated by its manifest's ``built_at``),
+    so an unchanged article gives an unchanged archive.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for lang in sorted(languages):
+            folder = bundle_folder(bundles, lang, slug)
+            manifest = read_manifest(folder / MANIFEST) or {}
+            stamp = _zip_time(str(manifest.get("built_at", "")))
+            for name in (*ARTICLE_FILES, MANIFEST, REVIEW):
+                file = folder / name
+                if not file.is_file():
+                    continue
+                info = zipfile.ZipInfo(f"{slug}/{lang}/{name}", date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, file.read_bytes())
+    return buffer.getvalue()
+
+
+def _zip_time(value: str) -> tuple[int, int, int, int, int, int]:
+    try:
+        moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return (1980, 1, 1, 0, 0, 0)
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+# ---------------------------------------------------------------- discovery
+
+
+def catalog_languages(locales: Path) -> list[str]:
+    """Languages with a catalog folder (``<lang>/LC_MESSAGES``), sorted."""
+    if not locales.is_dir():
+        return []
+    return sorted(p.name for p in locales.iterdir() if (p / "LC_MESSAGES").is_dir())
+
+
+def catalog_slugs(locales: Path, languages: Iterable[str]) -> list[str]:
+    return sorted(
+        {p.stem for lang in languages for p in (locales / lang / "LC_MESSAGES").glob("*.po")}
+    )
+
+
+def stale_slugs(locales: Path, bundles: Path, languages: Iterable[str]) -> list[str]:
+    """Articles with a catalog whose bundle is missing or was built from other bytes (a
+    translator edited the catalog since): a plain run rebuilds those too."""
+    stale: set[str] = set()
+    for lang in languages:
+        for path in (locales / lang / "LC_MESSAGES").glob("*.po"):
+            if not path.is_file():
+                continue
+            manifest = read_manifest(bundle_folder(bundles, lang, path.stem) / MANIFEST) or {}
+            recorded = (manifest.get("catalog") or {}).get("sha256")
+            try:
+                if recorded != file_sha256(path):
+                    stale.add(path.stem)
+            except OSError:
+                continue  # unreadable: reported by the build that reads it
+    return sorted(stale)
+
+
+# ---------------------------------------------------------------- the entry point
+
+
+@dataclass(frozen=True)
+class _Options:
+    root: Path
+    keep_source_for_unreviewed: bool
+    highlight: Highlighter | None
+    findings: FindingIndex
+    clock: Callable[[], datetime]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_bundles(
+    locales: Path,
+    bundles: Path,
+    languages: Sequence[str] | None = None,
+    slugs: Sequence[str] | None = None,
+    *,
+    root: Path,
+    keep_source_for_unreviewed: bool = False,
+    zip_: bool = False,
+    highlight: Highlighter | None = None,
+    findings: Findings | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> BundleReport:
+    """Build bundles and review pages for every (article, language) with a catalog.
+
+    ``languages``/``slugs`` of None mean every one found under ``locales``. A pair without
+    a catalog is skipped (an article is not translated into its own language); a slug with
+    no catalog at all, or a broken catalog, is a failed result, and the others go on.
+    ``zip_`` also writes ``bundles/<slug>.zip`` with the languages built in this call.
+    The index page always covers every bundle on disk.
+    """
+    options = _Options(
+        root=root,
+        keep_source_for_unreviewed=keep_source_for_unreviewed,
+        highlight=highlight,
+        findings=FindingIndex(findings, root),
+        clock=clock or _now,
+    )
+    langs = list(languages) if languages is not None else catalog_languages(locales)
+    wanted = list(slugs) if slugs is not None else catalog_slugs(locales, langs)
+    results: list[BundleResult] = []
+    for slug in wanted:
+        # exists(), not is_file(): a FIFO or folder named x.po is reported, not skipped
+        found = [lang for lang in langs if catalog_path(locales, lang, slug).exists()]
+        if not is_slug(slug):  # a catalog named "...po" must not build into bundles/<lang>/
+            where = catalog_path(locales, found[0], slug) if found else locales
+            error = f"{where}: {slug!r} is not a safe slug; rename the catalog"
+            results.append(BundleResult(slug, "", bundles, error=error))
+            continue
+        if not found:
+            results.append(
+                BundleResult(slug, "", bundles, error=f"no catalog for {slug!r} under {locales}")
+                if slugs is not None
+                else BundleResult(slug, "", bundles, skipped="no catalog")
+            )
+            continue
+        for lang in langs:
+            if lang not in found:
+                folder = bundle_folder(bundles, lang, slug)
+                results.append(BundleResult(slug, lang, folder, skipped="no catalog"))
+                continue
+            results.append(_build_one(locales, bundles, lang, slug, options))
+    archives: list[ArchiveResult] = []
+    if zip_:
+        for slug in wanted:
+            built = tuple(r.lang for r in results if r.slug == slug and r.ok and r.counts)
+            if built:
+                path = archive_path(bundles, slug)
+                data = build_archive(bundles, slug, built)
+                archives.append(
+                    ArchiveResult(slug, path, built, write_bytes_if_changed(path, data))
+                )
+    index = bundles / INDEX
+    index_written = write_bytes_if_changed(index, render_index(bundles).encode("utf-8"))
+    return BundleReport(tuple(results), tuple(archives), index, index_written)
+
+
+def _build_one(
+    locales: Path, bundles: Path, lang: str, slug: str, options: _Options
+) -> BundleResult:
+    folder = bundle_folder(bundles, lang, slug)
+    try:
+        article = read_localized(
+            catalog_path(locales, lang, slug), slug=slug, lang=lang, root=options.root
+        )
+    except Newsl10nError as err:
+        return BundleResult(slug, lang, folder, error=str(err))
+    warnings = tuple(source_warnings(article, options.root))
+    try:
+        residue = template_residue(load_catalog(template_path(locales, slug)))
+    except Newsl10nError:
+        residue = []  # a broken template is for the run to report
+    keep = options.keep_source_for_unreviewed
+    files = {
+        "article.md": render_markdown(article, keep).encode("utf-8"),
+        "article.html": render_html(article, keep).encode("utf-8"),
+    }
+    by_segment = options.findings.for_article(article)
+    findings = ordered_findings(article, by_segment)
+    manifest = settle_built_at(
+        manifest_data(article, files, findings, keep, options.clock()),
+        read_manifest(folder / MANIFEST),
+    )
+    page = render_review(
+        article, by_segment, highlight=options.highlight, warnings=warnings, manifest=manifest,
+        residue=residue,
+    )  # fmt: skip
+    outputs = {
+        **files,
+        MANIFEST: render_manifest(manifest).encode("utf-8"),
+        REVIEW: page.encode("utf-8"),
+    }
+    try:
+        written = tuple(
+            name for name, data in outputs.items() if write_bytes_if_changed(folder / name, data)
+        )
+    except OSError as err:
+        return BundleResult(slug, lang, folder, error=f"{folder}: cannot write bundle: {err}")
+    return BundleResult(
+        slug, lang, folder, article.counts, len(findings), written, warnings=warnings
+    )
+
+
+def source_warnings(article: LocalizedArticle, root: Path) -> Iterable[str]:
+    """Is the catalog behind its source file? (The bundle is still built from the catalog.)"""
+    if not article.source.reference:
+        return
+    path = root / article.source.reference
+    if not path.is_file():
+        yield f"{article.source.reference}: source file not found"
+    elif article.source.sha256 and file_sha256(path) != article.source.sha256:
+        yield (
+            f"{article.source.reference} changed since {article.catalog_ref} was updated; "
+            "run `newsl10n run` to bring the catalog up to date"
+        )

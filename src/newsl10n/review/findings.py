@@ -1,0 +1,112 @@
+"""QA findings as pages show them: ranked by severity, grouped by catalog and entry.
+
+Bundles read findings through a small protocol (``FindingProtocol``), so this package does not
+depend on how QA computes them, only on what it reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from newsl10n.review.localized import LocalizedArticle
+
+
+class FindingProtocol(Protocol):
+    """What a QA finding must offer to be shown: the QA module's own type fits."""
+
+    @property
+    def severity(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+
+class LocatedFindingProtocol(FindingProtocol, Protocol):
+    """A finding that names its catalog file and entry (what newsl10n.qa reports)."""
+
+    @property
+    def file(self) -> str: ...
+
+    @property
+    def msgctxt(self) -> str: ...
+
+
+# (text, lang) → character spans [start, end) to highlight, e.g. glossary terms.
+
+
+# and msgctxt "" holds findings about the whole catalog.
+Findings = Mapping[tuple[str, str], Sequence[FindingProtocol]]
+
+
+@dataclass(frozen=True)
+class ShownFinding:
+    """A finding as pages and the manifest record it (plain strings, article order)."""
+
+    segment: str
+    catalog_line: int | None
+    severity: str
+    message: str
+
+
+# ---------------------------------------------------------------- findings
+
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def severity_name(value: object) -> str:
+    """A severity as a plain lower-case word, whether the QA module uses str or Enum."""
+    raw = getattr(value, "value", value)
+    return str(raw).strip().lower() or "warning"
+
+
+def severity_rank(severity: str) -> int:
+    return _SEVERITY_RANK.get(severity, 1)
+
+
+class FindingIndex:
+    """Findings looked up by (catalog file, msgctxt), whichever way the path was spelled."""
+
+    def __init__(self, findings: Findings | None, root: Path) -> None:
+        self._by_key: dict[tuple[Path, str], list[FindingProtocol]] = {}
+        for (path, ctxt), found in (findings or {}).items():
+            key = ((root / Path(path)).resolve(), ctxt or "")
+            self._by_key.setdefault(key, []).extend(found)
+
+    def for_article(self, article: LocalizedArticle) -> dict[str, list[ShownFinding]]:
+        """Findings by segment id ("" for the whole catalog), most severe first."""
+        catalog = article.catalog.resolve()
+        lines = {u.id: u.catalog_line for u in article.units}
+        out: dict[str, list[ShownFinding]] = {}
+        for (path, ctxt), found in self._by_key.items():
+            if path != catalog:
+                continue
+            shown = [
+                ShownFinding(ctxt, lines.get(ctxt), severity_name(f.severity), str(f.message))
+                for f in found
+            ]
+            out[ctxt] = sorted(shown, key=lambda f: severity_rank(f.severity))
+        return out
+
+
+def group_findings(
+    found: Iterable[LocatedFindingProtocol],
+) -> dict[tuple[str, str], list[LocatedFindingProtocol]]:
+    """A flat list of located findings as ``build_bundles`` takes them."""
+    grouped: dict[tuple[str, str], list[LocatedFindingProtocol]] = {}
+    for finding in found:
+        grouped.setdefault((str(finding.file), finding.msgctxt or ""), []).append(finding)
+    return grouped
+
+
+def ordered_findings(
+    article: LocalizedArticle, by_segment: Mapping[str, Sequence[ShownFinding]]
+) -> list[ShownFinding]:
+    """All findings in article order (catalog-wide ones first, unknown segments last)."""
+    order = {"": -1} | {u.id: i for i, u in enumerate(article.units)}
+    return [
+        f
+        for ctxt in sorted(by_segment, key=lambda c: order.get(c, len(order)))
+        for f in by_segment[ctxt]
+    ]
