@@ -347,7 +347,7 @@ def test_states_and_text_choice(tmp_path: Path) -> None:
         "First sentence. Second one.\n\n## A Heading\n\nEdited sentence.\n"
     )
     counts = article.counts
-    assert (counts.reviewed, counts.machine, counts.changed, counts.untranslated) == (2, 3, 1, 1)
+    assert (counts.reviewed, counts.draft, counts.changed, counts.untranslated) == (2, 3, 1, 1)
 
 
 def test_source_text_in_html_is_marked_with_its_language(tmp_path: Path) -> None:
