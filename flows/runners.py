@@ -13,7 +13,7 @@ from typing import Any
 
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
-RUNNERS = ("threads", "processes", "dask")
+from newsl10n.config import RUNNER_NAMES as RUNNERS
 
 
 def task_runner(name: str | None = None) -> Any:

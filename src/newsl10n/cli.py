@@ -21,7 +21,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from newsl10n.config import Settings, load_settings, load_settings_file, parse_languages
+from newsl10n.config import (
+    ENGINE_NAMES,
+    RUNNER_NAMES,
+    Settings,
+    load_settings,
+    load_settings_file,
+    parse_languages,
+)
 from newsl10n.errors import Newsl10nError
 
 if TYPE_CHECKING:
@@ -131,8 +138,8 @@ def _languages(
         raise click.BadParameter(str(err)) from None
 
 
-_runner = click.Choice(["threads", "processes", "dask"])
-_engine = click.Choice(["argos", "apertium"])
+_runner = click.Choice(RUNNER_NAMES)
+_engine = click.Choice(ENGINE_NAMES)
 
 
 def run_options(command: F) -> F:

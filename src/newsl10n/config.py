@@ -176,6 +176,8 @@ def settings_from_table(table: Mapping[str, Any], root: Path, where: str = "sett
 
 
 ENGINE_NAMES = ("argos", "apertium")
+# Where a Prefect run executes its per-language tasks (flows read NEWSL10N_TASK_RUNNER).
+RUNNER_NAMES = ("threads", "processes", "dask")
 
 
 def check_engine(name: str) -> str:
