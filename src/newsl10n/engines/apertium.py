@@ -2,7 +2,7 @@
 
 Apertium covers fewer pairs than Argos (en→es, en→ca, en→gl, es↔ca, …) and reads names
 word by word ("Kim Il Sung Square" comes out as "Kim Il Plaza Cantada"), so it is used
-with glossary enforcement (``protect.py``): its ``glossary_strategies`` name the ones that
+with glossary enforcement (``glossary/enforce.py``): its ``glossary_strategies`` name the ones that
 work on it.
 
 One ``apertium`` process per batch. The segments go in as one HTML document, a
@@ -42,7 +42,7 @@ from newsl10n.config import EngineSettings
 from newsl10n.errors import MissingModelError, Newsl10nError
 
 COMMAND = "apertium"
-# Strategies of protect.translate_with_glossary that suit Apertium, in order: its own
+# Strategies of glossary.enforce.translate_with_glossary that suit Apertium, in order: its own
 # output first (it inflects names it knows: "Moscú", "de Putin"), then ``{1}``
 # placeholders, which it keeps byte for byte in every position tests/test_apertium.py
 # tries; ``inline`` is left out (Apertium translates a target form written into the
