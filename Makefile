@@ -26,8 +26,8 @@ run: $(STAMP)
 	$(BIN)/newsl10n run
 
 test: $(STAMP)
-	$(BIN)/ruff check src flows tests benchmarks scripts
-	$(BIN)/ruff format --check src flows tests benchmarks scripts
+	$(BIN)/ruff check src flows tests benchmarks scripts devtools
+	$(BIN)/ruff format --check src flows tests benchmarks scripts devtools
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
@@ -42,7 +42,7 @@ review-screenshot: $(STAMP)
 	$(BIN)/python scripts/review_screenshot.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src flows tests benchmarks scripts
+	$(BIN)/ruff check src flows tests benchmarks scripts devtools
 	$(BIN)/mypy
 
 clean:

@@ -1,7 +1,7 @@
 """A copy model with the compute of a real Argos model, packaged as Argos packages.
 
 Real Argos models cannot be downloaded here, so the benchmarks run this one instead: the
-copy-model technique of ``tests/support/copymodel.py`` (read its docstring first) at the
+copy-model technique of ``devtools/copymodel.py`` (read its docstring first) at the
 size Argos ships: a Transformer "base" with d_model 512, 8 heads, 6 encoder and 6 decoder
 layers, feed-forward 2048, a vocabulary of 32,000 entries and int8 weights. Its output is
 still exactly its input, so the benchmarks can check every translation.
@@ -47,7 +47,7 @@ from typing import Any, Final
 import numpy as np
 import sentencepiece as spm
 
-from tests.support.copymodel import (
+from devtools.copymodel import (
     ATTENTION_MARGIN,
     LOGIT_MARGIN,
     SPM_TRAINER_OPTIONS,

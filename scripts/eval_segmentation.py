@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from newsl10n.source.segment import split_sentences  # noqa: E402
-from tests.support.sentence_gold import (  # noqa: E402
+from devtools.sentence_gold import (  # noqa: E402
     Score,
     Splitter,
     load_gold,

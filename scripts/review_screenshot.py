@@ -6,7 +6,7 @@
 The page is built into a temporary folder (the project's ``bundles/`` is left alone) and
 rendered by headless Chromium (Debian: ``apt-get install chromium``), driven over the
 DevTools protocol on a pipe: no port, no network. ``Browser`` is also what
-tests/test_review_browser.py uses to check what a person would see.
+tests/review/test_pages_browser.py uses to check what a person would see.
 """
 
 from __future__ import annotations

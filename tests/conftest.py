@@ -43,7 +43,7 @@ def _restore_newsl10n_environment() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def copy_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Copy models for en→every target and ru→en, installed into ARGOS_PACKAGES_DIR."""
-    from tests.support.copymodel import install_copy_packages
+    from devtools.copymodel import install_copy_packages
 
     pairs = [("en", t) for t in TARGETS] + [("ru", "en")]
     install_copy_packages(pairs, ARGOS_DIR, tmp_path_factory.mktemp("copymodel"))

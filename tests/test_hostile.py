@@ -23,7 +23,7 @@ from newsl10n.config import Settings, load_settings
 from newsl10n.engines.argos import ArgosEngine
 from newsl10n.pipeline import PairResult, prepare_article, translate_pair
 from tests.conftest import SEED
-from tests.helpers import msgfmt_check
+from tests.helpers import msgfmt_check, po_in, po_path
 
 TWICE = '\nmsgctxt "x"\nmsgid "A"\nmsgstr "B"\n\nmsgctxt "x"\nmsgid "A"\nmsgstr "C"\n'
 
@@ -32,10 +32,6 @@ def translate(project: Path, lang: str, article: Path | None = None) -> PairResu
     settings: Settings = load_settings(project)
     prepared = prepare_article(article or project / "source_articles" / SEED.name, settings)
     return translate_pair(prepared, lang, ArgosEngine(), settings)
-
-
-def po_path(project: Path, lang: str, slug: str = SEED.stem) -> Path:
-    return project / "locales" / lang / "LC_MESSAGES" / f"{slug}.po"
 
 
 @pytest.mark.parametrize(
@@ -85,7 +81,7 @@ def test_disk_full_is_reported_and_leaves_no_partial_file(
 def test_killed_while_writing_every_catalog_is_old_or_new(project: Path, tmp_path: Path) -> None:
     """A process rewriting catalogs in a loop is killed at random moments; each catalog is
     always complete (msgfmt accepts it) and its reviewed entry is intact."""
-    path = tmp_path / "ru" / "LC_MESSAGES" / "story.po"
+    path = po_in(tmp_path, "ru", "story")
     writer = tmp_path / "writer.py"
     writer.write_text(
         textwrap.dedent(f"""

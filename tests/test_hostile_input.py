@@ -33,9 +33,9 @@ from newsl10n.pipeline import prepare_article, translate_pair, write_template
 from newsl10n.qa import invisible_characters
 from newsl10n.source.article import is_slug, read_article, slugify, source_paths
 from tests.conftest import ROOT, SEED
+from tests.helpers import SLUG, po_in, po_path, pot_path
 from tests.test_hostile import EchoEngine
 
-SLUG = SEED.stem
 SECRET = "The outside secret that must never be read."
 LAUGHS = "".join(
     ["---\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"]
@@ -442,7 +442,7 @@ def test_a_symlinked_lock_fails_that_catalog_by_name(project: Path, locked_out: 
     prepared = prepare_article(project / "source_articles" / SEED.name, settings)
     result = translate_pair(prepared, "de", EchoEngine(), settings)
     lock = project / "locales" / ".locks" / f"de--{SLUG}.po.lock"
-    assert result.error.startswith(f"{project / 'locales' / 'de' / 'LC_MESSAGES' / SLUG}.po: ")
+    assert result.error.startswith(f"{po_path(project, 'de')}: ")
     assert f"cannot take the lock {lock} (it is a symbolic link: remove it)" in result.error
     assert not translate_pair(prepared, "fr", EchoEngine(), settings).error
 
@@ -459,7 +459,7 @@ def test_a_read_only_locales_folder_fails_by_name(
     monkeypatch.setattr(Path, "mkdir", read_only)  # as root, chmod cannot make one
     result = translate_pair(prepared, "de", EchoEngine(), settings)
     assert "cannot take the lock" in result.error and "Read-only file system" in result.error
-    assert result.error.startswith(f"{project / 'locales' / 'de' / 'LC_MESSAGES' / SLUG}.po: ")
+    assert result.error.startswith(f"{po_path(project, 'de')}: ")
 
 
 def test_a_template_that_cannot_be_written_fails_its_article_by_name(
@@ -474,7 +474,7 @@ def test_a_template_that_cannot_be_written_fails_its_article_by_name(
     monkeypatch.setattr(store.os, "replace", full)
     with pytest.raises(store.CatalogError) as err:
         write_template(prepared, settings)
-    pot = project / "locales" / f"{SLUG}.pot"
+    pot = pot_path(project)
     assert str(err.value) == f"{pot}: cannot write catalog: No space left on device"
     assert not pot.exists() and [p.name for p in pot.parent.iterdir()] == [".locks"]
 
@@ -563,10 +563,10 @@ def test_a_run_over_every_bad_input_translates_the_good_article(
         assert str(source / name) in said(result), name
     assert "one-line → de: 2 segment(s) left untranslated" in said(result)
     locales, bundles = project / "locales", project / "bundles"
-    assert (locales / "de" / "LC_MESSAGES" / f"{SLUG}.po").is_file()
+    assert (po_in(locales, "de")).is_file()
     assert (bundles / "de" / SLUG / "article.html").is_file()
-    assert (locales / "de" / "LC_MESSAGES" / "us.po").is_file()  # en-US read as en
-    assert (locales / "de" / "LC_MESSAGES" / f"{slugify('北京峰会')}.po").is_file()
+    assert (po_in(locales, "de", "us")).is_file()  # en-US read as en
+    assert (po_in(locales, "de", slugify("北京峰会"))).is_file()
     written = [p for folder in (locales, bundles) for p in folder.rglob("*") if p.is_file()]
     assert not [p for p in written if "outside secret" in p.read_text(errors="replace")]
-    assert not (locales / "de" / "LC_MESSAGES" / "linked.po").exists()
+    assert not (po_in(locales, "de", "linked")).exists()

@@ -29,6 +29,7 @@ from newsl10n.review.pages import index_rows
 from newsl10n.source.detect import Detection
 from newsl10n.source.segment import Role, Segment, join_lines
 from tests.conftest import SEED
+from tests.helpers import po_path
 
 
 class Echo:
@@ -52,10 +53,6 @@ def run(settings: Settings, **request: object) -> newsl10n.run.Report:
 
 def settings_for(project: Path, targets: Sequence[str] = ("ru",)) -> Settings:
     return load_settings(project).with_overrides(targets=list(targets))
-
-
-def po_path(project: Path, slug: str = SEED.stem, lang: str = "ru") -> Path:
-    return project / "locales" / lang / "LC_MESSAGES" / f"{slug}.po"
 
 
 # ---------------------------------------------------------------- script facts
@@ -185,7 +182,7 @@ def test_status_bundles_the_desk_and_the_page_agree_on_reviewed(tool: str, proje
     run(settings, bundles=False)
     _edit_source(project)  # a changed source: entries with #| lines
     run(settings, bundles=False)
-    path = po_path(project)
+    path = po_path(project, "ru")
     assert any(e.previous_msgid for e in polib.pofile(str(path)))
     if tool == "desk":
         for entry in [e for e in polib.pofile(str(path)) if "fuzzy" in e.flags]:
@@ -220,7 +217,7 @@ def test_an_approved_machine_text_survives_a_source_edit_and_retranslate(
         pytest.skip("apt-get install gettext")
     settings = settings_for(project)
     run(settings, bundles=False)
-    path = po_path(project)
+    path = po_path(project, "ru")
     _approve_like(tool, path)  # approved unchanged: the fingerprint line stays
     approved = {e.msgid: e.msgstr for e in polib.pofile(str(path))}
     assert any(fingerprint.PREFIX in (e.comment or "") for e in polib.pofile(str(path)))

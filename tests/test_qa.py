@@ -32,6 +32,7 @@ from newsl10n.qa import (
     untranslated,
 )
 from tests.conftest import ROOT
+from tests.helpers import po_in
 
 SHIPPED = load_glossary(ROOT / "glossaries")
 
@@ -222,7 +223,7 @@ def test_an_echoed_ukrainian_catalog_is_reported_entry_by_entry(tmp_path: Path) 
         "Лидер Северной Кореи назвал визит историческим.",
     ]
     path = write_catalog(
-        tmp_path / "uk" / "LC_MESSAGES" / "visit.po",
+        po_in(tmp_path, "uk", "visit"),
         [polib.POEntry(msgctxt=f"sentence:{n}", msgid=text, msgstr=text, flags=["fuzzy"])
          for n, text in enumerate(echoed)],
         lang="uk",
@@ -259,7 +260,7 @@ def write_catalog(path: Path, entries: list[polib.POEntry], lang: str = "ru") ->
 def locales(tmp_path: Path) -> Path:
     root = tmp_path / "locales"
     write_catalog(
-        root / "ru" / "LC_MESSAGES" / "summit.po",
+        po_in(root, "ru", "summit"),
         [
             polib.POEntry(msgctxt="paragraph:aaaa", msgid="Putin arrived in Pyongyang.",
                           msgstr="Путин прибыл в Пхеньян.", flags=["fuzzy"]),
@@ -274,7 +275,7 @@ def locales(tmp_path: Path) -> Path:
         ],
     )  # fmt: skip
     write_catalog(
-        root / "ko" / "LC_MESSAGES" / "summit.po",
+        po_in(root, "ko", "summit"),
         [polib.POEntry(msgctxt="title:ffff", msgid="Putin in Pyongyang", msgstr="평양의 푸틴")],
         lang="ko",
     )
@@ -282,7 +283,7 @@ def locales(tmp_path: Path) -> Path:
 
 
 def test_catalog_findings_name_file_line_and_msgctxt(locales: Path) -> None:
-    path = locales / "ru" / "LC_MESSAGES" / "summit.po"
+    path = po_in(locales, "ru", "summit")
     findings = check_catalog(path, SHIPPED)
     line = next(e.linenum for e in polib.pofile(str(path)) if e.msgctxt == "paragraph:bbbb")
     assert findings == [
@@ -292,7 +293,7 @@ def test_catalog_findings_name_file_line_and_msgctxt(locales: Path) -> None:
 
 
 def test_every_catalog_under_locales_is_checked(locales: Path) -> None:
-    broken = locales / "de" / "LC_MESSAGES" / "summit.po"
+    broken = po_in(locales, "de", "summit")
     broken.parent.mkdir(parents=True)
     broken.write_text('msgid "a"\nmsgstr "b\n', encoding="utf-8")
     findings = check_locales(locales, SHIPPED)

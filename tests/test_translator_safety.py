@@ -31,7 +31,7 @@ from newsl10n.glossary.model import Glossary
 from newsl10n.pipeline import PairResult, prepare_article, translate_pair, write_template
 from newsl10n.review.bundle import BundleReport, build_bundles
 from tests.conftest import SEED
-from tests.helpers import msgfmt_check
+from tests.helpers import msgfmt_check, po_path, pot_path
 
 OLD_SENTENCE = "Putin's visit was his first to North Korea in 24 years."
 NEW_SENTENCE = "Putin's visit was his first to North Korea in 24 years, aides said."
@@ -65,14 +65,6 @@ def run(project: Path, engine: Engine, retranslate: bool = False) -> PairResult:
     prepared = prepare_article(project / "source_articles" / SEED.name, settings)
     write_template(prepared, settings)
     return translate_pair(prepared, "ru", engine, settings, retranslate=retranslate)
-
-
-def po_path(project: Path) -> Path:
-    return project / "locales" / "ru" / "LC_MESSAGES" / f"{SEED.stem}.po"
-
-
-def pot_path(project: Path) -> Path:
-    return project / "locales" / f"{SEED.stem}.pot"
 
 
 def tool(*args: str) -> None:
@@ -165,7 +157,7 @@ def test_retranslate_keeps_a_fuzzy_draft_a_translator_saved_in_weblate(
     project: Path, engine: Engine
 ) -> None:
     first = run(project, engine)
-    path = po_path(project)
+    path = po_path(project, "ru")
 
     def needs_editing(unit: pypo.pounit) -> None:
         if unit.source == HEADING:
@@ -187,7 +179,7 @@ def test_retranslate_keeps_comments_and_flags_of_machine_entries(
     project: Path, engine: Engine
 ) -> None:
     run(project, engine)
-    path = po_path(project)
+    path = po_path(project, "ru")
     text = path.read_text(encoding="utf-8")
     block = f'msgid "{HEADING}"\n'
     start = text.rindex("\n\n", 0, text.index(block)) + 2
@@ -206,7 +198,7 @@ def test_a_changed_reviewed_sentence_keeps_its_translation_through_retranslate(
     project: Path, engine: Engine
 ) -> None:
     run(project, engine)
-    path = po_path(project)
+    path = po_path(project, "ru")
     human = "Это был первый визит Путина в КНДР за 24 года."
 
     def review(unit: pypo.pounit) -> None:
@@ -229,7 +221,7 @@ def test_the_fingerprint_survives_gettext_and_translate_toolkit(
     project: Path, engine: Engine, tmp_path: Path
 ) -> None:
     run(project, engine)
-    path = po_path(project)
+    path = po_path(project, "ru")
     marks = {e.msgid: fingerprint.recorded(e) for e in polib.pofile(str(path))}
     assert all(marks.values())
     out = tmp_path / "out.po"
@@ -254,7 +246,7 @@ def test_a_run_that_changes_nothing_leaves_every_byte(
     project: Path, engine: Engine, save: str
 ) -> None:
     run(project, engine)
-    path = po_path(project)
+    path = po_path(project, "ru")
     SAVES[save](path)
     saved = path.read_bytes()
     result = run(project, engine)
@@ -279,7 +271,7 @@ def test_a_one_sentence_change_diffs_no_more_than_msgmerge(
     """Entries are compared with what ``msgmerge --previous`` makes of the same file and
     the new template; the header may differ only in the fields newsl10n owns."""
     run(project, engine)
-    path = po_path(project)
+    path = po_path(project, "ru")
     review(path)
     saved = path.read_text(encoding="utf-8")
     generator = polib.pofile(str(path)).metadata["X-Generator"]
@@ -319,7 +311,7 @@ def test_entries_written_into_a_gettext_wrapped_file_are_wrapped_as_gettext_does
     project: Path, engine: Engine, tmp_path: Path
 ) -> None:
     run(project, engine)
-    path = po_path(project)
+    path = po_path(project, "ru")
     save_as_poedit(path)
     edit_source(project)
     run(project, engine)
@@ -332,7 +324,7 @@ def test_entries_written_into_a_weblate_file_are_wrapped_as_translate_toolkit_do
     project: Path, engine: Engine, tmp_path: Path
 ) -> None:
     run(project, engine)
-    path = po_path(project)
+    path = po_path(project, "ru")
     save_as_weblate(path)
     edit_source(project)
     run(project, engine)
@@ -348,7 +340,7 @@ def test_after_a_babel_save_only_the_dropped_header_fields_come_back(
     """Babel's write_po drops header fields it does not know (newsl10n's X-Source-*);
     the next run puts those back and touches nothing else, the one after leaves it be."""
     run(project, engine)
-    path = po_path(project)
+    path = po_path(project, "ru")
     save_with_babel(path)
     saved = path.read_text(encoding="utf-8")
     assert "X-Source-SHA256" not in saved
@@ -366,7 +358,7 @@ def test_a_changed_entry_is_written_in_the_files_own_layout(
     project: Path, engine: Engine, save: str
 ) -> None:
     run(project, engine)
-    path = po_path(project)
+    path = po_path(project, "ru")
     SAVES[save](path)
     saved = path.read_bytes()
     edit_source(project)
@@ -384,7 +376,7 @@ def test_a_sorted_catalog_keeps_its_order_and_new_entries_follow_their_neighbour
     project: Path, engine: Engine
 ) -> None:
     run(project, engine)
-    path = po_path(project)
+    path = po_path(project, "ru")
     tool("msgcat", "--sort-output", "-o", str(path), str(path))  # a translator sorted it
     order = [e.msgid for e in polib.pofile(str(path))]
     assert order != [e.msgid for e in polib.pofile(str(pot_path(project)))]
@@ -416,7 +408,7 @@ def test_files_get_the_mode_a_plain_open_gives(
     project: Path, engine: Engine, umask_022: None, tmp_path: Path
 ) -> None:
     run(project, engine)
-    path = po_path(project)
+    path = po_path(project, "ru")
     mo = store.compile_mo(path)
     plain = tmp_path / "plain"
     plain.write_text("x")
@@ -438,7 +430,7 @@ def test_a_save_made_while_the_run_translates_survives_with_the_new_entries(
     project: Path, engine: Engine
 ) -> None:
     run(project, engine)
-    path = po_path(project)
+    path = po_path(project, "ru")
     save_as_poedit(path)
     added = "The two leaders also discussed a new bridge across the Tumen River."
     edit_source(project, f"{NEW_SENTENCE} {added}")  # an edit and a new sentence
@@ -480,7 +472,7 @@ def finishes(work: Callable[[], object], seconds: float = 60.0) -> object:
 @pytest.fixture
 def odd_catalogs(project: Path, engine: Engine) -> Iterator[tuple[Path, Path]]:
     run(project, engine)
-    folder = po_path(project).parent
+    folder = po_path(project, "ru").parent
     fifo, directory = folder / "pipe.po", folder / "folder.po"
     os.mkfifo(fifo)
     directory.mkdir()
@@ -532,7 +524,7 @@ def _raises(work: Callable[[], object]) -> object:
 
 
 def test_a_run_refuses_a_fifo_in_place_of_its_catalog(project: Path, engine: Engine) -> None:
-    path = po_path(project)
+    path = po_path(project, "ru")
     path.parent.mkdir(parents=True)
     os.mkfifo(path)
     try:
@@ -648,28 +640,28 @@ def test_two_sources_with_one_slug_are_refused_before_anything_is_written(
     assert code == 1
     for name in ("Report.txt", "report.txt"):
         assert f"source_articles/{name}: slug 'report' is also used by" in output, output
-    assert not (project / "locales" / "report.pot").exists()
-    assert not (project / "locales" / "de" / "LC_MESSAGES" / "report.po").exists()
-    assert (project / "locales" / "de" / "LC_MESSAGES" / f"{SEED.stem}.po").is_file()
+    assert not pot_path(project, "report").exists()
+    assert not po_path(project, "de", "report").exists()
+    assert po_path(project, "de").is_file()
 
 
 def test_a_new_source_taking_an_unchanged_articles_slug_is_refused(
     project: Path, copy_models: Path
 ) -> None:
     assert run_cli(project, "run", "--to", "de")[0] == 0
-    before = (project / "locales" / "de" / "LC_MESSAGES" / f"{SEED.stem}.po").read_bytes()
+    before = po_path(project, "de").read_bytes()
     clash = project / "source_articles" / f"{SEED.stem.upper()}.txt"
     clash.write_text("Another Story\n\nIt has the same slug.\n")
     code, output = run_cli(project, "run", "--to", "de")
     assert code == 1 and f"slug '{SEED.stem}' is also used by" in output
-    assert (project / "locales" / "de" / "LC_MESSAGES" / f"{SEED.stem}.po").read_bytes() == before
+    assert po_path(project, "de").read_bytes() == before
 
 
 def test_catalogs_edited_since_the_last_build_get_their_bundles_rebuilt(
     project: Path, copy_models: Path
 ) -> None:
     assert run_cli(project, "run", "--to", "fr")[0] == 0
-    path = project / "locales" / "fr" / "LC_MESSAGES" / f"{SEED.stem}.po"
+    path = po_path(project, "fr")
     po = polib.pofile(str(path))
     entry = next(e for e in po if e.msgid == HEADING)
     entry.msgstr, entry.flags = "Conséquences stratégiques", []

@@ -44,7 +44,7 @@ from newsl10n.errors import MissingModelError, Newsl10nError
 COMMAND = "apertium"
 # Strategies of glossary.enforce.translate_with_glossary that suit Apertium, in order: its own
 # output first (it inflects names it knows: "Moscú", "de Putin"), then ``{1}``
-# placeholders, which it keeps byte for byte in every position tests/test_apertium.py
+# placeholders, which it keeps byte for byte in every position tests/engines/test_apertium.py
 # tries; ``inline`` is left out (Apertium translates a target form written into the
 # English: "plaza Kim Il-sung" becomes "plaza Kim Il-cantado").
 GLOSSARY_STRATEGIES: tuple[str, ...] = ("plain", "braces", "letters")

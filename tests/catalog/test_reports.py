@@ -1,0 +1,75 @@
+"""status, compile and TMX export over real catalogs."""
+
+from __future__ import annotations
+
+import gettext
+import json
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+from translate.storage.tmx import tmxfile
+
+from newsl10n.cli import main
+from newsl10n.config import load_settings
+from newsl10n.engines.argos import ArgosEngine
+from newsl10n.pipeline import prepare_article, translate_pair
+from tests.conftest import SEED
+from tests.helpers import SLUG, po_path
+
+
+@pytest.fixture
+def reviewed(project: Path, copy_models: Path) -> Path:
+    """Catalogs for ru and de, with two ru entries and one de entry reviewed."""
+    settings = load_settings(project)
+    prepared = prepare_article(project / "source_articles" / SEED.name, settings)
+    for lang, count in (("ru", 2), ("de", 1)):
+        translate_pair(prepared, lang, ArgosEngine(), settings)
+        path = po_path(project, lang)
+        po = polib.pofile(str(path))
+        for entry in list(po)[:count]:
+            entry.msgstr = f"<{lang}> {entry.msgid}"
+            entry.flags.remove("fuzzy")
+        po.save(str(path))
+    return project
+
+
+def cli(project: Path, *args: str) -> str:
+    result = CliRunner().invoke(main, ["--project", str(project), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_status_counts_per_catalog_and_language(reviewed: Path) -> None:
+    report = json.loads(cli(reviewed, "status", "--json"))
+    rows = {r["language"]: r for r in report["catalogs"]}
+    total = rows["ru"]["reviewed"] + rows["ru"]["fuzzy"]
+    assert (rows["ru"]["reviewed"], rows["de"]["reviewed"]) == (2, 1)
+    assert rows["ru"]["untranslated"] == 0 and rows["ru"]["obsolete"] == 0
+    assert rows["ru"]["share_reviewed"] == round(2 / total, 4)
+    assert report["languages"]["de"]["reviewed"] == 1
+    table = cli(reviewed, "status")
+    assert "total" in table and f"{2 / total:.0%}" in table
+
+
+def test_compile_writes_reviewed_entries_only(reviewed: Path) -> None:
+    cli(reviewed, "compile")
+    mo = po_path(reviewed, "ru", SLUG, ".mo")
+    with mo.open("rb") as handle:
+        catalog = gettext.GNUTranslations(handle)
+    first = next(iter(polib.pofile(str(mo.with_suffix(".po")))))
+    assert catalog.pgettext(first.msgctxt, first.msgid) == f"<ru> {first.msgid}"
+    assert len(polib.mofile(str(mo))) == 2
+
+
+def test_tmx_export_loads_in_translate_toolkit(reviewed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "memory.tmx"
+    cli(reviewed, "tm", "export", "--output", str(out))
+    tmx = tmxfile.parsefile(str(out))
+    units = [u for u in tmx.units if u.source]
+    first = next(iter(polib.pofile(str(po_path(reviewed, "ru")))))
+    unit = next(u for u in units if u.source == first.msgid)
+    assert unit.gettarget("ru") == f"<ru> {first.msgid}"
+    assert unit.gettarget("de") == f"<de> {first.msgid}"
+    assert len(units) == 2
