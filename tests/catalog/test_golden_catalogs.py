@@ -18,9 +18,9 @@ import pytest
 
 import newsl10n.run
 from newsl10n.config import EngineSettings, load_settings
-from tests.conftest import SEED
+from tests.helpers import FIXTURES, SLUG, po_in
 
-GOLDEN = Path(__file__).parent / "fixtures" / "golden"
+GOLDEN = FIXTURES / "golden"
 LANGUAGES = ("ru", "ko", "zh")
 _DATES = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): [^"\\]*\\n"$', re.M)
 
@@ -51,8 +51,8 @@ def test_the_sample_articles_catalogs_are_unchanged(project: Path, lang: str) ->
     report = newsl10n.run.run(settings, request, engines=Echo)  # type: ignore[arg-type]
     assert report.ok
     written = {
-        f"{SEED.stem}.pot": settings.locales / f"{SEED.stem}.pot",
-        f"{lang}.po": settings.locales / lang / "LC_MESSAGES" / f"{SEED.stem}.po",
+        f"{SLUG}.pot": settings.locales / f"{SLUG}.pot",
+        f"{lang}.po": po_in(settings.locales, lang),
     }
     for name, path in written.items():
         text = _undated(path.read_text(encoding="utf-8"))
