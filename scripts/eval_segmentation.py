@@ -18,7 +18,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from newsl10n.source.segment import split_sentences  # noqa: E402
 from devtools.sentence_gold import (  # noqa: E402
     Score,
     Splitter,
@@ -27,6 +26,7 @@ from devtools.sentence_gold import (  # noqa: E402
     score,
     score_document,
 )
+from newsl10n.source.segment import split_sentences  # noqa: E402
 
 
 def _sentencex(text: str, lang: str) -> list[str]:
