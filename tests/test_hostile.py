@@ -104,8 +104,13 @@ def test_killed_while_writing_every_catalog_is_old_or_new(project: Path, tmp_pat
     )
     rng = random.Random(7)
     for _ in range(6):
+        before = path.stat().st_ino if path.exists() else None
         proc = subprocess.Popen([sys.executable, str(writer)])
-        time.sleep(1.0 + rng.random())
+        # Kill it inside its write loop: after its first write (a loaded machine may take
+        # seconds to start Python), at a random moment.
+        while (path.stat().st_ino if path.exists() else None) == before and proc.poll() is None:
+            time.sleep(0.05)
+        time.sleep(rng.random())
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         msgfmt_check(path)
