@@ -488,7 +488,7 @@ def test_status_qa_compile_and_bundle_name_what_is_not_a_file(
     fifo, directory = odd_catalogs
     locales = project / "locales"
     report = finishes(lambda: status.collect(locales))
-    assert isinstance(report, status.Report)
+    assert isinstance(report, status.StatusReport)
     assert len(report.catalogs) == 1  # the real catalog is still counted
     errors = "\n".join(report.errors)
     assert f"{fifo}: is a FIFO" in errors and f"{directory}: is a directory" in errors
