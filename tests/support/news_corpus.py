@@ -16,11 +16,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import lxml.html
+
+from newsl10n.source.article import read_article
+from newsl10n.source.html import declared_charset, decode_declared
+from newsl10n.source.segment import Role, classify_blocks
+
 PAGES = Path(__file__).parents[1] / "fixtures" / "news_pages"
 GOLD: dict[str, dict[str, Any]] = {
     path.name.removesuffix(".gold.json"): json.loads(path.read_text("utf-8"))
     for path in sorted(PAGES.glob("*.gold.json"))
 }
+
+
+_PAGE_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "td")
+
+
+def page_texts(html: str) -> list[str]:
+    """The texts of a page's (or a fragment's) block elements."""
+    tree = lxml.html.fromstring(html)
+    return [norm(el.text_content()) for el in tree.iter(*_PAGE_TAGS)]
+
+
+def page_html(name: str) -> str:
+    """A corpus page decoded as the HTML reader decodes it."""
+    path = PAGES / f"{name}.html"
+    data = path.read_bytes()
+    return decode_declared(path, data, declared_charset(data) or "utf-8")
 
 
 def norm(text: str) -> str:
@@ -84,3 +106,23 @@ def score(
         extras_kept=sum(1 for e in extras if found_in(e, [*kept, title or ""])),
         extras=len(extras),
     )
+
+
+def source_text(name: str) -> str:
+    """Everything a page holds, for telling which gold items it has at all: its scrape and
+    its block elements' text."""
+    scrape = (PAGES / f"{name}.txt").read_text("utf-8")
+    return scrape + "\n" + "\n".join(page_texts(page_html(name)))
+
+
+def read_score(name: str, suffix: str) -> Score:
+    """newsl10n's own reading of a page, as saved HTML (".html") or as its scrape (".txt")."""
+    gold = GOLD[name]
+    roles = classify_blocks(read_article(PAGES / f"{name}{suffix}").blocks)
+    titles = [b.text for b, r in roles if r is Role.TITLE]
+    kept = [b.text for b, r in roles if r is not None and r is not Role.TITLE]
+    if suffix == ".txt":  # what the scrape holds; the scraper's own form of the headline
+        source = "\n".join(b.text for b, _ in roles)
+        headlines = gold.get("headline_in_scrape", []) + gold["headline"]
+        return score(gold, source, titles[0] if titles else None, kept, headlines)
+    return score(gold, source_text(name), titles[0] if titles else None, kept)

@@ -1,7 +1,9 @@
-"""Read articles from disk: scraped plain text and Markdown with optional YAML front matter.
+"""Read articles from disk: scraped plain text, Markdown with optional YAML front matter,
+and saved HTML pages (newsl10n.source.html).
 
 Reading is strict: an article that is not UTF-8 is refused with the likely encoding named,
-because a guessed decode would put mojibake into every catalog downstream.
+because a guessed decode would put mojibake into every catalog downstream (a page may
+declare its charset instead).
 """
 
 from __future__ import annotations
@@ -22,11 +24,18 @@ from markdown_it.token import Token
 
 from newsl10n.config import language_from_tag
 from newsl10n.errors import ArticleError, ConfigError
+from newsl10n.source.html import (
+    HTML_SUFFIXES,
+    MAX_HTML_BYTES,
+    declared_charset,
+    decode_declared,
+    parse_html,
+)
 from newsl10n.source.segment import Block, Line, Role, split_plain_blocks
 
 TEXT_SUFFIXES = (".txt",)
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-ARTICLE_SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES
+ARTICLE_SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES
 # A slug names files (locales/<slug>.pot, bundles/<lang>/<slug>/, zip members): it must be
 # one safe path component, checked with fullmatch (``$`` would let a trailing newline in).
 _SLUG = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?")
@@ -39,7 +48,7 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL
 class Article:
     path: Path
     slug: str
-    format: str  # "text" or "markdown"
+    format: str  # "text", "markdown" or "html"
     sha256: str  # of the file's bytes: the change detector for batch runs
     blocks: tuple[Block, ...]
     declared_lang: str | None = None
@@ -124,18 +133,17 @@ def read_article(path: Path, languages: Collection[str] | None = None) -> Articl
     A declared language (``en-US``, ``pt_BR``, ``zh-Hant``) becomes its base code, which
     must be one of ``languages`` when they are given (the configured candidates).
     """
-    try:
-        mode = path.stat().st_mode
-        if not stat.S_ISREG(mode):
-            raise ArticleError(path, f"not a regular file ({_file_kind(mode)}); not read")
-        data = path.read_bytes()
-    except OSError as err:
-        raise ArticleError(path, f"cannot read: {err.strerror or err}") from None
-    text = decode_article(path, data)
+    suffix = path.suffix.lower()
+    data = _read_bytes(path, MAX_HTML_BYTES if suffix in HTML_SUFFIXES else None)
+    charset = declared_charset(data) if suffix in HTML_SUFFIXES else None
+    text = decode_declared(path, data, charset) if charset else decode_article(path, data)
     if not text.strip():
         raise ArticleError(path, "article is empty (no text to translate)")
     declared: str | None = None
-    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+    if suffix in HTML_SUFFIXES:
+        meta, blocks = parse_html(path, text)
+        slug, fmt = slugify(path.stem), "html"
+    elif suffix in MARKDOWN_SUFFIXES:
         meta, blocks = parse_markdown(path, text)
         slug = slug_from(path, meta)
         lang = meta.get("language") or meta.get("lang")
@@ -179,6 +187,23 @@ def planned_slug(path: Path, data: bytes) -> str:
         return slug_from(path, loaded if isinstance(loaded, dict) else {})
     except (ArticleError, yaml.YAMLError):
         return slugify(path.stem)
+
+
+def _read_bytes(path: Path, limit: int | None) -> bytes:
+    """The file's bytes; a regular file only, and refused unread when over ``limit``."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleError(path, f"not a regular file ({_file_kind(info.st_mode)}); not read")
+        if limit is not None and info.st_size > limit:
+            raise ArticleError(
+                path,
+                f"page is {info.st_size / 2**20:.1f} MB, over the {limit // 2**20} MB limit "
+                "for HTML articles; save it without embedded media",
+            )
+        return path.read_bytes()
+    except OSError as err:
+        raise ArticleError(path, f"cannot read: {err.strerror or err}") from None
 
 
 def is_slug(slug: str) -> bool:

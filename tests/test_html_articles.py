@@ -1,0 +1,245 @@
+"""Saved HTML pages as articles (issue 24): read by the page's own structure, and hostile
+pages refused or handled by name, alone, with nothing fetched, expanded or executed."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsl10n.config import load_settings
+from newsl10n.errors import ArticleError
+from newsl10n.run import prepare_articles
+from newsl10n.source.article import ARTICLE_SUFFIXES, discover_articles, read_article
+from newsl10n.source.html import MAX_HTML_BYTES
+from newsl10n.source.segment import Role, classify_blocks, segment_blocks
+from tests.support.news_corpus import GOLD, PAGES
+
+BODY = (
+    "<p>The two leaders signed a treaty in Pyongyang on Wednesday, promising mutual help "
+    "if either country is attacked, in a ceremony broadcast on state television.</p>"
+    "<p>Officials in Seoul said they were studying the text of the agreement closely and "
+    "would respond once its terms were clear to them and to their allies.</p>"
+)
+
+
+def page(body: str = BODY, head: str = "", title: str = "Putin and Kim sign a defence pact") -> str:
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>{head}"
+        f"<title>{title} - Example News</title></head><body>"
+        f"<nav><ul><li><a href='/'>Home</a></li><li><a href='/world'>World</a></li></ul></nav>"
+        f"<article><h1>{title}</h1>{body}</article>"
+        "<footer><p>© 2024 Example News. All rights reserved.</p></footer></body></html>"
+    )
+
+
+def roles_of(path: Path) -> list[tuple[str, Role | None]]:
+    return [(b.text, r) for b, r in classify_blocks(read_article(path).blocks)]
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Any attempt to open a connection fails the test."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"network used: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    yield
+
+
+def test_html_and_htm_files_are_articles(tmp_path: Path) -> None:
+    assert {".html", ".htm"} <= set(ARTICLE_SUFFIXES)
+    (tmp_path / "a.html").write_text(page())
+    (tmp_path / "b.HTM").write_text(page())
+    assert [p.name for p in discover_articles(tmp_path)] == ["a.html", "b.HTM"]
+
+
+def test_a_page_is_read_by_its_structure(tmp_path: Path) -> None:
+    body = (
+        "<p class='byline'>By: Jane Doe</p>"
+        "<figure><img src='x.jpg' alt=''><figcaption>Kim Jong Un greets Vladimir Putin at "
+        "the airport. Photo: KCNA</figcaption></figure>" + BODY + "<h2>What the treaty says</h2>"
+        "<ul><li>Each side helps the other if it is attacked by a third country.</li>"
+        "<li>Both sides will work together on space and energy projects for ten years.</li></ul>"
+        "<p>Read more: Putin lands in Pyongyang</p>"
+    )
+    path = tmp_path / "summit.html"
+    path.write_text(page(body))
+    article = read_article(path)
+    assert article.format == "html" and article.slug == "summit"
+    roles = roles_of(path)
+    assert roles[0] == ("Putin and Kim sign a defence pact", Role.TITLE)
+    kept = {t: r for t, r in roles if r is not None}
+    assert kept["What the treaty says"] is Role.HEADING
+    assert kept["Each side helps the other if it is attacked by a third country."] is Role.PARAGRAPH
+    assert any(r is Role.PARAGRAPH and t.startswith("The two leaders") for t, r in roles)
+    left_out = [t for t, r in roles if r is None]
+    assert "Read more: Putin lands in Pyongyang" in left_out  # chrome by kind, as in text
+    assert not any(t == "Home" or "All rights reserved" in t for t, r in roles if r)
+
+
+def test_comments_are_residue_not_text(tmp_path: Path) -> None:
+    comments = (
+        "<section id='comments' class='comments'><h3>Comments</h3>"
+        "<div class='comment'><p class='comment-author'>reader42</p>"
+        "<p>This is a reader's comment that must never be translated as the story.</p></div>"
+        "</section>"
+    )
+    path = tmp_path / "commented.html"
+    path.write_text(page(BODY + comments))
+    layout = segment_blocks(read_article(path).blocks, "en")
+    assert not any("reader's comment" in s.text for s in layout.segments)
+    assert any("reader's comment" in r.text for r in layout.residue)
+
+
+def test_scripts_and_styles_are_never_text(tmp_path: Path, no_network: None) -> None:
+    scripts = (
+        "<script>document.write('<p>SCRIPTED paragraph that a browser would show.</p>')"
+        "</script><style>p::after { content: 'STYLED' }</style>"
+        "<noscript><p>NOSCRIPT fallback text for readers without JavaScript.</p></noscript>"
+        '<script type=\'application/ld+json\'>{"headline": "LDJSON headline"}</script>'
+    )
+    path = tmp_path / "scripted.html"
+    path.write_text(page(scripts + BODY, head="<script>var TRACKER = 1;</script>"))
+    article = read_article(path)
+    text = "\n".join(b.text for b in article.blocks)
+    for marker in ("SCRIPTED", "STYLED", "NOSCRIPT", "LDJSON", "TRACKER"):
+        assert marker not in text
+
+
+def test_entities_and_doctypes_fetch_and_expand_nothing(tmp_path: Path, no_network: None) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("OUTSIDE SECRET")
+    laughs = "".join(f'<!ENTITY l{n + 1} "' + f"&l{n};" * 9 + '">' for n in range(8))
+    doctype = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "http://dtd.invalid/x.dtd" ['
+        f'<!ENTITY xxe SYSTEM "file://{secret}"><!ENTITY l0 "lol">{laughs}]>'
+    )
+    body = "<p>&xxe; &l8; " + BODY[3:]
+    path = tmp_path / "entities.html"
+    path.write_text(doctype + page(body).removeprefix("<!DOCTYPE html>"))
+    text = "\n".join(b.text for b in read_article(path).blocks)
+    assert "OUTSIDE SECRET" not in text
+    assert "lollol" not in text and len(text) < 2000
+    assert "The two leaders signed a treaty" in text
+
+
+def test_a_huge_page_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.html"
+    with path.open("wb") as out:
+        out.truncate(MAX_HTML_BYTES + 1)  # sparse: nothing is written or read
+    with pytest.raises(ArticleError, match=r"huge\.html: page is 16\.0 MB, over the 16 MB"):
+        read_article(path)
+
+
+def test_deeply_nested_markup_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "deep.html"
+    path.write_text(page("<div>" * 100_000 + BODY + "</div>" * 100_000))
+    with pytest.raises(ArticleError, match=r"deep\.html: markup nested deeper than 256 levels"):
+        read_article(path)
+
+
+def test_a_page_is_decoded_by_its_declared_charset(tmp_path: Path) -> None:
+    title = "Путин и Ким подписали договор"
+    body = "<p>" + "Лидеры двух стран подписали договор о взаимной помощи в Пхеньяне. " * 3 + "</p>"
+    html = page(body * 2, title=title).replace("charset='utf-8'", "charset='windows-1251'")
+    path = tmp_path / "cp1251.html"
+    path.write_bytes(html.encode("cp1251"))
+    roles = roles_of(path)
+    assert roles[0] == (title, Role.TITLE)
+    assert roles[1][0].startswith("Лидеры двух стран")
+
+
+def test_a_stale_charset_on_utf8_bytes_reads_as_utf8(tmp_path: Path) -> None:
+    title = "女儿出嫁，郑板桥画了几笔兰花当嫁妆"
+    body = (
+        "<p>"
+        + "今年的6月16日是父亲节。每当诵读那些关于父亲的古诗词，许多人的心中都会涌起情感。" * 3
+    )
+    html = page(body + "</p>", title=title).replace("charset='utf-8'", "charset='gb2312'")
+    path = tmp_path / "stale.html"
+    path.write_bytes(html.encode("utf-8"))
+    assert roles_of(path)[0] == (title, Role.TITLE)
+
+
+@pytest.mark.parametrize(
+    ("html", "problem"),
+    [
+        (page().replace("charset='utf-8'", "charset='x-no-such'").encode("latin-1"),
+         "declares charset 'x-no-such', which is not an encoding"),
+        (page("<p>" + "日本語の記事です。" * 30 + "</p>")
+         .replace("charset='utf-8'", "charset='shift_jis'").encode("euc-jp"),
+         "not valid shift_jis as its <meta charset> declares"),
+        (page("<p>" + "Le président est arrivé à Pyongyang mercredi. " * 5 + "</p>")
+         .replace("<meta charset='utf-8'>", "").encode("latin-1"),
+         "not valid UTF-8"),
+        (b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
+         "no article text found in the page"),
+        (b"<html><head><title>Empty</title></head><body></body></html>",
+         "no article text found in the page"),
+        (b"   \n", "article is empty"),
+    ],
+)  # fmt: skip
+def test_pages_that_cannot_be_read_are_refused_by_name(
+    tmp_path: Path, html: bytes, problem: str
+) -> None:
+    path = tmp_path / "bad.html"
+    path.write_bytes(html)
+    with pytest.raises(ArticleError) as err:
+        read_article(path)
+    assert str(err.value).startswith(f"{path}: ") and problem in str(err.value)
+
+
+def test_a_bad_page_fails_alone_and_the_other_articles_go_on(tmp_path: Path) -> None:
+    source = tmp_path / "source_articles"
+    source.mkdir()
+    (tmp_path / "pyproject.toml").write_text("[tool.newsl10n]\n", encoding="utf-8")
+    (source / "good.html").write_text(page())
+    (source / "good.txt").write_text("A Plain Story\n\nLeaders met in Beijing today.\n")
+    (source / "deep.html").write_text(page("<div>" * 5000 + BODY + "</div>" * 5000))
+    (source / "empty.htm").write_text("<html><body><nav>Home</nav></body></html>")
+    with (source / "huge.html").open("wb") as out:
+        out.truncate(MAX_HTML_BYTES + 1)
+    settings = load_settings(tmp_path)
+    prepared, failed = prepare_articles(discover_articles(source), settings, lambda event: None)
+    assert sorted(p.slug for p in prepared) == ["good", "good"]
+    assert sorted(f.error.split(": ")[0] for f in failed) == [
+        str(source / name) for name in ("deep.html", "empty.htm", "huge.html")
+    ]
+
+
+def test_the_corpus_pages_are_read_without_the_network(no_network: None) -> None:
+    for name in GOLD:
+        assert read_article(PAGES / f"{name}.html").blocks
+
+
+def test_residue_of_a_page_names_its_source_lines() -> None:
+    path = PAGES / "time-oil-spill.html"
+    layout = segment_blocks(read_article(path).blocks, "en")
+    lines = path.read_bytes().decode("utf-8").split("\n")
+    assert layout.residue and all(r.line > 1 for r in layout.residue)
+    share = next(r for r in layout.residue if r.text == "LinkedIn")
+    assert "LinkedIn" in lines[share.line - 1]
+    first = next(s for s in layout.segments if s.role is Role.PARAGRAPH)
+    assert "This month, the federal government" in lines[first.line - 1]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_an_unreadable_page_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "locked.html"
+    path.write_text(page())
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):
+            pytest.skip("running as a user who reads any file")
+        with pytest.raises(ArticleError, match=r"locked\.html: cannot read"):
+            read_article(path)
+    finally:
+        path.chmod(0o644)
