@@ -7,18 +7,29 @@ captions) is scored the same way. readability-lxml and jusText are measured, not
 with them installed::
 
     pip install readability-lxml==0.9 justext==3.0.2
-    PYTHONPATH=src:. python scripts/eval_html_extractors.py
+    python scripts/eval_html_extractors.py [-v]
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from newsl10n.source.article import read_article
-from newsl10n.source.segment import Role, classify_blocks
-from tests.support.news_corpus import GOLD, PAGES, Score, page_html, page_texts, score
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from devtools.news_corpus import (  # noqa: E402
+    GOLD,
+    PAGES,
+    Score,
+    page_html,
+    page_texts,
+    score,
+)
+from newsl10n.source.article import read_article  # noqa: E402
+from newsl10n.source.segment import Role, classify_blocks  # noqa: E402
 
 Extracted = tuple[str | None, list[str], list[str]]  # title, kept texts, all texts
 _STOPLISTS = {"en": "English", "de": "German", "fr": "French", "es": "Spanish"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.news_corpus import GOLD, PAGES, Score, read_score
+from devtools.news_corpus import GOLD, PAGES, Score, read_score
 
 # Text scrapes whose headline today's rules miss (issue 24b: headline shape per script,
 # datelines and site names never titles, a repeated headline merged).

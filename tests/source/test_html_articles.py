@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from devtools.news_corpus import GOLD, PAGES
 from newsl10n.config import load_settings
 from newsl10n.errors import ArticleError
 from newsl10n.run import prepare_articles
 from newsl10n.source.article import ARTICLE_SUFFIXES, discover_articles, read_article
 from newsl10n.source.html import MAX_HTML_BYTES
 from newsl10n.source.segment import Role, classify_blocks, segment_blocks
-from tests.support.news_corpus import GOLD, PAGES
 
 BODY = (
     "<p>The two leaders signed a treaty in Pyongyang on Wednesday, promising mutual help "

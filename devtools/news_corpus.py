@@ -22,7 +22,7 @@ from newsl10n.source.article import read_article
 from newsl10n.source.html import declared_charset, decode_declared
 from newsl10n.source.segment import Role, classify_blocks
 
-PAGES = Path(__file__).parents[1] / "fixtures" / "news_pages"
+PAGES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "news_pages"
 GOLD: dict[str, dict[str, Any]] = {
     path.name.removesuffix(".gold.json"): json.loads(path.read_text("utf-8"))
     for path in sorted(PAGES.glob("*.gold.json"))
