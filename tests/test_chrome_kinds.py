@@ -1,0 +1,215 @@
+"""Page chrome recognised by kind in the ten candidate languages (en ru ko zh ja fr es de
+uk ar), and body text that looks a little like chrome kept.
+
+The kinds are those seen translated as body text on pages the rules were not built with
+(issue 24): reader-comment blocks, "read also" links with or without accents, related
+headlines with their timestamps, editor and byline lines with a date, breadcrumbs,
+publication and update stamps, font-size and "load more" widgets, date lines, contributor
+lines, comment-policy paragraphs, "topic pages" and "discuss with the author" boxes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsl10n.article import parse_text
+from newsl10n.chrome import chrome_kind, chrome_kinds
+from newsl10n.segment import Role, classify_blocks
+
+CHROME = {
+    "comment": [
+        "vasya_pupkin 15.06.2019 08:18 #3",
+        "Gast123 · 29.01.2019, 10:15 Uhr",
+        "#12 Jean-Pierre, le 12/12/2019 à 07h36",
+        "김철수 2019.06.15 08:18 신고",
+        "网友 北京市 2019-06-15 08:18 回复",
+        "名無しさん 2019/06/15 08:18 返信",
+        "Responder | 15 de junio de 2019 a las 08:18",
+        "Олена 15.06.2019 о 08:18 Відповісти",
+        "John Smith  June 15, 2019 at 8:18 am  Reply",
+        "أحمد - 2019/06/15 08:18 رد",
+    ],
+    "related": [
+        "A lire aussi : Les Bleus battus à Wembley",
+        "À lire aussi : Les Bleus battus à Wembley",
+        "LIRE AUSSI. Les Bleus battus à Wembley",
+        "Lea tambien: El Real Madrid gana la Liga",
+        "Lea también: El Real Madrid gana la Liga",
+        "Читайте также: Путин прибыл в Пхеньян",
+        "Читайте також: Путін прибув до Пхеньяна",
+        "Lesen Sie auch: Die Bahn streicht Nachtzüge",
+        "Also read: Putin arrives in Pyongyang",
+        "اقرأ أيضا: بوتين يصل إلى بيونغ يانغ",
+        "اقرأ أيضاً: بوتين يصل إلى بيونغ يانغ",
+        "延伸阅读：普京抵达平壤",
+        "相关报道：普京抵达平壤",
+        "あわせて読みたい：プーチン氏が平壌に到着",
+        "관련기사: 푸틴, 평양 도착",
+        "함께 읽으면 좋은 기사",
+    ],
+    "other_story": [
+        "08:18 Putin arrives in Pyongyang for a two-day visit",
+        "Путин прибыл в Пхеньян 15:20",
+        "Путин прибыл в Пхеньян 19 июня 2024, 15:20",
+        "Die Bahn streicht Nachtzüge vor 2 Stunden",
+        "푸틴, 평양 도착 2시간 전",
+        "普京抵达平壤 2小时前",
+        "プーチン氏が平壌に到着 2時間前",
+        "Les Bleus battus à Wembley il y a 3 heures",
+        "El Real Madrid gana la Liga hace 2 horas",
+        "Путін прибув до Пхеньяна 2 години тому",
+        "بوتين يصل إلى بيونغ يانغ منذ ساعتين",
+        "Putin arrives in Pyongyang 2 hours ago",
+    ],
+    "credit": [
+        "责任编辑：张三 2019-06-15",
+        "编辑：王五",
+        "执笔/叨叨姐",
+        "作者：李四 | 2019年06月15日",
+        "Von Max Mustermann, 29.01.2019, 10:15 Uhr",
+        "Von Max Mustermann | 29. Januar 2019",
+        "By Jane Doe, June 15, 2019",
+        "Mitarbeit: Anna Schmidt",
+        "Contributor: Jane Doe",
+        "Colaboró: Ana García",
+        "При участии Ивана Петрова",
+        "취재 지원: 김철수 기자",
+        "김철수 기자 kim@example.co.kr",
+    ],
+    "breadcrumb": [
+        "뉴스 > 경제 > 기업·CEO",
+        "Home > World > Asia",
+        "Главная › Политика › В мире",
+        "首页 > 新闻 > 国际",
+        "Accueil » Monde » Asie",
+    ],
+    "stamp": [
+        "Publicado: 15/06/2019 08:18",
+        "Обновлено 15 июня 2019, 08:18",
+        "更新时间：2019-06-15 08:18",
+        "입력 2019.06.15 08:18 수정 2019.06.15 09:00",
+        "公開日時 2019年06月15日 08時18分",
+        "Mis à jour le 12/12/2019 à 07h36",
+        "Stand: 29.01.2019 10:15 Uhr",
+        "Updated June 15, 2019 8:18 AM ET",
+        "Оновлено 15 червня 2019, 08:18",
+        "آخر تحديث: 15 يونيو 2019",
+        "2019年06月15日08:18 来源：人民网-文化频道",
+        "الأحد، 04 آب/اغسطس 2013، آخر تحديث 02:21",
+        "Dienstag, 29. Januar 2019",
+        "Sunday, June 16, 2019",
+        "dimanche 16 juin 2019",
+        "domingo, 16 de junio de 2019",
+        "16 июня 2019",
+        "2019년 6월 16일 일요일",
+    ],
+    "widget": [
+        "A A A",
+        "A+ A-",
+        "글자크기 가 가",
+        "字号：大 中 小",
+        "Schriftgröße",
+        "Taille du texte",
+        "Размер шрифта",
+        "文字サイズ 小 中 大",
+        "Load more",
+        "Mehr laden",
+        "Voir plus",
+        "Cargar más",
+        "Показать еще",
+        "Показати ще",
+        "加载更多",
+        "もっと見る",
+        "더보기",
+        "تحميل المزيد",
+    ],
+    "policy": [
+        "Comments are moderated and will appear after approval. Please keep them civil.",
+        "Kommentare werden moderiert. Bitte beachten Sie unsere Netiquette.",
+        "Les commentaires sont modérés. Merci de respecter notre charte.",
+        "Los comentarios están moderados y deben respetar nuestras normas de participación.",
+        "Комментарии модерируются. Редакция не несет ответственности за мнения читателей.",
+        "Коментарі модеруються. Редакція не несе відповідальності за думки читачів.",
+        "网友评论仅供其表达个人看法，并不表明本网同意其观点。",
+        "コメントは運営者の承認後に表示されます。",
+        "댓글은 작성자의 의견이며 본사의 입장과 무관합니다.",
+        "التعليقات المنشورة تعبر عن رأي أصحابها ولا تعبر عن رأي الموقع.",
+    ],
+    "promotion": [
+        "Themenseiten: Deutsche Bahn",
+        "Topic pages: Deutsche Bahn",
+        "Mit dem Autor diskutieren",
+        "Discuss with the author",
+        "Обсудить с автором",
+        "Tags: Deutsche Bahn, Nachtzug",
+        "Schlagworte: Deutsche Bahn, Nachtzug",
+        "Теги: Путин, КНДР",
+        "标签：普京 朝鲜",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"), [(kind, text) for kind, texts in CHROME.items() for text in texts]
+)
+def test_chrome_by_kind(kind: str, text: str) -> None:
+    assert chrome_kind(text) == kind
+
+
+BODY = [
+    "June 19, 2024, was the day the treaty was signed.",
+    "Am 29. Januar 2019 regnete es in ganz Berlin, und die Bahn fiel aus.",
+    "By 2030 the company plans to have no coal plants left, it said.",
+    "Читайте также, что пишут иностранные СМИ о визите, — посоветовал он журналистам.",
+    "He read also the minutes of the previous meeting before he spoke.",
+    "2019年6月15日，故宫博物院举行了文物修复成果展，吸引了大量观众。",
+    "Die Sitzung begann um 10:15 Uhr und dauerte bis in den Abend, sagte ein Sprecher.",
+    "Comments by the minister were moderated by the chair after a long debate on Monday.",
+    "The ratio of 3 > 2 > 1 is what the engineers expected from the test.",
+    "BY: cutting costs, raising fares and selling the stations",
+]
+
+
+@pytest.mark.parametrize("text", BODY)
+def test_body_text_is_not_chrome(text: str) -> None:
+    assert chrome_kind(text) is None
+
+
+def test_a_list_item_starting_by_is_not_a_credit() -> None:
+    text = (
+        "How the railway plans to close the gap\n\n"
+        "The plan has three parts, the board said on Monday.\n\n"
+        "BY: cutting costs, raising fares and selling the stations\n\n"
+        "The unions rejected it.\n"
+    )
+    got = [(b.text, r) for b, r in classify_blocks(parse_text(text))]
+    assert ("BY: cutting costs, raising fares and selling the stations", Role.PARAGRAPH) in got
+
+
+def test_a_section_heading_in_capitals_is_kept() -> None:
+    text = (
+        "How the railway plans to close the gap\n\n"
+        "The plan has three parts, the board said on Monday.\n\n"
+        "THE VERDICT\n\n"
+        "The unions rejected it, and the strike goes on.\n"
+    )
+    got = [(b.text, r) for b, r in classify_blocks(parse_text(text))]
+    assert ("THE VERDICT", Role.HEADING) in got
+    text = text.replace("THE VERDICT", "ADVERTISEMENT")
+    got = [(b.text, r) for b, r in classify_blocks(parse_text(text))]
+    assert ("ADVERTISEMENT", None) in got  # a known chrome word stays chrome
+
+
+def test_a_reader_comment_section_is_left_out_and_reported() -> None:
+    texts = [
+        "Title of the story here",
+        "Body one of the story is here.",
+        "Body two of the story is here.",
+        "vasya_pupkin 15.06.2019 08:18 #3",
+        "Great article, thanks!",
+        "Olga 15.06.2019 09:00 #4",
+        "Nonsense.",
+    ]
+    kinds = chrome_kinds(texts)
+    assert kinds[:3] == [None, None, None]
+    assert all(k is not None for k in kinds[3:])
