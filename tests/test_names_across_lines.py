@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from newsl10n.article import parse_text
+from newsl10n.source.article import parse_text
 from newsl10n.glossary import Glossary, find_foreign, find_terms, known_word, load_glossary
 from newsl10n.qa import MISSING_TERM, check_entry
-from newsl10n.segment import join_lines, segment_blocks
+from newsl10n.source.segment import join_lines, segment_blocks
 from tests.conftest import ROOT
 
 SHIPPED = load_glossary(ROOT / "glossaries")
@@ -56,7 +56,10 @@ def test_a_line_end_hyphen_is_kept_when_the_halves_are_no_known_word() -> None:
 
 
 def test_join_lines_without_word_knowledge_keeps_the_hyphen() -> None:
-    assert join_lines(["arrived in Pyong-", "yang on Wednesday"]) == "arrived in Pyong-yang on Wednesday"
+    assert (
+        join_lines(["arrived in Pyong-", "yang on Wednesday"])
+        == "arrived in Pyong-yang on Wednesday"
+    )
     assert join_lines(["a long dash -", "then more"]) == "a long dash - then more"
     assert join_lines(["the U.S.-", "China talks"]) == "the U.S.-China talks"
 

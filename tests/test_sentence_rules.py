@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsl10n.sentences import split_sentences
+from newsl10n.source.sentences import split_sentences
 
 
 @pytest.mark.parametrize(

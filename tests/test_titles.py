@@ -8,8 +8,8 @@ repeats. The expected roles are what a reader of the page sees.
 
 from __future__ import annotations
 
-from newsl10n.article import parse_text
-from newsl10n.segment import Role, classify_blocks
+from newsl10n.source.article import parse_text
+from newsl10n.source.segment import Role, classify_blocks
 
 BODY = (
     "The two governments agreed on Monday to reopen their embassies, officials said.\n\n"
@@ -40,12 +40,14 @@ def test_a_sentence_ending_in_an_abbreviation_is_still_no_headline() -> None:
 
 def test_a_cjk_headline_with_inner_exclamation_or_question_marks() -> None:
     head = "这届年轻人太难了！为什么都不想结婚？"
-    body = "最近，一项调查显示，越来越多的年轻人选择不结婚。专家认为原因很多。\n\n第二段的内容在这里。\n"
+    body = "最近，一项调查显示，越来越多的年轻人选择不结婚。专家认为原因很多。\n\n第二段在这里。\n"
     assert title_of(f"{head}\n\n{body}") == [head]
     assert title_of(f"{head}\n\n执笔/叨叨姐\n\n{body}") == [head]
     assert title_of(f"执笔/叨叨姐 2019-06-15\n\n{head}\n\n{body}") == [head]
     japanese = "まさか！なぜ今なのか？政府の新方針"
-    assert title_of(f"{japanese}\n\n政府は15日、新たな方針を発表した。関係者が明らかにした。\n") == [japanese]
+    assert title_of(
+        f"{japanese}\n\n政府は15日、新たな方針を発表した。関係者が明らかにした。\n"
+    ) == [japanese]
 
 
 def test_a_cjk_paragraph_is_not_a_headline_because_of_its_marks() -> None:

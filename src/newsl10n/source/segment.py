@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from newsl10n.scripts import SPACELESS, joins
-from newsl10n.source.chrome import chrome_kinds, has_caption_evidence
+from newsl10n.source.chrome import chrome_kinds, has_caption_evidence, is_chrome_word
 from newsl10n.source.sentences import split_sentences as split_sentences
 
 
@@ -99,6 +99,11 @@ _HEADLINE_MIN_WORDS = 4  # a shorter second line is a section heading ("Backgrou
 _OPENING_QUOTES = '"“„«「『'
 _DIALOGUE = re.compile(rf"^[{_OPENING_QUOTES}].*[.!?…。！？][{re.escape(_CLOSERS)}]*$")
 _CJK_INNER_STOP = re.compile(r"[。！？](?=.*\w)")  # a second sentence follows: prose
+_CJK_INNER_FULL_STOP = re.compile(r"。(?=.*\w)")  # a headline may hold "！", "？", not "。"
+# A headline may end in an abbreviation's full stop: "... Relations With U.S.", "... Inc."
+_ABBREVIATION_END = re.compile(
+    r"(?:(?<![^\W\d_])(?:[^\W\d_]\.){2,}|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|St|Bros|Nr)\.)$"
+)
 _SITE_SUFFIX = re.compile(r"\s*[-|–—｜]\s*[^-|–—｜.!?。！？]{1,12}$")
 
 
@@ -141,13 +146,16 @@ def is_heading_like(text: str) -> bool:
 
 def is_title_like(text: str) -> bool:
     """A headline: like a heading once a site name is cut off ("... -新华网"), but up to 30
-    words long, and it may end in "?" or "!" at any length."""
+    words long; it may end in "?" or "!" at any length, or in an abbreviation ("... With
+    U.S."), and a CJK headline may hold an inner "！" or "？" ("太难了！为什么…？")."""
     text = _SITE_SUFFIX.sub("", text.strip())
     if not text or len(text) > 2 * _HEADING_MAX_CHARS or word_count(text) > _TITLE_MAX_WORDS:
         return False
-    if text[0].islower() or _DIALOGUE.match(text) or _CJK_INNER_STOP.search(text):
+    if text[0].islower() or _DIALOGUE.match(text) or _CJK_INNER_FULL_STOP.search(text):
         return False
-    return bool(_QUESTION.search(text)) or not _FINAL.search(text)
+    if _QUESTION.search(text) or _ABBREVIATION_END.search(text):
+        return True
+    return not _FINAL.search(text)
 
 
 def is_shouting_fragment(text: str) -> bool:
@@ -212,14 +220,18 @@ def _split_run(run: list[Line]) -> Iterator[Block]:
 def classify_blocks(blocks: Sequence[Block]) -> list[tuple[Block, Role | None]]:
     """Give each block a role; ``None`` marks residue.
 
-    Plain text: page chrome is recognised by kind (newsl10n.source.chrome); the title is the first
-    headline-like line among the first blocks that carries no caption evidence; blocks
-    before it are the caption; later short unpunctuated lines are headings.
+    Plain text: page chrome is recognised by kind (newsl10n.source.chrome); a headline the
+    extractor repeats is chrome the second time; the title is the first headline-like line
+    among the first blocks that carries no caption evidence; blocks before it are the
+    caption; later short unpunctuated lines are headings.
     """
     roles: list[Role | None] = [b.role for b in blocks]
     plain = all(r is None for r in roles)
-    kinds = chrome_kinds([b.text for b in blocks]) if plain else [None] * len(blocks)
+    kinds: list[str | None] = (
+        chrome_kinds([b.text for b in blocks]) if plain else [None] * len(blocks)
+    )
     if plain:
+        _mark_repeats(blocks, kinds)
         content = [i for i, k in enumerate(kinds) if k is None]
         title_at = _find_title(blocks, content[: _TITLE_SEARCH_BLOCKS + 1])
         start = 0
@@ -247,11 +259,37 @@ def classify_blocks(blocks: Sequence[Block]) -> list[tuple[Block, Role | None]]:
     for i, (b, r) in enumerate(zip(blocks, roles, strict=True)):
         chrome = b.role is None and (
             kinds[i] is not None
-            or (r is not Role.TITLE and is_shouting_fragment(b.text))
+            or (r is not Role.TITLE and _shouting_chrome(i, blocks, roles, kinds))
             or (r is Role.HEADING and i > last_body)
         )
         result.append((b, None if chrome else r))
     return result
+
+
+def _shouting_chrome(
+    i: int, blocks: Sequence[Block], roles: Sequence[Role | None], kinds: Sequence[str | None]
+) -> bool:
+    """A one- or two-word line in capitals is chrome when it is a chrome word
+    ("ADVERTISEMENT") or introduces no paragraph; "THE VERDICT" before text is a heading."""
+    text = blocks[i].text
+    if not is_shouting_fragment(text):
+        return False
+    nxt = i + 1
+    introduces = nxt < len(blocks) and roles[nxt] is Role.PARAGRAPH and kinds[nxt] is None
+    return is_chrome_word(text) or not introduces
+
+
+def _mark_repeats(blocks: Sequence[Block], kinds: list[str | None]) -> None:
+    """A headline the extractor gives twice (perhaps once with the site's name) is one
+    headline: the later copy among the first blocks becomes chrome of kind "repeat"."""
+    seen: set[str] = set()
+    content = [i for i, k in enumerate(kinds) if k is None][: _TITLE_SEARCH_BLOCKS + 1]
+    for i in content:
+        text = blocks[i].text
+        key = _normalise(_SITE_SUFFIX.sub("", text)).casefold()
+        if key in seen and len(blocks[i].lines) == 1 and is_title_like(text):
+            kinds[i] = "repeat"
+        seen.add(key)
 
 
 def _find_title(blocks: Sequence[Block], candidates: Sequence[int]) -> int | None:
