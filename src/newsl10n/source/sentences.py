@@ -25,6 +25,7 @@ Everything is a scan or a regex over the block, so a megabyte-long line stays li
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -46,9 +47,24 @@ _STARTERS_BY_LANG = {
     lang: _STARTERS | frozenset(words.split())
     for lang, words in {
         "da": "Hvad Det De Jeg Vi Han Hun Men Og Der",
-        "de": "Der Die Das Er Sie Es Wir Ich Aber Und Doch Dann",
+        "de": "Der Die Das Er Sie Es Wir Ich Aber Und Doch Dann Dennoch Trotzdem Jedoch",
         "fr": "Il Elle Ils Elles Nous Je Mais Et Le La Les Puis",
-        "es": "El La Los Las Él Ella Ellos Nosotros Pero Luego",
+        "es": "El La Los Las Él Ella Ellos Nosotros Pero Luego Sin Embargo",
+        "ru": "Но Однако Он Она Они Мы Я Это Так Потом Тогда",
+        "uk": "Але Однак Він Вона Вони Ми Я Це Так Потім Тоді",
+    }.items()
+}
+#: Words before a number that make "N." an ordinal ("im 1. Stock", "der 2. Weltkrieg",
+#: "zum 3. Mal"): a sentence does not end on an article or a preposition. Per language
+#: that writes ordinals with a full stop.
+_ORDINAL_BEFORE = {
+    lang: frozenset(words.split())
+    for lang, words in {
+        "de": """im am zum zur vom beim der die das den dem des ein eine einem einen einer
+        eines als ab bis seit jede jeder jedes jedem seinem seiner ihrem ihrer ihr sein
+        unser unsere dieser diese dieses diesem am bis zum vom""",
+        "da": "den det de en et til fra på",
+        "no": "den det de en et til fra på",
     }.items()
 }
 #: A bracketed span with fewer words than this is one unit ("(Oh. Again!)", "(Phil. 4:8)").
@@ -82,8 +98,15 @@ _STOP_BEFORE_QUOTE = re.compile(
 _CITED_STOP = re.compile(r"[.!?](?:\[\d{1,3}\])+(?=\s)")
 _INITIAL = re.compile(r"[A-Z]\.")  # straight after a full stop, no space: "Wag.B.H."
 _WORD = re.compile(r"\s*(\S{1,40})")
+_ALNUM = re.compile(r"[^\W_]")
 _BRACKET = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
-_INNER_STOP = re.compile(r"[.!?…](?=\s+\S)")
+# A stop inside a quotation: Latin and Cyrillic ones before a space (French puts a space
+# before "?" and "!"), CJK ones with or without.
+_INNER_STOP = re.compile(r"(?:[.!?…]|\s[!?])(?=\s+\S)|[。！？](?=\s*[^\s”」』’\"»])")
+_CJK_STOP_AT_END = re.compile(r"[。！？…]$")
+# "risk. … However", "risk … However": an ellipsis standing alone before a new sentence.
+_ELLIPSIS = re.compile(r"(?:(?<=\s)|(?<=[.!?]))(?:…|\.\.\.)(?=\s+(?P<word>[^\W\d_][\w’'-]*))")
+_ORDINAL = re.compile(r"(?P<before>[^\W\d_]+)\s+\d{1,3}\.$")
 
 
 def split_sentences(text: str, lang: str) -> list[str]:
@@ -115,7 +138,7 @@ def _boundaries(text: str, lang: str) -> set[int]:
             cuts.add(end)
     if brackets and (short := _short_brackets(text)):
         cuts = {c for c in cuts if not _inside(c, short)}
-    cuts = _filter(text, cuts | _list_cuts(text))
+    cuts = _filter(text, cuts | _list_cuts(text), lang)
     if _INITIALISM_HINT.search(text):
         cuts |= _initialism_cuts(text, lang)
     if settle:
@@ -125,7 +148,44 @@ def _boundaries(text: str, lang: str) -> set[int]:
     if _QUOTE_OPEN.search(text):
         cuts |= {m.end("stop") for m in _STOP_BEFORE_QUOTE.finditer(text)}
         cuts |= _quote_cuts(text, cuts)
-    return cuts
+        if text.count('"') > 1:
+            cuts |= _straight_quote_cuts(text)
+    if "…" in text or "..." in text:
+        cuts = _ellipsis_cuts(text, cuts, lang)
+    return _no_bare_pieces(text, cuts)
+
+
+def _ellipsis_cuts(text: str, cuts: set[int], lang: str) -> set[int]:
+    """An ellipsis standing alone after a sentence ("risk. ... However", "risk … However")
+    ends it when a sentence-starting word follows: the cut goes after the ellipsis."""
+    starters = _STARTERS_BY_LANG.get(lang, _STARTERS)
+    out = set(cuts)
+    for match in _ELLIPSIS.finditer(text):
+        before = text[: match.start()].rstrip()
+        if match.group("word") not in starters and not before.endswith((".", "!", "?")):
+            continue
+        if not match.group("word")[0].isupper():
+            continue
+        out.discard(len(before))
+        out.discard(match.start())
+        out.add(match.end())
+    return out
+
+
+def _no_bare_pieces(text: str, cuts: set[int]) -> set[int]:
+    """No piece without a letter or digit: a lone opening quote (one written against the
+    word after it) goes with the sentence after it, anything else (a closing quote, "...")
+    with the sentence before."""
+    bounds = [0, *sorted(cuts), len(text)]
+    kept = set(cuts)
+    for start, end in itertools.pairwise(bounds):
+        piece = text[start:end]
+        if not piece.strip() or _ALNUM.search(piece):
+            continue
+        last = start + len(piece.rstrip()) - 1
+        opening = text[last] in _QUOTE_PAIRS and not text[last + 1 : last + 2].isspace()
+        kept.discard(end if (opening or start == 0) and end < len(text) else start)
+    return kept
 
 
 def _trailing_space(piece: str) -> int:
@@ -213,8 +273,10 @@ def _next_word(text: str, cut: int) -> str:
     return match.group(1) if match else ""
 
 
-def _filter(text: str, cuts: Iterable[int]) -> set[int]:
-    """Undo boundaries after an enumerator or a time, and before a lower-case word."""
+def _filter(text: str, cuts: Iterable[int], lang: str = "") -> set[int]:
+    """Undo boundaries after an enumerator, a time or an ordinal, and before a lower-case
+    word."""
+    ordinal_before = _ORDINAL_BEFORE.get(lang, frozenset())
     kept: set[int] = set()
     prev = 0
     for cut in sorted(cuts):
@@ -229,11 +291,17 @@ def _filter(text: str, cuts: Iterable[int]) -> set[int]:
             or (following[0].islower() and _weak_stop(piece))
             or (not text[cut].isspace() and piece[-2:-1].isdigit())  # "1.Helado, 2.Carne"
             or (piece.endswith(".") and _INITIAL.match(text, cut) is not None)  # "Wag.B.H."
+            or _is_ordinal(piece, ordinal_before)  # "im 1. Stock"
         )
         if not undo:
             kept.add(cut)
             prev = cut
     return kept
+
+
+def _is_ordinal(piece: str, before: frozenset[str]) -> bool:
+    match = _ORDINAL.search(piece) if before else None
+    return match is not None and match.group("before").lower() in before
 
 
 def _weak_stop(piece: str) -> bool:
@@ -281,29 +349,45 @@ def _initialism_cuts(text: str, lang: str) -> set[int]:
 
 def _quote_cuts(text: str, cuts: set[int]) -> set[int]:
     """Sentence stops inside a long quotation: both sides four words or more, or eight when
-    the quotation runs on into its sentence ("... a big stretch," he said)."""
+    the quotation runs on into its sentence ("... a big stretch," he said). Words are
+    counted so that scripts without spaces work; a stop may be CJK ("。") or, in French,
+    follow a space ("d'agir ?")."""
     found: set[int] = set()
     known = sorted(cuts)
     for start, end in _quote_spans(text):
         if end - start > _QUOTE_MAX_CHARS:
             continue  # not a quotation but unpaired marks; counting words in it is quadratic
         inner = text[start + 1 : end - 1]
-        closed = inner.rstrip()[-1:] in ".!?…"
+        closed = inner.rstrip()[-1:] in ".!?…。！？"
         side = _QUOTE_SIDE_WORDS if closed else _QUOTE_SIDE_WORDS_RUN_ON
-        if len(inner.split()) < 2 * side:
+        if _words(inner) < 2 * side or _any_between(known, start, end):
             continue
         for match in _INNER_STOP.finditer(inner):
             cut = start + 1 + match.end()
-            after = text[cut:end].lstrip()
             if (
-                after[:1].isupper()
-                and len(text[start:cut].split()) >= side
-                and len(text[cut:end].split()) >= side
-                and not _any_between(known, start, end)
+                _starts_sentence(text[cut:end].lstrip())
+                and _words(text[start:cut]) >= side
+                and _words(text[cut:end]) >= side
                 and _plain_word_before(text, cut)
             ):
                 found.add(cut)
     return found
+
+
+def _words(text: str) -> int:
+    """Words for the quotation rule; CJK characters count one word per two.
+
+    TODO(issue 21): newsl10n.scripts owns which scripts are spaceless; use it once it lands.
+    """
+    cjk = sum(1 for c in text if ord(c) >= 0x2E80 and c.isalpha())
+    return sum(1 for w in text.split() if not any(ord(c) >= 0x2E80 for c in w)) + (cjk + 1) // 2
+
+
+def _starts_sentence(after: str) -> bool:
+    """Text after a stop starts a sentence: not a lower-case letter (scripts without case,
+    Hangul and Han, always may)."""
+    first = after[:1]
+    return bool(first) and (first.isupper() or (first.isalpha() and not first.islower()))
 
 
 def _any_between(sorted_cuts: list[int], start: int, end: int) -> bool:
@@ -312,9 +396,13 @@ def _any_between(sorted_cuts: list[int], start: int, end: int) -> bool:
 
 
 def _plain_word_before(text: str, cut: int) -> bool:
-    """The stop follows an ordinary lower-case word ("up."), not "Mr." or "A."."""
-    match = re.search(r"(\w+)[.!?…]$", text[max(0, cut - 40) : cut])
-    return bool(match and len(match.group(1)) >= 2 and match.group(1).islower())
+    """The stop follows an ordinary word ("up.", "있습니다.", "项目。", "d'agir ?"), not "Mr."
+    or "A.": no capital in it, two letters at least."""
+    match = re.search(r"(\w+)\s?(?:[.!?…]|[。！？])$", text[max(0, cut - 40) : cut].rstrip())
+    if match is None:
+        return False
+    word = match.group(1)
+    return len(word) >= 2 and not any(c.isupper() for c in word) and not word.isdigit()
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
@@ -336,3 +424,23 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
         spans.append((i, end + 1))
         pos = end + 1
     return spans
+
+
+def _straight_quote_cuts(text: str) -> set[int]:
+    """Stops between two straight quotes that cannot be a pair: the second is written
+    against the word after it, so it opens another quotation ('Компания "Газпром сообщила
+    ... В ООО "Ромашка"'). sentencex pairs them and so never splits between; here each
+    plain stop before a new sentence in that stretch is a boundary."""
+    found: set[int] = set()
+    marks = [m.start() for m in re.finditer('"', text)]
+    for first, second in itertools.pairwise(marks):
+        opens_again = (
+            second > 0 and text[second - 1].isspace() and text[second + 1 : second + 2].strip()
+        )
+        if not opens_again or second - first > _QUOTE_MAX_CHARS:
+            continue
+        for match in _INNER_STOP.finditer(text, first, second):
+            cut = match.end()
+            if _starts_sentence(text[cut:].lstrip()) and _plain_word_before(text, cut):
+                found.add(cut)
+    return found
