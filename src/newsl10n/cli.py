@@ -525,8 +525,8 @@ def compare(ctx: click.Context, article: Path, target: str, engines: str) -> Non
     except Newsl10nError as err:
         raise click.BadParameter(str(err)) from None
     try:
-        prepared = prepare_article(article, settings)
         glossary = load_glossary(settings.glossary)
+        prepared = prepare_article(article, settings, glossary)
     except Newsl10nError as err:
         _fail(str(err))
     columns = compare_engines(prepared, target, names, settings, glossary)

@@ -28,7 +28,7 @@ from newsl10n.config import Settings
 from newsl10n.engines.base import Engine
 from newsl10n.errors import Newsl10nError
 from newsl10n.glossary.enforce import Outcome, translate_with_glossary
-from newsl10n.glossary.match import find_terms
+from newsl10n.glossary.match import find_terms, known_word
 from newsl10n.glossary.model import Glossary
 from newsl10n.review.bundle import BundleReport, build_bundles
 from newsl10n.review.findings import group_findings
@@ -87,14 +87,20 @@ class PairResult:
         return not self.error and not self.failed
 
 
-def prepare_article(path: Path, settings: Settings) -> PreparedArticle:
-    """Read, detect the article's language, segment, then detect each segment's language."""
+def prepare_article(
+    path: Path, settings: Settings, glossary: Glossary | None = None
+) -> PreparedArticle:
+    """Read, detect the article's language, segment, then detect each segment's language.
+
+    With ``glossary``, a name broken at a line end ("Pyong-⏎yang") is joined as the
+    glossary writes it."""
     candidates = settings.candidates
     article = read_article(path, candidates)
     language = article_language(article, candidates)
     if language.lang == "und":
         raise Newsl10nError(f"{path}: cannot tell which language the article is in")
-    layout: Layout = segment_blocks(article.blocks, language.lang)
+    known = known_word(glossary, language.lang) if glossary is not None else None
+    layout: Layout = segment_blocks(article.blocks, language.lang, known)
     texts = [s.text for s in layout.segments]
     found = detect_segments(texts, language.lang, candidates)
     if not article.declared_lang:

@@ -163,7 +163,7 @@ def run(
     glossary = glossary if glossary is not None else load_glossary(settings.glossary)
     plan = plan_batch(settings, request)
     tell(Event("planned", f"{len(plan.todo)} article(s) to process, {len(plan.skipped)} unchanged"))
-    prepared, failed = prepare_articles(plan.todo, settings, tell)
+    prepared, failed = prepare_articles(plan.todo, settings, tell, glossary)
     prepared, clashes = refuse_slug_clashes(prepared, plan.skipped)
     written, unwritten = write_templates(prepared, settings)
     for source, target, reason in unavailable_pairs(written, settings, engines):
@@ -334,14 +334,14 @@ def _refused_slug(line: str) -> str:
 
 
 def prepare_articles(
-    paths: Sequence[Path], settings: Settings, tell: Progress
+    paths: Sequence[Path], settings: Settings, tell: Progress, glossary: Glossary | None = None
 ) -> tuple[list[PreparedArticle], list[PairResult]]:
     """Read, detect and segment each article; one that fails is its own failed result."""
     prepared: list[PreparedArticle] = []
     failed: list[PairResult] = []
     for path in paths:
         try:
-            article = prepare_article(path, settings)
+            article = prepare_article(path, settings, glossary)
         except Newsl10nError as err:
             failed.append(article_failure(path, str(err)))
             continue

@@ -33,6 +33,10 @@ _SPACELESS = (
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff\uffa0-\uffdc"
 SPACELESS = re.compile(f"[{_SPACELESS}]")
 ATTACHING = re.compile(f"[{_SPACELESS}{_HANGUL}]")
+#: A letter or digit that does not attach (of a script written with spaces): only such a
+#: character next to a name means the name runs on inside a longer word ("Пекинский"), so
+#: "双方在Пекин举行" and "KCNA가" hold whole names. Used in regex lookarounds.
+SPACED_WORD_CHAR = f"[^\\W{_SPACELESS}{_HANGUL}]"
 JOINING = re.compile(
     "[\u0600-\u08ff\u0900-\u0dff\u1800-\u18af\ufb50-\ufdff\ufe70-\ufefe"
     "\U0001f000-\U0001faff\u2600-\u27bf]"

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from newsl10n.glossary.model import Glossary, Term, TermMatch, _key
-from newsl10n.glossary.morphology import inflects, lemma_present
-from newsl10n.scripts import attaches
+from newsl10n.glossary.morphology import inflects, lemma_present, morph_analyzer
+from newsl10n.scripts import SPACED_WORD_CHAR, attaches
 
 # ---------------------------------------------------------------- matching
 
 _ACRONYM = re.compile(r"\b[A-ZА-ЯЁІЇЄҐ]{2,}\b")
 _APOSTROPHES = "'’ʼ"
+_SOFT_HYPHEN = "\u00ad"
+_WORD = re.compile(r"\w+")
 _POSSESSIVE = r"(?P<pos>['’]s(?!\w)|(?<=[sSxXzZ])['’](?=\s+\w))?"
 
 
@@ -69,15 +71,36 @@ def scan(
 def _pattern(form: str, possessive: bool) -> re.Pattern[str]:
     words = []
     for word in form.split():
-        words.append(
-            "".join(f"[{_APOSTROPHES}]" if ch in _APOSTROPHES else re.escape(ch) for ch in word)
-        )
+        # A soft hyphen (U+00AD) may stand between any two letters of a name as printed.
+        chars = [f"[{_APOSTROPHES}]" if ch in _APOSTROPHES else re.escape(ch) for ch in word]
+        words.append(f"{_SOFT_HYPHEN}?".join(chars))
     body = r"\s+".join(words)
-    left = r"(?<!\w)" if re.match(r"\w", form) and not attaches(form[:1]) else ""
-    right = r"(?!\w)" if re.search(r"\w$", form) and not attaches(form[-1:]) else ""
+    # Only a letter of a spaced script makes a longer word: "双方在Пекин举行", "KCNA가" hold
+    # the whole name, "Пекинский" does not.
+    edge = SPACED_WORD_CHAR
+    left = f"(?<!{edge})" if re.match(r"\w", form) and not attaches(form[:1]) else ""
+    right = f"(?!{edge})" if re.search(r"\w$", form) and not attaches(form[-1:]) else ""
     flags = 0 if _ACRONYM.search(form) else re.IGNORECASE
     tail = _POSSESSIVE if possessive else "(?P<pos>)"
     return re.compile(f"{left}(?P<name>{body}){right}{tail}", flags)
+
+
+def known_word(glossary: Glossary | Sequence[Term], lang: str) -> Callable[[str], bool]:
+    """Whether a word is known in ``lang``: a word of a glossary form or variant, or (Russian,
+    Ukrainian, with pymorphy3) a dictionary word. The reader joins a word broken at a line
+    end ("Pyong-⏎yang") without its hyphen when this knows it."""
+    terms = glossary.terms if isinstance(glossary, Glossary) else glossary
+    words = frozenset(
+        w.casefold() for t in terms for f in t.accepted(lang) for w in _WORD.findall(f)
+    )
+    morph = morph_analyzer(lang)
+
+    def known(word: str) -> bool:
+        if word.casefold() in words:
+            return True
+        return morph is not None and bool(morph.word_is_known(word.casefold()))
+
+    return known
 
 
 def find_missing(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -107,15 +107,49 @@ _ABBREVIATION_END = re.compile(
 _SITE_SUFFIX = re.compile(r"\s*[-|–—｜]\s*[^-|–—｜.!?。！？]{1,12}$")
 
 
-def join_lines(lines: Sequence[str]) -> str:
-    """Join hard-wrapped lines: a space between words, nothing between CJK characters."""
+#: Whether a word (as written, any case) is known: a glossary form, a dictionary word, a
+#: word the article uses elsewhere. Decides whether a line-end hyphen was only a break.
+WordCheck = Callable[[str], bool]
+_LINE_END_HYPHEN = re.compile(r"(?P<left>[^\W\d_]*)(?<![\s-])-$")
+_LEADING_WORD = re.compile(r"[^\W\d_]+")
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def join_lines(lines: Sequence[str], known: WordCheck | None = None) -> str:
+    """Join hard-wrapped lines: a space between words, nothing between CJK characters.
+
+    A line that ends in a hyphen against a letter joins the next line without a space
+    ("U.S.-⏎China"); the hyphen is dropped when the next line goes on in lower case and the
+    two halves make a word ``known`` knows ("Pyong-⏎yang" → "Pyongyang"), else kept
+    ("well-⏎known" → "well-known").
+    """
     out = ""
     for raw in lines:
         part = raw.strip()
         if not part:
             continue
+        hyphen = _LINE_END_HYPHEN.search(out) if out.endswith("-") else None
+        if hyphen is not None:
+            out = _join_hyphenated(out, part, hyphen, known)
+            continue
         out = out + joins(out, part) + part if out else part
     return out
+
+
+def _join_hyphenated(out: str, part: str, hyphen: re.Match[str], known: WordCheck | None) -> str:
+    right = _LEADING_WORD.match(part)
+    if known is not None and right is not None and part[0].islower():
+        word = out[hyphen.start() : -1] + right.group()
+        if hyphen.group("left") and known(word):
+            return out[:-1] + part
+    return out + part
+
+
+def article_words(blocks: Iterable[Block]) -> frozenset[str]:
+    """Every word of an article's lines, case-folded: the article's own dictionary."""
+    return frozenset(
+        w.casefold() for b in blocks for ln in b.lines for w in _WORDS.findall(ln.text)
+    )
 
 
 def word_count(text: str) -> int:
@@ -324,8 +358,17 @@ def _find_title(blocks: Sequence[Block], candidates: Sequence[int]) -> int | Non
     return None
 
 
-def segment_blocks(blocks: Sequence[Block], lang: str) -> Layout:
-    """Turn blocks into ordered segments with roles, positions, source lines and stable ids."""
+def segment_blocks(blocks: Sequence[Block], lang: str, known: WordCheck | None = None) -> Layout:
+    """Turn blocks into ordered segments with roles, positions, source lines and stable ids.
+
+    A word broken at a line end is joined without its hyphen when the article writes it
+    whole elsewhere, or ``known`` (the glossary, a dictionary) knows it.
+    """
+    words = article_words(blocks)
+
+    def is_word(word: str) -> bool:
+        return word.casefold() in words or (known is not None and known(word))
+
     segments: list[Segment] = []
     residue: list[Residue] = []
     seen: dict[str, int] = {}
@@ -335,7 +378,7 @@ def segment_blocks(blocks: Sequence[Block], lang: str) -> Layout:
             residue.append(Residue(block.line, block.text))
             continue
         paragraph += 1
-        text = block.text
+        text = join_lines([ln.text for ln in block.lines], is_word)
         pieces = [text] if role in (Role.TITLE, Role.HEADING) else split_sentences(text, lang)
         offsets = _locate(text, pieces)
         for n, (piece, offset) in enumerate(zip(pieces, offsets, strict=True), start=1):
