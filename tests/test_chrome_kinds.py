@@ -28,6 +28,9 @@ CHROME = {
         "Олена 15.06.2019 о 08:18 Відповісти",
         "John Smith  June 15, 2019 at 8:18 am  Reply",
         "أحمد - 2019/06/15 08:18 رد",
+        "Reply #1",
+        "- Report Abuse",
+        "PepeChan 28.oct.2012 | 11:26 #11 Su cara lo dice todo: la cara es el espejo del alma.",
     ],
     "related": [
         "A lire aussi : Les Bleus battus à Wembley",
@@ -96,6 +99,7 @@ CHROME = {
         "آخر تحديث: 15 يونيو 2019",
         "2019年06月15日08:18 来源：人民网-文化频道",
         "الأحد، 04 آب/اغسطس 2013، آخر تحديث 02:21",
+        "الأحد، 04 آب/اغسطس 2013، آخر تحديث 02:21 (GMT+0400)",
         "Dienstag, 29. Januar 2019",
         "Sunday, June 16, 2019",
         "dimanche 16 juin 2019",
@@ -113,6 +117,7 @@ CHROME = {
         "Размер шрифта",
         "文字サイズ 小 中 大",
         "Load more",
+        "Continue Reading",
         "Mehr laden",
         "Voir plus",
         "Cargar más",
@@ -134,6 +139,8 @@ CHROME = {
         "コメントは運営者の承認後に表示されます。",
         "댓글은 작성자의 의견이며 본사의 입장과 무관합니다.",
         "التعليقات المنشورة تعبر عن رأي أصحابها ولا تعبر عن رأي الموقع.",
+        "الآراء الواردة أدناه لا تعبر عن رأي الموقع، بل تعكس وجهات نظر أصحابها فقط.",
+        "You must login to comment.",
     ],
     "promotion": [
         "Themenseiten: Deutsche Bahn",
@@ -214,3 +221,11 @@ def test_a_reader_comment_section_is_left_out_and_reported() -> None:
     kinds = chrome_kinds(texts)
     assert kinds[:3] == [None, None, None]
     assert all(k is not None for k in kinds[3:])
+
+
+def test_a_counted_comments_line_opens_the_section_early() -> None:
+    texts = ["Title of the story", "Body one.", "Body two.", "Readers' Comments (718)"]
+    texts += ["Dread-neck Party: Conservative", "Reply #1", "I disagree with all of it."] * 5
+    kinds = chrome_kinds(texts)
+    assert kinds[:3] == [None, None, None]
+    assert all(k is not None for k in kinds[5:])

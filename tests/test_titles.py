@@ -120,6 +120,13 @@ def test_a_repeated_headline_is_merged_not_called_a_caption() -> None:
         assert len([r for _, r in got if r is None]) == 1  # the repeat, reported as residue
 
 
+def test_a_repeat_without_the_byline_tail_is_merged() -> None:
+    first = "2012 map takes unfamiliar shape - Maggie Haberman and Shira Toeplitz"
+    got = roles(f"{first}\n\n2012 map takes unfamiliar shape\n\n{BODY}")
+    assert [t for t, r in got if r is Role.TITLE] == [first]
+    assert ("2012 map takes unfamiliar shape", None) in got
+
+
 def test_a_caption_with_a_headline_after_it_still_works() -> None:
     text = (
         "Putin and Kim attend a welcoming ceremony on Kim Il Sung Square in Pyongyang\n\n"

@@ -124,7 +124,7 @@ _MONTH = _alternatives(MONTHS)
 _DATE = (
     r"\d{4}\s?[-./年년]\s?\d{1,2}\s?[-./月월]\s?\d{1,2}\s?[日일]?"  # 2019-06-15, 2019年6月15日
     r"|\d{1,2}\s?[-./]\s?\d{1,2}\s?[-./]\s?\d{2,4}"  # 15.06.2019, 12/12/2019
-    rf"|\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTH})(?:\s*/\s*(?:{_MONTH}))?\.?(?:,?\s+(?:de\s+)?\d{{4}})"
+    rf"|\d{{1,2}}\.?\s*(?:de\s+)?(?:{_MONTH})(?:\s*/\s*(?:{_MONTH}))?\.?(?:,?\s*(?:de\s+)?\d{{4}})"
     rf"|(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     rf"|\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTH})(?:\s*/\s*(?:{_MONTH}))?"
     rf"|(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
@@ -132,6 +132,7 @@ _DATE = (
 _TIME = (
     r"\d{1,2}\s?[:h時时시]\s?\d{2}(?:\s?[:分분]\s?\d{0,2})?(?:\s?[秒초])?"
     r"(?:\s?(?:uhr|h|am|pm|a\.m\.|p\.m\.))?(?![\d])"
+    r"|\(?(?:gmt|utc)\s?[+-]\s?\d{1,2}:?\d{2}\)?"  # "(GMT+0400)"
 )
 _AGE = _alternatives(AGES)
 _STAMP_PART = re.compile(
@@ -197,6 +198,17 @@ def _stamp_kind(text: str) -> str | None:
     if _words(" ".join(words)) <= _STAMP_LEFTOVER_WORDS and sum(map(len, words)) <= 12:
         return "dateline"
     return None
+
+
+_COMMENT_START = re.compile(
+    rf"\S{{2,30}}\s+(?:{_DATE})\s*[|,·-]?\s*(?:{_TIME})?\s*#\d+\s", re.IGNORECASE
+)
+#: A line of nothing but a comment's buttons: "- Reply", "Reply #1", "Report Abuse".
+_COMMENT_BUTTONS = re.compile(
+    rf"[-•·]?\s*(?:(?:{_alternatives(REPLY_WORDS)})(?:\s+abuse)?|#\d+)"
+    rf"(?:\s*[|·]?\s*(?:(?:{_alternatives(REPLY_WORDS)})(?:\s+abuse)?|#\d+))*\s*$",
+    re.IGNORECASE,
+)
 
 
 def _other_story(text: str) -> bool:
@@ -267,7 +279,8 @@ RELATED_WORDS: Mapping[str, str] = {
     "ko": r"관련 ?기사|함께 읽으면 좋은 기사|함께 볼만한 뉴스|추천 기사",
 }
 WIDGET_WORDS: Mapping[str, str] = {
-    "en": r"font size|text size|load more|show more|more stories|print|listen",
+    "en": r"font size|text size|load more|show more|more stories|print|listen|continue reading"
+    r"|main content|skip to (?:main )?content",
     "de": r"schriftgröße|mehr laden|mehr anzeigen|drucken|vorlesen",
     "fr": r"taille du texte|taille de la police|voir plus|charger plus|imprimer|écouter",
     "es": r"tamaño de (?:letra|fuente|texto)|cargar más|ver más|imprimir|escuchar",
@@ -342,14 +355,16 @@ _START = re.compile("|".join(f"(?P<{k}>{fold(p)})" for k, p in _STARTS.items()),
 #: Phrases a block of a kind contains, per language (any case).
 POLICY_PHRASES: Mapping[str, tuple[str, ...]] = {
     "en": ("comments are moderated", "comment policy", "community guidelines",
-           "comments are closed"),
+           "comments are closed", "login to comment", "log in to comment",
+           "logged in to comment"),
     "de": ("kommentare werden moderiert", "netiquette", "kommentarfunktion",
            "kommentarbereich"),
     "fr": ("commentaires sont modérés", "charte de modération", "les commentaires sont fermés"),
     "es": ("comentarios están moderados", "normas de participación", "comentarios están cerrados"),
     "ru": ("комментарии модерируются", "правила комментирования"),
     "uk": ("коментарі модеруються", "правила коментування"),
-    "ar": ("التعليقات المنشورة", "تعبر عن رأي أصحابها"),
+    "ar": ("التعليقات المنشورة", "تعبر عن رأي أصحابها", "مراجعة التعليقات", "لا تعبر عن رأي",
+           "وجهات نظر أصحابها"),
     "zh": ("网友评论仅供", "评论仅代表网友", "不代表本网观点", "并不表明本网同意"),
     "ja": ("承認後に表示", "コメントのルール", "コメントは運営"),
     "ko": ("본사의 입장과 무관", "댓글 운영 원칙", "댓글은 작성자"),
@@ -370,7 +385,8 @@ _MAX_CHARS = {"policy": 600}
 
 # A short block that opens the comment section: it and everything after it are chrome.
 _COMMENTS = re.compile(
-    r"^(?:\d+\s+)?(?:comments?|leave a comment|kommentare?|neuester kommentar|kommentar schreiben"
+    r"^(?:\d+\s+)?(?:(?:readers['’]?\s+)?comments?(?:\s*\(\d+\))?|leave a comment"
+    r"|kommentare?|neuester kommentar|kommentar schreiben"
     r"|commentaires?|publier un nouveau commentaire|comentarios?|deja un comentario"
     r"|комментари\w*|коментар\w*|评论|网友评论|コメント|댓글|تعليقات?|إضافة تعليق جديد)\W*$",
     re.IGNORECASE,
@@ -424,19 +440,21 @@ def chrome_kinds(texts: list[str]) -> list[str | None]:
 
     In the article's second half a "Comments" line opens the comment section (it and
     everything after it are chrome), and so does a reader comment's header (a date with a user
-    name, a comment number or a reply button) in its last two thirds.
+    name, a comment number or a reply button) in its last two thirds or after a "Comments"
+    line anywhere ("Readers' Comments (718)" before 700 comments is early in the page).
     """
     kinds: list[str | None] = []
-    in_comments = False
+    in_comments = opener = False
     for i, text in enumerate(texts):
         late = 2 * i >= len(texts)
-        if late and len(text) < 60 and _COMMENTS.match(text.strip()):
-            in_comments = True
+        if len(text) < 60 and _COMMENTS.match(text.strip()):
+            in_comments = in_comments or late
+            opener = True
         if in_comments:
             kinds.append("comments")
             continue
         kind = chrome_kind(text, from_end=len(texts) - i)
-        in_comments = kind == "comment" and 3 * i >= len(texts)
+        in_comments = kind == "comment" and (opener or 3 * i >= len(texts))
         kinds.append(kind)
     return kinds
 
@@ -456,6 +474,8 @@ def chrome_kind(text: str, from_end: int = 0) -> str | None:
             p in lowered for p in phrases
         ):
             return kind
+    if _COMMENT_START.match(folded):
+        return "comment"  # a reader's comment, its header first: "PepeChan 28.oct.2012 ... #11"
     if len(text) > _CHROME_MAX_CHARS:
         return None
     match = _START.match(folded)
@@ -464,6 +484,8 @@ def chrome_kind(text: str, from_end: int = 0) -> str | None:
     stamp = _stamp_kind(text)
     if stamp is not None:
         return stamp
+    if _COMMENT_BUTTONS.match(folded):
+        return "comment"
     if _other_story(text):
         return "other_story"
     if 0 < from_end <= _PROMO_TAIL_BLOCKS and _NEWSLETTER.search(text):

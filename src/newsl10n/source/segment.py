@@ -104,6 +104,7 @@ _CJK_INNER_FULL_STOP = re.compile(r"。(?=.*\w)")  # a headline may hold "！", 
 _ABBREVIATION_END = re.compile(
     r"(?:(?<![^\W\d_])(?:[^\W\d_]\.){2,}|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|St|Bros|Nr)\.)$"
 )
+_TITLE_TAIL = re.compile(r"\s+[-|–—｜]\s+[^-|–—｜]{1,80}$")
 _SITE_SUFFIX = re.compile(r"\s*[-|–—｜]\s*[^-|–—｜.!?。！？]{1,12}$")
 
 
@@ -324,6 +325,8 @@ def _mark_repeats(blocks: Sequence[Block], kinds: list[str | None]) -> None:
         if key in seen and len(blocks[i].lines) == 1 and is_title_like(text):
             kinds[i] = "repeat"
         seen.add(key)
+        # "2012 map takes unfamiliar shape - Maggie Haberman": the headline before a byline
+        seen.add(_normalise(_TITLE_TAIL.sub("", text)).casefold())
 
 
 def _find_title(blocks: Sequence[Block], candidates: Sequence[int]) -> int | None:
