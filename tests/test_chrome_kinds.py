@@ -194,6 +194,17 @@ def test_a_list_item_starting_by_is_not_a_credit() -> None:
     assert item in (Role.PARAGRAPH, Role.HEADING)  # body, not left out
 
 
+def test_a_last_line_of_two_sentences_is_prose_not_a_heading() -> None:
+    text = (
+        "Una solución no violenta para la cuestión mapuche\n\n"
+        "El conflicto lleva décadas sin resolverse, según los expertos consultados.\n\n"
+        "Andrés Malamud es politólogo e investigador en la Universidad de Lisboa. Martín "
+        "Schapiro es abogado administrativista y analista internacional\n"
+    )
+    got = [r for _, r in classify_blocks(parse_text(text))]
+    assert got == [Role.TITLE, Role.PARAGRAPH, Role.PARAGRAPH]
+
+
 def test_a_section_heading_in_capitals_is_kept() -> None:
     text = (
         "How the railway plans to close the gap\n\n"

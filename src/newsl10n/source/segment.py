@@ -104,6 +104,7 @@ _CJK_INNER_FULL_STOP = re.compile(r"。(?=.*\w)")  # a headline may hold "！", 
 _ABBREVIATION_END = re.compile(
     r"(?:(?<![^\W\d_])(?:[^\W\d_]\.){2,}|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|St|Bros|Nr)\.)$"
 )
+_INNER_SENTENCE = re.compile(r"([^\W\d_]{3,})[.!?]\s+([^\W\d_])")
 _TITLE_TAIL = re.compile(r"\s+[-|–—｜]\s+[^-|–—｜]{1,80}$")
 _SITE_SUFFIX = re.compile(r"\s*[-|–—｜]\s*[^-|–—｜.!?。！？]{1,12}$")
 
@@ -161,15 +162,29 @@ def word_count(text: str) -> int:
     return spaced + (cjk + 1) // 2
 
 
+def _inner_sentence_end(text: str) -> bool:
+    """A sentence ends inside: "... en la Universidad de Lisboa. Martín Schapiro es ..." (a
+    word that is no abbreviation, a stop, a capital: lower-case, or five letters at least
+    and not in capitals, so "Gen. Smith" and "U.S. Envoy" are not)."""
+    return any(
+        m.group(2).isupper()
+        and (m.group(1).islower() or (len(m.group(1)) >= 5 and not m.group(1).isupper()))
+        for m in _INNER_SENTENCE.finditer(text)
+    )
+
+
 def is_heading_like(text: str) -> bool:
     """Short, starts like a title and ends without sentence punctuation (a "?" is allowed).
 
-    A line of dialogue (a quotation closed by its own punctuation) is speech, not a heading.
+    A line of dialogue (a quotation closed by its own punctuation) is speech, not a heading,
+    and two sentences (an inner "word. Capital") are prose.
     """
     text = text.strip()
     if not text or len(text) > _HEADING_MAX_CHARS:
         return False
     if text[0].islower() or _DIALOGUE.match(text) or _CJK_INNER_STOP.search(text):
+        return False
+    if _inner_sentence_end(text):
         return False
     words = word_count(text)
     if words > _HEADING_MAX_WORDS:
