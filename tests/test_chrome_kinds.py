@@ -78,6 +78,9 @@ CHROME = {
         "При участии Ивана Петрова",
         "취재 지원: 김철수 기자",
         "김철수 기자 kim@example.co.kr",
+        "石佳/中国青年报",
+        "(责编：汤诗瑶、丁涛)",
+        "Contributing: Liz Szabo, Michael Winter, Associated Press.",
     ],
     "breadcrumb": [
         "뉴스 > 경제 > 기업·CEO",
@@ -152,6 +155,9 @@ CHROME = {
         "Schlagworte: Deutsche Bahn, Nachtzug",
         "Теги: Путин, КНДР",
         "标签：普京 朝鲜",
+        "Themenseiten zu diesem Artikel:",
+        "Diskutieren Sie mit dem Autor - auf Twitter oder auf Instagram!",
+        "喜欢这篇文章？去 App 商店搜 好奇心日报 ，每天看点不一样的。",
     ],
 }
 
@@ -174,6 +180,8 @@ BODY = [
     "Comments by the minister were moderated by the chair after a long debate on Monday.",
     "The ratio of 3 > 2 > 1 is what the engineers expected from the test.",
     "BY: cutting costs, raising fares and selling the stations",
+    "BY: Namensnennung",
+    "Their lives today",
 ]
 
 
@@ -240,3 +248,11 @@ def test_a_counted_comments_line_opens_the_section_early() -> None:
     kinds = chrome_kinds(texts)
     assert kinds[:3] == [None, None, None]
     assert all(k is not None for k in kinds[5:])
+
+
+def test_the_site_name_at_the_top_and_the_other_stories_at_the_end_are_chrome() -> None:
+    texts = ["好奇心日报", "这个约会软件想帮你找对象", "正文第一段。", "正文第二段。"]
+    assert chrome_kinds(texts)[:2] == ["masthead", None]
+    texts = ["Title of it", "Body one.", "Body two.", "À la une de libération.fr"]
+    texts += ["Suivez en direct la fin du congrès", "Le pacte de croissance des patrons"]
+    assert chrome_kinds(texts)[3:] == ["more_stories"] * 3

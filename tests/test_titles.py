@@ -127,6 +127,33 @@ def test_a_repeat_without_the_byline_tail_is_merged() -> None:
     assert ("2012 map takes unfamiliar shape", None) in got
 
 
+def test_a_longer_line_after_the_headline_is_its_standfirst_not_the_title() -> None:
+    head = "Как платить кредиты «покойным» банкам"
+    standfirst = (
+        "Что делать, если у вашего банка-кредитора отозвали лицензию или в нем введено "
+        "внешнее управление"
+    )
+    body = "Самое распространенное заблуждение – если банк обанкротился, долга нет.\n"
+    assert title_of(f"{head}\n\n{standfirst}\n\n{body}") == [head]
+    video = (
+        "Travelers at the airport express concerns about the screening measures in place "
+        "to prevent cases of Ebola. VPC"
+    )
+    head = "Liberia says Dallas Ebola patient lied on exit documents"
+    assert title_of(f"{head}\n\n{video}\n\n{BODY}") == [head]
+
+
+def test_kickers_and_site_names_are_never_the_title() -> None:
+    head = "这个约会软件，想用你和对方的相似好恶来帮你找对象"
+    got = roles(f"好奇心日报\n\n智能\n\n{head}\n\n人们对于讨厌的事物总是能很有共同话题。\n")
+    assert [t for t, r in got if r is Role.TITLE] == [head]
+    assert ("好奇心日报", None) in got and ("智能", None) in got
+    head = "Jury Finds Dylann Roof Guilty In S.C. Church Shooting"
+    got = roles(f"{head}\n\nAmerica\n\n{head}\n\n{BODY}")
+    assert [t for t, r in got if r is Role.TITLE] == [head]
+    assert [t for t, r in got if r is None] == ["America", head]
+
+
 def test_a_caption_with_a_headline_after_it_still_works() -> None:
     text = (
         "Putin and Kim attend a welcoming ceremony on Kim Il Sung Square in Pyongyang\n\n"

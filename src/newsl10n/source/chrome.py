@@ -211,9 +211,15 @@ _COMMENT_BUTTONS = re.compile(
 )
 
 
+_LABELLED_LINK = re.compile(r"[A-ZА-ЯЁ]{2,}(?:\s+[A-ZА-ЯЁ]{2,}){0,2}:\s+[A-ZА-ЯЁ][^.!?。]{10,120}$")
+
+
 def _other_story(text: str) -> bool:
     """Another story's headline with its time: "08:18 Putin arrives", "... 2 hours ago",
-    "... 19 июня 2024, 15:20" (a headline has no full stop before its stamp)."""
+    "... 19 июня 2024, 15:20" (a headline has no full stop before its stamp), or after a
+    label in capitals: "IN TEXAS: Family of Ebola patient quarantined"."""
+    if _LABELLED_LINK.match(text) and len(text.split()) >= 5:
+        return True
     # Arabic says "two hours ago" with a dual noun and no digit: "منذ ساعتين".
     if len(text) > 200 or (_DIGIT.search(text) is None and "منذ" not in text):
         return False
@@ -231,10 +237,11 @@ def _other_story(text: str) -> bool:
 
 # ---------------------------------------------------------------- kinds by their start
 
-#: A person's name in a Latin or Cyrillic byline: one to four capitalised words.
+#: A person's name in a Latin or Cyrillic byline: two to four capitalised words (a list item
+#: "BY: Namensnennung" is a licence term, not a person).
 _NAME = (
     r"(?-i:[A-ZА-ЯЁІЇЄҐ][\w'’.-]*(?:\s+(?:(?:de|da|del|van|von|der|al|el|la|le|bin|y)\s+)?"
-    r"[A-ZА-ЯЁІЇЄҐ][\w'’.-]*){0,3})"
+    r"[A-ZА-ЯЁІЇЄҐ][\w'’.-]*){1,3})"
 )
 _LATIN_BYLINE = (
     r"(?:by|von|par|por|автор|author|авторка)\s*[:：]?\s*"
@@ -252,8 +259,21 @@ BYLINE_LABELS: Mapping[str, str] = {
     "ja": r"文|写真|取材|編集|協力",
     "ko": r"글|사진|편집|취재 지원|취재",
 }
+#: How the name of a news outlet ends: "中国青年报", "人民网", "Washington Post".
+OUTLET_ENDS: Mapping[str, str] = {
+    "en": r"news|times|post|daily|herald|tribune|journal|gazette|today",
+    "de": r"zeitung|nachrichten|rundschau|kurier|anzeiger|blatt",
+    "fr": r"journal|quotidien|presse|info",
+    "es": r"diario|noticias|periódico|prensa",
+    "ru": r"газета|новости|ведомости|известия",
+    "uk": r"газета|новини|правда",
+    "ar": r"اليوم|الأخبار|نيوز",
+    "zh": r"日报|晚报|时报|青年报|报|网|新闻|客户端|通讯社",
+    "ja": r"新聞|ニュース|通信",
+    "ko": r"일보|신문|뉴스|통신",
+}
 CONTRIBUTOR_WORDS: Mapping[str, str] = {
-    "en": r"contributors?|contributed by|with reporting by|additional reporting by",
+    "en": r"contributors?|contributing|contributed by|with reporting by|additional reporting by",
     "de": r"mit material von|unter mitarbeit von",
     "fr": r"avec agences|avec afp",
     "es": r"con información de|colaboraron",
@@ -305,7 +325,7 @@ TOPIC_WORDS: Mapping[str, str] = {
 }
 DISCUSS_WORDS: Mapping[str, str] = {
     "en": r"discuss with the author|ask the author|join the discussion|write to the author",
-    "de": r"mit dem autor diskutieren|diskutieren sie mit|schreiben sie dem autor",
+    "de": r"mit dem autor diskutieren|diskutieren sie mit(?: dem autor)?|schreiben sie dem autor",
     "fr": r"discuter avec l'auteur|réagir à cet article|écrire à l'auteur",
     "es": r"debatir con el autor|escribe al autor|participa en el debate",
     "ru": r"обсудить с автором|написать автору|обсудить",
@@ -326,7 +346,8 @@ _STARTS: dict[str, str] = {
     r"|\[[^\]]{10,300}\]$",  # "[All the latest ... here in our news blog.]"
     "copyright": r"(?:©|\(c\)|copyright\b)",
     "credit": rf"\(?(?:{_alternatives(CONTRIBUTOR_WORDS)})(?!\w)\s*[:：]?\s*\S.{{0,80}}$"
-    rf"|(?:{_alternatives(BYLINE_LABELS)})\s*[:：/／]\s*\S.{{0,40}}$"
+    rf"|[(（\[]?(?:{_alternatives(BYLINE_LABELS)})\s*[:：/／]\s*\S.{{0,40}}$"
+    rf"|\w{{2,5}}\s*[/／]\s*\w{{2,12}}(?:{_alternatives(OUTLET_ENDS)})\s*$"
     rf"|{_LATIN_BYLINE}|{_KOREAN_BYLINE}|\S{{1,30}}\s+{_E_MAIL}\s*$",
     "dateline": r"#\d+(?:\.\d+)*\s+[—–-]\s"  # a comment's number and age: "#2 — vor 8 Stunden"
     r"|(?:créé|publié|mis à jour|updated|published|aktualisiert|veröffentlicht"
@@ -347,8 +368,8 @@ _STARTS: dict[str, str] = {
     r"\s*[|–—-]\s*\S.{0,150}$",
     "widget": rf"(?:{_alternatives(WIDGET_WORDS)})(?:\s*[:：]?\s*\S{{1,3}}){{0,4}}\s*$"
     r"|(?-i:A[+-]?(?:\s+A[+-]?){1,3})\s*$",
-    "promotion": rf"(?:{_alternatives(TOPIC_WORDS)})\s*[:：]\s*\S.{{0,150}}$"
-    rf"|(?:{_alternatives(DISCUSS_WORDS)})(?:\s+\S+){{0,3}}\s*$",
+    "promotion": rf"(?:{_alternatives(TOPIC_WORDS)})(?:\s+\S+){{0,3}}\s*[:：]\s*(?:\S.{{0,150}})?$"
+    rf"|(?:{_alternatives(DISCUSS_WORDS)})(?!\w).{{0,60}}$",
 }
 _START = re.compile("|".join(f"(?P<{k}>{fold(p)})" for k, p in _STARTS.items()), re.IGNORECASE)
 
@@ -369,6 +390,18 @@ POLICY_PHRASES: Mapping[str, tuple[str, ...]] = {
     "ja": ("承認後に表示", "コメントのルール", "コメントは運営"),
     "ko": ("본사의 입장과 무관", "댓글 운영 원칙", "댓글은 작성자"),
 }  # fmt: skip
+APP_PHRASES: Mapping[str, tuple[str, ...]] = {
+    "en": ("download our app", "get the app", "in the app store"),
+    "de": ("app herunterladen", "laden sie die app", "in unserer app"),
+    "fr": ("téléchargez l'application", "télécharger l'application", "notre application"),
+    "es": ("descarga la app", "descargue la aplicación", "nuestra app"),
+    "ru": ("скачайте приложение", "скачать приложение"),
+    "uk": ("завантажте застосунок", "завантажити застосунок"),
+    "ar": ("حمل التطبيق", "حمّل التطبيق", "تطبيق الهاتف"),
+    "zh": ("app 商店", "app商店", "下载客户端", "下载app"),
+    "ja": ("アプリをダウンロード", "アプリで読む"),
+    "ko": ("앱 다운로드", "앱에서 보기"),
+}  # fmt: skip
 _PHRASES: dict[str, tuple[str, ...]] = {
     "share": ("分享到", "转播到", "このニュースをシェア"),
     "copyright": (
@@ -378,10 +411,28 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "credit": ("contributed to this report", "contributed reporting to this report",
                "editing by", "trust principles"),
     "policy": tuple(p for phrases in POLICY_PHRASES.values() for p in phrases),
+    "promotion": tuple(p for phrases in APP_PHRASES.values() for p in phrases),
 }  # fmt: skip
 _FOLDED_PHRASES = {k: tuple(fold(p).casefold() for p in v) for k, v in _PHRASES.items()}
 #: Longer blocks of these kinds are still chrome (a comment policy is a paragraph).
 _MAX_CHARS = {"policy": 600}
+
+#: A line that opens the page's list of other stories: "À la une de libération.fr".
+MORE_STORIES: Mapping[str, str] = {
+    "en": r"top stories|most read|most popular|more stories|latest news",
+    "de": r"meistgelesen|meist gelesen|top-artikel|weitere artikel|neueste artikel",
+    "fr": r"à la une|les plus lus|les plus partagés|dernières actualités",
+    "es": r"lo más leído|más leídas|últimas noticias",
+    "ru": r"самое читаемое|последние новости|популярное",
+    "uk": r"найпопулярніше|останні новини",
+    "ar": r"الأكثر قراءة|آخر الأخبار|الأكثر مشاهدة",
+    "zh": r"热门新闻|热点新闻|最新新闻|排行榜|热门推荐",
+    "ja": r"人気記事|アクセスランキング|最新ニュース",
+    "ko": r"많이 본 뉴스|인기 기사|최신 뉴스",
+}
+_MORE_STORIES = re.compile(
+    rf"(?:{_alternatives(MORE_STORIES)})(?:\s+\S+){{0,3}}\s*$", re.IGNORECASE
+)
 
 # A short block that opens the comment section: it and everything after it are chrome.
 _COMMENTS = re.compile(
@@ -395,6 +446,11 @@ _NEWSLETTER = re.compile(
     r"\b(?:newsletter|sign up|subscribe|abonnieren|s'abonner|suscr[ií]b\w*)", re.IGNORECASE
 )
 _CHROME_MAX_CHARS = 300  # chrome lines are short; a longer block is content
+#: The site's name at the top of the page: "好奇心日报", "USA Today" (capitalised words).
+_MASTHEAD = re.compile(
+    rf"(?:\w{{1,8}}|(?-i:[A-Z]\w*\s+){{1,2}})(?:{_alternatives(OUTLET_ENDS)})$", re.IGNORECASE
+)
+_MASTHEAD_BLOCKS = 3  # only among the page's first blocks
 _PROMO_TAIL_BLOCKS = 2  # a newsletter mention this close to the end is a promotion
 
 #: One- or two-word lines in capitals that are chrome, not a section heading.
@@ -441,19 +497,28 @@ def chrome_kinds(texts: list[str]) -> list[str | None]:
     In the article's second half a "Comments" line opens the comment section (it and
     everything after it are chrome), and so does a reader comment's header (a date with a user
     name, a comment number or a reply button) in its last two thirds or after a "Comments"
-    line anywhere ("Readers' Comments (718)" before 700 comments is early in the page).
+    line anywhere ("Readers' Comments (718)" before 700 comments is early in the page). A
+    "Top stories" / "À la une" line in the last two thirds opens the page's other stories, to
+    its end. Among the first blocks, the site's name ("好奇心日报") is chrome.
     """
     kinds: list[str | None] = []
+    section: str | None = None  # "comments" or "more_stories": every block from here on
     in_comments = opener = False
     for i, text in enumerate(texts):
         late = 2 * i >= len(texts)
         if len(text) < 60 and _COMMENTS.match(text.strip()):
-            in_comments = in_comments or late
+            in_comments = late
             opener = True
-        if in_comments:
-            kinds.append("comments")
+        if 3 * i >= len(texts) and len(text) < 60 and _MORE_STORIES.match(fold(text.strip())):
+            section = "more_stories"  # the page's other stories, to its end
+        elif in_comments and section is None:
+            section = "comments"
+        if section is not None:
+            kinds.append(section)
             continue
         kind = chrome_kind(text, from_end=len(texts) - i)
+        if kind is None and i < _MASTHEAD_BLOCKS and _MASTHEAD.fullmatch(fold(text.strip())):
+            kind = "masthead"
         in_comments = kind == "comment" and (opener or 3 * i >= len(texts))
         kinds.append(kind)
     return kinds

@@ -105,6 +105,8 @@ _ABBREVIATION_END = re.compile(
     r"(?:(?<![^\W\d_])(?:[^\W\d_]\.){2,}|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|St|Bros|Nr)\.)$"
 )
 _INNER_SENTENCE = re.compile(r"([^\W\d_]{3,})[.!?]\s+([^\W\d_])")
+_QUOTE_MARKS = re.compile(r"[\"'‘’“”„«»「」『』]")
+_KICKER_MAX_WORDS = 4
 _TITLE_TAIL = re.compile(r"\s+[-|–—｜]\s+[^-|–—｜]{1,80}$")
 _SITE_SUFFIX = re.compile(r"\s*[-|–—｜]\s*[^-|–—｜.!?。！？]{1,12}$")
 
@@ -199,7 +201,8 @@ def is_title_like(text: str) -> bool:
     words long; it may end in "?" or "!" at any length, or in an abbreviation ("... With
     U.S."), and a CJK headline may hold an inner "！" or "？" ("太难了！为什么…？")."""
     text = _SITE_SUFFIX.sub("", text.strip())
-    if not text or len(text) > 2 * _HEADING_MAX_CHARS or word_count(text) > _TITLE_MAX_WORDS:
+    words = word_count(text)
+    if not text or len(text) > 2 * _HEADING_MAX_CHARS or not 2 <= words <= _TITLE_MAX_WORDS:
         return False
     if text[0].islower() or _DIALOGUE.match(text) or _CJK_INNER_FULL_STOP.search(text):
         return False
@@ -288,6 +291,8 @@ def classify_blocks(blocks: Sequence[Block]) -> list[tuple[Block, Role | None]]:
         if title_at is not None:
             for i in range(title_at):
                 roles[i] = Role.CAPTION
+                if kinds[i] is None and _is_kicker(blocks[i].text):
+                    kinds[i] = "kicker"
             roles[title_at] = Role.TITLE
             start = title_at + 1
         for i in range(start, len(blocks)):
@@ -332,24 +337,42 @@ def _shouting_chrome(
 def _mark_repeats(blocks: Sequence[Block], kinds: list[str | None]) -> None:
     """A headline the extractor gives twice (perhaps once with the site's name) is one
     headline: the later copy among the first blocks becomes chrome of kind "repeat"."""
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     content = [i for i, k in enumerate(kinds) if k is None][: _TITLE_SEARCH_BLOCKS + 1]
     for i in content:
         text = blocks[i].text
-        key = _normalise(_SITE_SUFFIX.sub("", text)).casefold()
+        key = _repeat_key(_SITE_SUFFIX.sub("", text))
         if key in seen and len(blocks[i].lines) == 1 and is_title_like(text):
             kinds[i] = "repeat"
-        seen.add(key)
+            # A short line between a headline and its repeat is a kicker ("America").
+            for j in range(seen[key] + 1, i):
+                if kinds[j] is None and _is_kicker(blocks[j].text, _KICKER_MAX_WORDS):
+                    kinds[j] = "kicker"
+        seen.setdefault(key, i)
         # "2012 map takes unfamiliar shape - Maggie Haberman": the headline before a byline
-        seen.add(_normalise(_TITLE_TAIL.sub("", text)).casefold())
+        seen.setdefault(_repeat_key(_TITLE_TAIL.sub("", text)), i)
+
+
+def _repeat_key(text: str) -> str:
+    """A headline's text for comparing copies: quotes and apostrophes of any kind left out,
+    spaces normalised, case folded."""
+    return _normalise(_QUOTE_MARKS.sub("", text)).casefold()
+
+
+def _is_kicker(text: str, max_words: int = 2) -> bool:
+    """A section label over a headline ("America", "智能"): a short unpunctuated line."""
+    text = text.strip()
+    return 0 < word_count(text) <= max_words and not _FINAL.search(text)
 
 
 def _find_title(blocks: Sequence[Block], candidates: Sequence[int]) -> int | None:
     """The title's index among the first content blocks, or None.
 
     The first headline-like one-line block without caption evidence, unless the next one
-    is a headline too and stands apart from the body text that follows it (a blank line
-    between): then the first was an unlabelled photo caption ("a following headline line").
+    is a headline too, no longer than the first, and stands apart from the body text that
+    follows it (a blank line between): then the first was an unlabelled photo caption ("a
+    following headline line"); a longer line after a headline is its standfirst or a video's
+    description.
     A heading glued to the text it introduces, or of fewer than four words ("Background"),
     is a section heading, not a headline.
     """
@@ -368,6 +391,7 @@ def _find_title(blocks: Sequence[Block], candidates: Sequence[int]) -> int | Non
             and headline(rest[0])
             and word_count(blocks[i].text) >= _CAPTION_MIN_WORDS
             and word_count(blocks[rest[0]].text) >= _HEADLINE_MIN_WORDS
+            and word_count(blocks[rest[0]].text) <= word_count(blocks[i].text)
             and not is_heading_like(blocks[rest[1]].text)
             and blocks[rest[1]].line > blocks[rest[0]].lines[-1].number + 1
         ):
