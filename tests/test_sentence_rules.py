@@ -88,6 +88,7 @@ def test_multi_sentence_quotations_split_inside(lang: str, text: str, expected: 
         ("sk", "„Prieskumy beriem na ľahkú váhu. V podstate ma to nezaujíma,“ reagoval Matovič."),
         ("ru", "«К чему ты готовишься? – спросила мама. – Завтра ведь выходной»."),
         ("zh", "他说：“好。走吧。”"),
+        ("ko", "그는 “좋습니다. 내일 다시 가겠습니다”라고 말했다."),
     ],
 )
 def test_short_quotations_stay_whole(lang: str, text: str) -> None:

@@ -59,6 +59,14 @@ def joins(left: str, right: str) -> str:
     return "" if is_spaceless(left[-1:]) and is_spaceless(right[:1]) else " "
 
 
+def word_count(text: str) -> int:
+    """Words for length rules: space-separated tokens, and for scripts written without
+    spaces (Chinese, Japanese) one word per two characters."""
+    spaceless = len(SPACELESS.findall(text))
+    spaced = sum(1 for w in text.split() if not SPACELESS.search(w))
+    return spaced + (spaceless + 1) // 2
+
+
 def script_of(ch: str) -> str:
     """Script class of one letter (for language detection's script evidence)."""
     cp = ord(ch)

@@ -26,6 +26,8 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+from newsl10n.scripts import word_count
+
 # Every combining mark of the Basic Multilingual Plane, read from unicodedata once.
 _COMBINING = re.compile(
     "["
@@ -172,14 +174,6 @@ _COMMENT_LEFTOVER_WORDS = 5  # "John Smith June 15, 2019 at 8:18 am Reply"
 _STAMP_MAX_CHARS = 120
 
 
-def _words(text: str) -> int:
-    """Words for length rules; a spaceless script's run counts one word per two characters.
-
-    TODO(issue 21): use newsl10n.scripts once it exists (it owns which scripts are spaceless).
-    """
-    return sum(max(1, len(w) // 2) if ord(w[0]) >= 0x2E80 else 1 for w in text.split())
-
-
 def _stamp_kind(text: str) -> str | None:
     """ "dateline" for a date or publication stamp, "comment" for a reader comment's header
     (a date with a user name, a comment number or a reply button), else None."""
@@ -195,7 +189,7 @@ def _stamp_kind(text: str) -> str | None:
     words = _SEPARATORS.sub(" ", _COMMENT_NUMBER.sub(" ", _REPLY.sub(" ", left))).split()
     if comment and len(words) <= _COMMENT_LEFTOVER_WORDS:
         return "comment"
-    if _words(" ".join(words)) <= _STAMP_LEFTOVER_WORDS and sum(map(len, words)) <= 12:
+    if word_count(" ".join(words)) <= _STAMP_LEFTOVER_WORDS and sum(map(len, words)) <= 12:
         return "dateline"
     return None
 
@@ -232,7 +226,7 @@ def _other_story(text: str) -> bool:
         if stamp is None:
             return False
         rest = folded[: stamp.start()]
-    return _words(rest) >= 2 and not re.search(r"[.!?。！？:,;]\s*$", rest)
+    return word_count(rest) >= 2 and not re.search(r"[.!?。！？:,;]\s*$", rest)
 
 
 # ---------------------------------------------------------------- kinds by their start

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from newsl10n.scripts import SPACELESS, joins
+from newsl10n.scripts import joins
+from newsl10n.scripts import word_count as word_count
 from newsl10n.source.chrome import chrome_kinds, has_caption_evidence, is_chrome_word
 from newsl10n.source.sentences import split_sentences as split_sentences
 
@@ -154,14 +155,6 @@ def article_words(blocks: Iterable[Block]) -> frozenset[str]:
     return frozenset(
         w.casefold() for b in blocks for ln in b.lines for w in _WORDS.findall(ln.text)
     )
-
-
-def word_count(text: str) -> int:
-    """Words for length rules: space-separated tokens, and for scripts written without
-    spaces (Chinese, Japanese) one word per two characters."""
-    cjk = len(SPACELESS.findall(text))
-    spaced = sum(1 for w in text.split() if not SPACELESS.search(w))
-    return spaced + (cjk + 1) // 2
 
 
 def _inner_sentence_end(text: str) -> bool:

@@ -31,6 +31,8 @@ from collections.abc import Iterable, Iterator
 
 from sentencex import segment as _sentencex_segment
 
+from newsl10n.scripts import word_count
+
 _OPEN = "([{（［｛"
 _CLOSE = ")]}）］｝"
 _MASK = str.maketrans(dict.fromkeys(_OPEN, "\u2985") | dict.fromkeys(_CLOSE, "\u2986"))
@@ -75,6 +77,9 @@ _CONTEXT = 400  # characters of an unfinished piece that go into the next window
 #: A quotation splits inside only when both sides have at least this many words.
 _QUOTE_SIDE_WORDS = 4
 _QUOTE_SIDE_WORDS_RUN_ON = 8
+#: Per language, where a word is longer: a Korean word (eojeol) is a stem with its particles
+#: and endings, about two English words, and every Korean quotation runs on ("…”라고 말했다").
+_QUOTE_SIDE_WORDS_RUN_ON_BY_LANG = {"ko": 5}
 _QUOTE_MAX_CHARS = 3000
 
 _ENUMERATOR = re.compile(
@@ -147,7 +152,7 @@ def _boundaries(text: str, lang: str) -> set[int]:
         }
     if _QUOTE_OPEN.search(text):
         cuts |= {m.end("stop") for m in _STOP_BEFORE_QUOTE.finditer(text)}
-        cuts |= _quote_cuts(text, cuts)
+        cuts |= _quote_cuts(text, cuts, _QUOTE_SIDE_WORDS_RUN_ON_BY_LANG.get(lang))
         if text.count('"') > 1:
             cuts |= _straight_quote_cuts(text)
     if "…" in text or "..." in text:
@@ -347,7 +352,7 @@ def _initialism_cuts(text: str, lang: str) -> set[int]:
     }
 
 
-def _quote_cuts(text: str, cuts: set[int]) -> set[int]:
+def _quote_cuts(text: str, cuts: set[int], run_on_side: int | None = None) -> set[int]:
     """Sentence stops inside a long quotation: both sides four words or more, or eight when
     the quotation runs on into its sentence ("... a big stretch," he said). Words are
     counted so that scripts without spaces work; a stop may be CJK ("。") or, in French,
@@ -359,28 +364,19 @@ def _quote_cuts(text: str, cuts: set[int]) -> set[int]:
             continue  # not a quotation but unpaired marks; counting words in it is quadratic
         inner = text[start + 1 : end - 1]
         closed = inner.rstrip()[-1:] in ".!?…。！？"
-        side = _QUOTE_SIDE_WORDS if closed else _QUOTE_SIDE_WORDS_RUN_ON
-        if _words(inner) < 2 * side or _any_between(known, start, end):
+        side = _QUOTE_SIDE_WORDS if closed else (run_on_side or _QUOTE_SIDE_WORDS_RUN_ON)
+        if word_count(inner) < 2 * side or _any_between(known, start, end):
             continue
         for match in _INNER_STOP.finditer(inner):
             cut = start + 1 + match.end()
             if (
                 _starts_sentence(text[cut:end].lstrip())
-                and _words(text[start:cut]) >= side
-                and _words(text[cut:end]) >= side
+                and word_count(text[start:cut]) >= side
+                and word_count(text[cut:end]) >= side
                 and _plain_word_before(text, cut)
             ):
                 found.add(cut)
     return found
-
-
-def _words(text: str) -> int:
-    """Words for the quotation rule; CJK characters count one word per two.
-
-    TODO(issue 21): newsl10n.scripts owns which scripts are spaceless; use it once it lands.
-    """
-    cjk = sum(1 for c in text if ord(c) >= 0x2E80 and c.isalpha())
-    return sum(1 for w in text.split() if not any(ord(c) >= 0x2E80 for c in w)) + (cjk + 1) // 2
 
 
 def _starts_sentence(after: str) -> bool:
