@@ -104,6 +104,7 @@ _CITED_STOP = re.compile(r"[.!?](?:\[\d{1,3}\])+(?=\s)")
 _INITIAL = re.compile(r"[A-Z]\.")  # straight after a full stop, no space: "Wag.B.H."
 _WORD = re.compile(r"\s*(\S{1,40})")
 _ALNUM = re.compile(r"[^\W_]")
+_WORD_BEFORE_STOP = re.compile(r"(\w+)\s?[.!?…。！？]$")
 _BRACKET = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
 # A stop inside a quotation: Latin and Cyrillic ones before a space (French puts a space
 # before "?" and "!"), CJK ones with or without.
@@ -166,12 +167,14 @@ def _ellipsis_cuts(text: str, cuts: set[int], lang: str) -> set[int]:
     starters = _STARTERS_BY_LANG.get(lang, _STARTERS)
     out = set(cuts)
     for match in _ELLIPSIS.finditer(text):
-        before = text[: match.start()].rstrip()
+        # Only the few characters before it matter (a long text has many ellipses).
+        start = max(0, match.start() - _CONTEXT)
+        before = text[start : match.start()].rstrip()
         if match.group("word") not in starters and not before.endswith((".", "!", "?")):
             continue
         if not match.group("word")[0].isupper():
             continue
-        out.discard(len(before))
+        out.discard(start + len(before))
         out.discard(match.start())
         out.add(match.end())
     return out
@@ -394,7 +397,7 @@ def _any_between(sorted_cuts: list[int], start: int, end: int) -> bool:
 def _plain_word_before(text: str, cut: int) -> bool:
     """The stop follows an ordinary word ("up.", "있습니다.", "项目。", "d'agir ?"), not "Mr."
     or "A.": no capital in it, two letters at least."""
-    match = re.search(r"(\w+)\s?(?:[.!?…]|[。！？])$", text[max(0, cut - 40) : cut].rstrip())
+    match = _WORD_BEFORE_STOP.search(text[max(0, cut - 40) : cut].rstrip())
     if match is None:
         return False
     word = match.group(1)
@@ -437,6 +440,7 @@ def _straight_quote_cuts(text: str) -> set[int]:
             continue
         for match in _INNER_STOP.finditer(text, first, second):
             cut = match.end()
-            if _starts_sentence(text[cut:].lstrip()) and _plain_word_before(text, cut):
+            after = text[cut : cut + _CONTEXT].lstrip()
+            if _starts_sentence(after) and _plain_word_before(text, cut):
                 found.add(cut)
     return found
