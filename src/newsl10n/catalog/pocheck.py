@@ -19,16 +19,18 @@ The grammar is GNU gettext's (msgfmt 0.21 was the reference), with these differe
 
 Well-formed files are read one entry per regular-expression match (``_scan_entries``);
 from the first irregular entry on, the rest of the file is read line by line
-(``_scan_lines``), which is what names each problem and its line.
+(``_LineScanner``, one handler per kind of line), which is what names each problem and its
+line. Plural-Forms expressions are read by the standard library (``gettext.c2py``).
 """
 
 from __future__ import annotations
 
 import codecs
+import gettext
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 __all__ = ["PoProblem", "check_po"]
@@ -419,12 +421,8 @@ def _scan_entries(text: str) -> tuple[_Found, int | None]:
             indexes = _FORM.findall(forms)
             if indexes != [str(i) for i in range(len(indexes))]:
                 return resume_before_last()  # msgstr[N] out of order
-        last_start, last_keys, last_plurals, last_header = (
-            match.start(),
-            len(keys),
-            len(plurals),
-            header,
-        )
+        last_start, last_header = match.start(), header
+        last_keys, last_plurals = len(keys), len(plurals)
         position = match.end()
         pre_live, ctxt, msgid, forms, msgstr = match.group("lpre", "lc", "li", "ln", "ls")
         obsolete = msgid is None
@@ -467,235 +465,318 @@ def _has_fuzzy(comments: str) -> bool:
     return False
 
 
+@dataclass
+class _Line:
+    """One non-comment line, as far as it could be made out (problems reported already)."""
+
+    number: int
+    prefix: str | None  # "#~", "#|", "#~|" or None
+    keyword: str | None  # None: a continuation string
+    index: int | None  # N of msgstr[N]
+    raw: str  # the string, still escaped ("" when it was missing)
+
+    @property
+    def obsolete(self) -> bool:
+        return self.prefix is not None and self.prefix[1] == "~"
+
+
+@dataclass
+class _Entry:
+    """The entry being read: the last keyword seen (``state``) and what was reported for it."""
+
+    state: int = _NONE
+    obsolete: bool = False  # #~
+    line: int = 0  # its first keyword's line
+    ctxt_parts: list[str] | None = None
+    id_parts: list[str] = field(default_factory=list)
+    id_line: int = 0
+    fuzzy: bool = False
+    nforms: int = 0  # msgstr[N] seen
+    bad_forms: bool = False  # its msgstr[N] are out of order (reported already)
+    translated: bool = False  # its msgstr[0] is not empty
+    inconsistent: bool = False  # "inconsistent use of #~" reported already
+    commented: bool = False  # "comment inside an entry" reported already
+    ended: bool = False  # a comment came after its msgstr: it cannot go on
+
+    @property
+    def counted(self) -> bool:
+        """Whether its number of msgstr[N] must match nplurals: like msgfmt, which drops
+        them, not for fuzzy, untranslated or obsolete entries; nor when they are out of
+        order (reported already)."""
+        plural = self.state == _STRN and self.translated
+        return plural and not (self.obsolete or self.fuzzy or self.bad_forms)
+
+
+@dataclass
+class _Previous:
+    """Previous-message lines (#| msgctxt, #| msgid, #| msgid_plural, in this order) waiting
+    for their entry's msgctxt or msgid, which must follow with no comment in between."""
+
+    keyword: str  # the last one seen
+    obsolete: bool  # #~|
+    line: int  # the first one's line
+
+
+class _LineScanner:
+    """The line-by-line reading of a PO file, one handler per kind of line.
+
+    Babel's ``PoFileParser`` has the same shape (a comment, a keyword line, a continuation
+    string) and polib's parser looks a keyword up in a table of transitions; here every
+    handler also says what is wrong, at its line, and the reading goes on, so one broken
+    line neither hides nor invents problems in the entries after it.
+    """
+
+    def __init__(self, first_entry_only: bool) -> None:
+        self.first_entry_only = first_entry_only  # stop where the second entry begins
+        self.problems: list[PoProblem] = []
+        self.keys: list[tuple[int, bool, str | None, str]] = []
+        self.plurals: list[tuple[int, int]] = []
+        self.header_parts: list[str] | None = None
+        self.header_lines: list[int] = []
+        self.entry = _Entry()
+        self.previous: _Previous | None = None
+        self.target: list[str] | None = None  # receives continuation strings that matter
+        self.target_lines: list[int] | None = None  # and their lines (the header's)
+        self.continues = False  # whether a continuation string may follow
+        self.fuzzy_next = False  # a "#, fuzzy" flag was seen for the coming entry
+        self.stopped = False
+
+    def scan(self, text: str, first_line: int) -> tuple[list[PoProblem], _Found]:
+        for number, line in enumerate(text.split("\n"), first_line):
+            if line and line[0] in _WHITESPACE:
+                line = line.lstrip(_WHITESPACE)  # an indented line
+            if not line:
+                continue
+            if line[0] == "#" and line[1:2] not in ("~", "|"):
+                self._comment(number, line)
+                continue
+            read = self._read(number, line)
+            if read is None:
+                continue
+            if read.prefix is not None and read.prefix[-1] == "|":
+                self._previous_line(read)
+                continue
+            if self.previous is not None and read.keyword not in ("msgctxt", "msgid"):
+                self.previous = None  # the line's own problem says enough
+            if read.keyword is None:
+                self._continuation(read)
+            elif read.keyword in ("msgctxt", "msgid") and not (
+                read.keyword == "msgid" and self.entry.state == _CTXT
+            ):
+                if self.first_entry_only and self.entry.state != _NONE:
+                    self.stopped = True
+                    break
+                self._new_entry(read)
+            else:
+                self._in_entry(read)
+        if not self.stopped:
+            self._finish_entry()
+            if self.previous is not None:
+                self._add(
+                    self.previous.line, "previous-message (#|) lines without an entry after them"
+                )
+        header = None if self.header_parts is None else (self.header_parts, self.header_lines)
+        return self.problems, _Found(self.keys, self.plurals, header)
+
+    def _add(self, line: int, message: str) -> None:
+        self.problems.append(PoProblem(line, message))
+
+    def _read(self, number: int, line: str) -> _Line | None:
+        """The line's parts, its lexical problems reported; None when nothing is left of it."""
+        match = _LINE.fullmatch(line)
+        if match is not None:
+            prefix, keyword, index, raw = match.group("pre", "kw", "idx", "s")
+        else:
+            prefix, keyword, index, raw, errors = _diagnose(line)
+            for error in errors:
+                self._add(number, error)
+        if raw is None:
+            if keyword is None:
+                return None  # blank, a bare "#~", or nothing could be made out
+            self._add(number, f"{keyword} must be followed by a string on the same line")
+            raw = ""
+        if index is not None and keyword != "msgstr":
+            self._add(number, f"only msgstr takes an index, not {keyword}")
+            index = None
+        return _Line(number, prefix, keyword, None if index is None else int(index), raw)
+
+    def _interrupts(self, number: int) -> None:
+        """A comment or #| line: an entry waiting for its msgstr is broken, any entry ends."""
+        entry = self.entry
+        if entry.state in _OPEN and not entry.commented:
+            self._add(number, _comment_inside(entry.line))
+            entry.commented = True
+        entry.ended = True
+        self.continues = False
+
+    def _comment(self, number: int, line: str) -> None:
+        self._interrupts(number)
+        if line[1:2] == "," and "fuzzy" in line:
+            self.fuzzy_next = self.fuzzy_next or _has_fuzzy(line)
+        if line[-1] == "\\":
+            self._add(number, _BACKSLASH_COMMENT)
+        if self.previous is not None:
+            self._add(number, "comment between previous-message (#|) lines and their entry")
+            self.previous = None
+
+    def _previous_line(self, line: _Line) -> None:
+        """A #| (or #~|) line: the entry's msgctxt, msgid and msgid_plural before an edit."""
+        self._interrupts(line.number)
+        keyword, previous = line.keyword, self.previous
+        if keyword is None:
+            if previous is None:
+                self._add(line.number, "string without a keyword in a previous-message line")
+            elif line.obsolete != previous.obsolete:
+                self._add(line.number, _INCONSISTENT)
+        elif keyword not in _PREVIOUS_ORDER:
+            self._add(line.number, f"{keyword} cannot be a previous-message (#|) line")
+        elif (None if previous is None else previous.keyword) not in _PREVIOUS_ORDER[keyword]:
+            if previous is None:
+                self._add(line.number, f"#| {keyword} without a #| msgid before it")
+            else:
+                self._add(line.number, f"#| {keyword} out of order after #| {previous.keyword}")
+        elif previous is None:
+            self.previous = _Previous(keyword, line.obsolete, line.number)
+        else:
+            if line.obsolete != previous.obsolete:
+                self._add(line.number, _INCONSISTENT)
+            previous.keyword = keyword
+
+    def _continuation(self, line: _Line) -> None:
+        """A string alone on its line: the rest of the keyword's string above it."""
+        if not self.continues:
+            self._add(line.number, "string without a keyword")
+            return
+        self._same_obsolete(line)
+        if self.target is not None:
+            self.target.append(line.raw)
+            if self.target_lines is not None:
+                self.target_lines.append(line.number)
+        elif line.raw and self.entry.state == _STRN and self.entry.nforms == 1:
+            self.entry.translated = True
+
+    def _same_obsolete(self, line: _Line) -> None:
+        entry = self.entry
+        if line.obsolete != entry.obsolete and not entry.inconsistent:
+            self._add(line.number, _INCONSISTENT)
+            entry.inconsistent = True
+
+    def _new_entry(self, line: _Line) -> None:
+        """A msgctxt, or a msgid not after one: the entry before it is complete."""
+        self._finish_entry()
+        previous = self.previous
+        if previous is not None:
+            if previous.obsolete != line.obsolete:
+                self._add(previous.line, "inconsistent use of #~ (#| lines and their entry)")
+            if previous.keyword == "msgctxt":
+                self._add(previous.line, "#| msgctxt without a #| msgid")
+            self.previous = None
+        entry = self.entry = _Entry(obsolete=line.obsolete, line=line.number, fuzzy=self.fuzzy_next)
+        self.fuzzy_next = False
+        entry.id_line = line.number
+        if line.keyword == "msgctxt":
+            entry.state, entry.ctxt_parts = _CTXT, [line.raw]
+            self.target = entry.ctxt_parts
+        else:
+            entry.state, entry.id_parts = _ID, [line.raw]
+            self.target = entry.id_parts
+        self.target_lines = None
+        self.continues = True
+
+    def _finish_entry(self) -> None:
+        entry = self.entry
+        if entry.state in _STATE_KEYWORD:
+            self._add(entry.line, f"{_STATE_KEYWORD[entry.state]} without msgstr")
+        elif entry.counted:
+            self.plurals.append((entry.id_line, entry.nforms))
+
+    def _register(self) -> bool:
+        """Record the entry's key at its first msgstr; True when it may be the header."""
+        entry = self.entry
+        ctxt_raw = None if entry.ctxt_parts is None else "".join(entry.ctxt_parts)
+        id_raw = "".join(entry.id_parts)
+        self.keys.append((entry.id_line, entry.obsolete, ctxt_raw, id_raw))
+        return not entry.obsolete and ctxt_raw is None and not id_raw
+
+    def _in_entry(self, line: _Line) -> None:
+        """A keyword that goes on the current entry: msgid after msgctxt, msgid_plural,
+        msgstr or msgstr[N] (looked up in ``_IN_ENTRY``)."""
+        self._same_obsolete(line)
+        self.target = self.target_lines = None
+        self.continues = True
+        keyword = "msgstr[N]" if line.index is not None else line.keyword
+        assert keyword is not None  # a continuation string is not a keyword
+        _IN_ENTRY[keyword](self, line)
+
+    def _msgid(self, line: _Line) -> None:
+        entry = self.entry
+        entry.state, entry.id_parts, entry.id_line = _ID, [line.raw], line.number
+        self.target = entry.id_parts
+
+    def _msgid_plural(self, line: _Line) -> None:
+        state = self.entry.state
+        if state == _ID:
+            self.entry.state = _PLURAL
+        elif state == _PLURAL:
+            self._add(line.number, "second msgid_plural in one entry")
+        else:
+            self._add(line.number, "msgid_plural without a preceding msgid")
+
+    def _msgstr(self, line: _Line) -> None:
+        entry = self.entry
+        if entry.state not in _OPEN:
+            self._add(line.number, "msgstr without a preceding msgid")
+            return
+        if entry.state == _PLURAL:
+            self._add(line.number, "msgstr after msgid_plural (expected msgstr[0])")
+        elif entry.state == _CTXT:
+            self._add(line.number, f"msgstr without msgid (msgctxt at line {entry.line})")
+        entry.state = _STR
+        if self._register() and self.header_parts is None:
+            self.header_parts, self.header_lines = [line.raw], [line.number]
+            self.target, self.target_lines = self.header_parts, self.header_lines
+
+    def _msgstr_form(self, line: _Line) -> None:
+        entry, n = self.entry, line.index
+        assert n is not None
+        if entry.state == _PLURAL:
+            if n != 0:
+                self._add(line.number, f"msgstr[{n}] out of order: expected msgstr[0]")
+                entry.bad_forms = True
+            # After a wrong index, follow the file's numbering: one problem, not many.
+            entry.state, entry.nforms, entry.translated = _STRN, n + 1, bool(line.raw)
+            self._register()
+        elif entry.state == _STRN and entry.ended:
+            self._add(line.number, f"msgstr[{n}] after a comment, which ends the entry")
+        elif entry.state == _STRN:
+            if n != entry.nforms:
+                self._add(line.number, f"msgstr[{n}] out of order: expected msgstr[{entry.nforms}]")
+                entry.bad_forms = True
+            entry.nforms = n + 1
+        elif entry.state == _ID:
+            self._add(line.number, f"msgstr[{n}] without a preceding msgid_plural")
+            entry.state, entry.nforms, entry.bad_forms = _STRN, 1, True
+            self._register()
+        else:
+            self._add(line.number, f"msgstr[{n}] without a preceding msgid and msgid_plural")
+            if entry.state == _CTXT:
+                entry.state, entry.nforms, entry.bad_forms = _STRN, 1, True
+
+
+# What a keyword does to the entry it goes on (msgctxt never does: it begins one).
+_IN_ENTRY: dict[str, Callable[[_LineScanner, _Line], None]] = {
+    "msgid": _LineScanner._msgid,
+    "msgid_plural": _LineScanner._msgid_plural,
+    "msgstr": _LineScanner._msgstr,
+    "msgstr[N]": _LineScanner._msgstr_form,
+}
+
+
 def _scan_lines(
     text: str, first_line: int = 1, first_entry_only: bool = False
 ) -> tuple[list[PoProblem], _Found]:
     """Check ``text`` line by line, reporting every problem; the reference for the fast path."""
-    problems: list[PoProblem] = []
-    add = problems.append
-    fullmatch = _LINE.fullmatch
-
-    state = _NONE
-    obsolete = False  # whether the current entry is obsolete (#~)
-    inconsistent = False  # already reported "inconsistent use of #~" for this entry
-    commented = False  # already reported a comment inside this entry
-    ended = False  # a comment came after the entry's msgstr: it cannot go on
-    entry_line = 0  # line of the entry's first keyword
-    id_line = 0
-    ctxt_parts: list[str] | None = None
-    id_parts: list[str] = []
-    cur: list[str] | None = None  # receives continuation strings, when they matter
-    cont_ok = False  # whether a continuation string may follow
-    nforms = 0  # msgstr[N] seen in this entry
-    bad_forms = False  # its msgstr[N] are out of order (reported already)
-    translated = False  # its msgstr[0] is not empty
-    fuzzy_next = False  # a "#, fuzzy" comment was seen for the coming entry
-    fuzzy = False
-    keys: list[tuple[int, bool, str | None, str]] = []
-    plurals: list[tuple[int, int]] = []
-    header_parts: list[str] | None = None
-    header_lines: list[int] = []
-    collecting_header = False
-    # Previous-message lines (#| msgctxt, #| msgid, #| msgid_plural, in this order) must
-    # come right before their entry's msgctxt or msgid, with no comment in between.
-    prev_kw: str | None = None  # the last one seen, while waiting for the entry
-    prev_obsolete = False  # whether they are #~|
-    prev_line = 0
-
-    def finish_entry() -> None:
-        if state in _STATE_KEYWORD:
-            add(PoProblem(entry_line, f"{_STATE_KEYWORD[state]} without msgstr"))
-        elif state == _STRN and translated and not (obsolete or fuzzy or bad_forms):
-            # Like msgfmt, which drops them, fuzzy and untranslated entries are not counted.
-            plurals.append((id_line, nforms))
-
-    def register() -> bool:
-        """Record the entry's key at its first msgstr; True when it may be the header."""
-        ctxt_raw = None if ctxt_parts is None else "".join(ctxt_parts)
-        id_raw = "".join(id_parts)
-        keys.append((id_line, obsolete, ctxt_raw, id_raw))
-        return not obsolete and ctxt_raw is None and not id_raw
-
-    stopped = False
-    for lineno, line in enumerate(text.split("\n"), first_line):
-        if not line:
-            continue
-        first = line[0]
-        if first in _WHITESPACE:
-            line = line.lstrip(_WHITESPACE)  # an indented line
-            if not line:
-                continue
-        if line[0] == "#" and line[1:2] not in ("~", "|"):
-            if state in _OPEN and not commented:
-                add(PoProblem(lineno, _comment_inside(entry_line)))
-                commented = True
-            ended = True
-            if line[1:2] == "," and "fuzzy" in line:
-                fuzzy_next = fuzzy_next or _has_fuzzy(line)
-            if line[-1] == "\\":
-                add(PoProblem(lineno, _BACKSLASH_COMMENT))
-            if prev_kw is not None:
-                add(
-                    PoProblem(lineno, "comment between previous-message (#|) lines and their entry")
-                )
-                prev_kw = None
-            cont_ok = False
-            continue
-        match = fullmatch(line)
-        if match is not None:
-            pre, kw, idx, raw = match.group("pre", "kw", "idx", "s")
-        else:
-            pre, kw, idx, raw, errors = _diagnose(line)
-            for error in errors:
-                add(PoProblem(lineno, error))
-            if kw is None and raw is None:
-                continue
-        if raw is None:
-            if kw is None:
-                continue  # blank, or a bare "#~"
-            add(PoProblem(lineno, f"{kw} must be followed by a string on the same line"))
-            raw = ""
-        if idx is not None and kw != "msgstr":
-            add(PoProblem(lineno, f"only msgstr takes an index, not {kw}"))
-            idx = None
-        obs = pre is not None and pre[1] == "~"
-
-        if pre is not None and pre[-1] == "|":  # previous msgctxt/msgid (#| or #~|)
-            if state in _OPEN and not commented:
-                add(PoProblem(lineno, _comment_inside(entry_line)))
-                commented = True
-            ended = True
-            if kw is None:
-                if prev_kw is None:
-                    add(PoProblem(lineno, "string without a keyword in a previous-message line"))
-                elif obs != prev_obsolete:
-                    add(PoProblem(lineno, _INCONSISTENT))
-            elif kw not in _PREVIOUS_ORDER:
-                add(PoProblem(lineno, f"{kw} cannot be a previous-message (#|) line"))
-            elif prev_kw not in _PREVIOUS_ORDER[kw]:
-                if prev_kw is None:
-                    add(PoProblem(lineno, f"#| {kw} without a #| msgid before it"))
-                else:
-                    add(PoProblem(lineno, f"#| {kw} out of order after #| {prev_kw}"))
-            else:
-                if prev_kw is None:
-                    prev_obsolete, prev_line = obs, lineno
-                elif obs != prev_obsolete:
-                    add(PoProblem(lineno, _INCONSISTENT))
-                prev_kw = kw
-            cont_ok = False
-            continue
-
-        if prev_kw is not None and (kw is None or kw not in ("msgctxt", "msgid")):
-            prev_kw = None  # the line's own problem says enough
-        if kw is None:  # continuation string
-            if not cont_ok:
-                add(PoProblem(lineno, "string without a keyword"))
-                continue
-            if obs != obsolete and not inconsistent:
-                add(PoProblem(lineno, _INCONSISTENT))
-                inconsistent = True
-            if cur is not None:
-                cur.append(raw)
-                if collecting_header:
-                    header_lines.append(lineno)
-            elif raw and state == _STRN and nforms == 1:
-                translated = True
-            continue
-
-        cont_ok = True
-        if (kw == "msgid" and state == _CTXT) or kw not in ("msgctxt", "msgid"):
-            # A keyword inside the current entry.
-            if obs != obsolete and not inconsistent:
-                add(PoProblem(lineno, _INCONSISTENT))
-                inconsistent = True
-            cur = None
-            if kw == "msgid":
-                state, id_parts, id_line = _ID, [raw], lineno
-                cur = id_parts
-            elif kw == "msgid_plural":
-                if state == _ID:
-                    state = _PLURAL
-                elif state == _PLURAL:
-                    add(PoProblem(lineno, "second msgid_plural in one entry"))
-                else:
-                    add(PoProblem(lineno, "msgid_plural without a preceding msgid"))
-            elif idx is None:  # msgstr
-                if state in _OPEN:
-                    if state == _PLURAL:
-                        add(PoProblem(lineno, "msgstr after msgid_plural (expected msgstr[0])"))
-                    elif state == _CTXT:
-                        add(
-                            PoProblem(
-                                lineno, f"msgstr without msgid (msgctxt at line {entry_line})"
-                            )
-                        )
-                    state = _STR
-                    if register() and header_parts is None:
-                        header_parts, header_lines, collecting_header = [raw], [lineno], True
-                        cur = header_parts
-                else:
-                    add(PoProblem(lineno, "msgstr without a preceding msgid"))
-            else:  # msgstr[N]
-                n = int(idx)
-                if state == _PLURAL:
-                    if n != 0:
-                        add(PoProblem(lineno, f"msgstr[{n}] out of order: expected msgstr[0]"))
-                        bad_forms = True
-                    # After a wrong index, follow the file's numbering: one problem, not many.
-                    state, nforms, translated = _STRN, n + 1, bool(raw)
-                    register()
-                elif state == _STRN and ended:
-                    add(PoProblem(lineno, f"msgstr[{n}] after a comment, which ends the entry"))
-                elif state == _STRN:
-                    if n != nforms:
-                        add(
-                            PoProblem(
-                                lineno, f"msgstr[{n}] out of order: expected msgstr[{nforms}]"
-                            )
-                        )
-                        bad_forms = True
-                    nforms = n + 1
-                elif state == _ID:
-                    add(PoProblem(lineno, f"msgstr[{n}] without a preceding msgid_plural"))
-                    state, nforms, bad_forms = _STRN, 1, True
-                    register()
-                else:
-                    add(
-                        PoProblem(lineno, f"msgstr[{n}] without a preceding msgid and msgid_plural")
-                    )
-                    if state == _CTXT:
-                        state, nforms, bad_forms = _STRN, 1, True
-            continue
-
-        # msgctxt or msgid: a new entry begins.
-        if first_entry_only and state != _NONE:
-            stopped = True
-            break
-        finish_entry()
-        if prev_kw is not None:
-            if prev_obsolete != obs:
-                add(PoProblem(prev_line, "inconsistent use of #~ (#| lines and their entry)"))
-            if prev_kw == "msgctxt":
-                add(PoProblem(prev_line, "#| msgctxt without a #| msgid"))
-            prev_kw = None
-        obsolete, inconsistent, commented, bad_forms, nforms = obs, False, False, False, 0
-        ended = False
-        fuzzy, fuzzy_next = fuzzy_next, False
-        collecting_header = False
-        entry_line = lineno
-        if kw == "msgctxt":
-            state, ctxt_parts, id_parts, id_line = _CTXT, [raw], [], lineno
-            cur = ctxt_parts
-        else:
-            state, ctxt_parts, id_parts, id_line = _ID, None, [raw], lineno
-            cur = id_parts
-    if not stopped:
-        finish_entry()
-        if prev_kw is not None:
-            add(PoProblem(prev_line, "previous-message (#|) lines without an entry after them"))
-    header = None if header_parts is None else (header_parts, header_lines)
-    return problems, _Found(keys, plurals, header)
+    return _LineScanner(first_entry_only).scan(text, first_line)
 
 
 def _check_header(
@@ -718,8 +799,8 @@ def _check_header(
     charset_line = lines[0]
     nplurals: int | None = None
     position = 0
-    for field in text.split("\n"):
-        key, colon, value = field.partition(":")
+    for header_field in text.split("\n"):
+        key, colon, value = header_field.partition(":")
         name = key.strip().lower()
         if colon and name == "content-type" and charset is None:
             found = _CHARSET.search(value)
@@ -731,7 +812,7 @@ def _check_header(
             nplurals, problem = _check_plural_forms(value)
             if problem:
                 problems.append(PoProblem(line, problem))
-        position += len(field) + 1
+        position += len(header_field) + 1
     return charset, charset_line, nplurals, problems
 
 
@@ -749,13 +830,13 @@ def _check_plural_forms(value: str) -> tuple[int | None, str | None]:
         return None, f"malformed Plural-Forms {shown!r}: nplurals must be at least 1"
     expression = match.group(2)
     try:
-        values = _PluralParser(expression).parse()
+        values = _plural_values(expression)
     except ValueError as err:
         return None, f"invalid plural expression {expression!r} in Plural-Forms: {err}"
     for n, index in enumerate(values):
         if index is None:
             return None, f"plural expression {expression!r} divides by zero for n={n}"
-        if index >= nplurals:
+        if not 0 <= index < nplurals:
             return (
                 None,
                 f"plural expression {expression!r} gives {index} for n={n}, "
@@ -764,141 +845,25 @@ def _check_plural_forms(value: str) -> tuple[int | None, str | None]:
     return nplurals, None
 
 
-# A plural expression is evaluated for n = 0..1000 at once, as a vector per subexpression;
-# None marks a division by zero, which only matters if the branch that holds it is taken.
-_Values = list[int | None]
+# A plural expression is checked for n = 0..1000, read by the standard library's reader of
+# the expressions in .mo files. It is gettext's grammar; where Python's arithmetic differs
+# from C's unsigned long (n-2 for n=0 is -2, not a huge number; "a && b" is b, not 1,
+# when b is no comparison) no real Plural-Forms depends on it: Babel's rules for every
+# language pass (tests/catalog/test_pocheck.py).
 _PLURAL_RANGE = 1001
-_MASK = (1 << 64) - 1  # gettext computes in unsigned long
-_PLURAL_TOKEN = re.compile(
-    r"[ \t]*(?:([0-9]+)|(n)\b|(==|!=|<=|>=|&&|\|\||[-+*/%<>!?:()]))", re.ASCII
-)
-_BINARY: dict[str, Callable[[int, int], int]] = {
-    "*": lambda a, b: (a * b) & _MASK,
-    "+": lambda a, b: (a + b) & _MASK,
-    "-": lambda a, b: (a - b) & _MASK,
-    "<": lambda a, b: int(a < b),
-    ">": lambda a, b: int(a > b),
-    "<=": lambda a, b: int(a <= b),
-    ">=": lambda a, b: int(a >= b),
-    "==": lambda a, b: int(a == b),
-    "!=": lambda a, b: int(a != b),
-}
-_LEVELS: tuple[tuple[str, ...], ...] = (
-    ("==", "!="),
-    ("<", ">", "<=", ">="),
-    ("+", "-"),
-    ("*", "/", "%"),
-)
 
 
-def _apply(op: str, left: _Values, right: _Values) -> _Values:
-    if op == "/":
-        return [None if a is None or not b else a // b for a, b in zip(left, right, strict=True)]
-    if op == "%":
-        return [None if a is None or not b else a % b for a, b in zip(left, right, strict=True)]
-    f = _BINARY[op]
-    return [None if a is None or b is None else f(a, b) for a, b in zip(left, right, strict=True)]
-
-
-class _PluralParser:
-    """Recursive-descent parser of gettext's C-like plural expressions.
-
-    Each rule returns the values of its subexpression for every n in 0..1000.
-    """
-
-    def __init__(self, expression: str) -> None:
-        self.tokens: list[str] = []
-        position = 0
-        rest = expression.rstrip(" \t")
-        while position < len(rest):
-            match = _PLURAL_TOKEN.match(rest, position)
-            if match is None:
-                raise ValueError(f"unexpected {rest[position:].strip()[:10]!r}")
-            self.tokens.append(match.group(match.lastindex or 0))
-            position = match.end()
-        self.position = 0
-
-    def parse(self) -> _Values:
-        if not self.tokens:
-            raise ValueError("empty expression")
-        result = self._conditional()
-        if self.position != len(self.tokens):
-            raise ValueError(f"unexpected {self.tokens[self.position]!r}")
-        return result
-
-    def _peek(self) -> str | None:
-        return self.tokens[self.position] if self.position < len(self.tokens) else None
-
-    def _take(self, expected: str) -> None:
-        found = self._peek()
-        if found != expected:
-            raise ValueError(
-                f"expected {expected!r}, found {'the end' if found is None else repr(found)}"
-            )
-        self.position += 1
-
-    def _conditional(self) -> _Values:
-        condition = self._or()
-        if self._peek() != "?":
-            return condition
-        self.position += 1
-        then = self._conditional()
-        self._take(":")
-        otherwise = self._conditional()
-        return [
-            None if c is None else t if c else e
-            for c, t, e in zip(condition, then, otherwise, strict=True)
-        ]
-
-    def _or(self) -> _Values:
-        left = self._and()
-        while self._peek() == "||":
-            self.position += 1
-            right = self._and()
-            left = [
-                None if a is None else 1 if a else None if b is None else int(b != 0)
-                for a, b in zip(left, right, strict=True)
-            ]
-        return left
-
-    def _and(self) -> _Values:
-        left = self._binary(0)
-        while self._peek() == "&&":
-            self.position += 1
-            right = self._binary(0)
-            left = [
-                None if a is None else 0 if not a else None if b is None else int(b != 0)
-                for a, b in zip(left, right, strict=True)
-            ]
-        return left
-
-    def _binary(self, level: int) -> _Values:
-        if level == len(_LEVELS):
-            return self._unary()
-        left = self._binary(level + 1)
-        while (op := self._peek()) is not None and op in _LEVELS[level]:
-            self.position += 1
-            left = _apply(op, left, self._binary(level + 1))
-        return left
-
-    def _unary(self) -> _Values:
-        token = self._peek()
-        if token == "!":
-            self.position += 1
-            return [None if a is None else int(not a) for a in self._unary()]
-        if token == "(":
-            self.position += 1
-            inner = self._conditional()
-            self._take(")")
-            return inner
-        if token == "n":
-            self.position += 1
-            return list(range(_PLURAL_RANGE))
-        if token is not None and token.isdigit():
-            self.position += 1
-            return [int(token) & _MASK] * _PLURAL_RANGE
-        found = "" if token is None else f", found {token!r}"
-        raise ValueError(f"expected a number, n, '!' or '('{found}")
+def _plural_values(expression: str) -> list[int | None]:
+    """The expression's index for each n, None where it divides by zero (only the branch
+    taken counts, as in C); ValueError, saying why, for an expression gettext rejects."""
+    plural = gettext.c2py(expression)
+    values: list[int | None] = []
+    for n in range(_PLURAL_RANGE):
+        try:
+            values.append(plural(n))
+        except ZeroDivisionError:
+            values.append(None)
+    return values
 
 
 def _diagnose(line: str) -> tuple[str | None, str | None, str | None, str | None, list[str]]:
@@ -944,41 +909,50 @@ def _diagnose(line: str) -> tuple[str | None, str | None, str | None, str | None
     elif rest[i] != '"':
         return pre, None, None, None, [f"not a comment, keyword or string: {_excerpt(line)}"]
 
-    start = i + 1
+    raw, errors = _diagnose_string(rest, i + 1, end)
+    return pre, kw, idx, raw, errors
+
+
+def _diagnose_string(rest: str, start: int, end: int) -> tuple[str, list[str]]:
+    """The string that opens at ``start`` (after its quote) as far as it goes, and what is
+    wrong with it: invalid escapes, no closing quote, text after it."""
+    errors: list[str] = []
     j = start
-    closed = False
-    while j < end:
-        char = rest[j]
-        if char == '"':
-            closed = True
-            break
-        if char != "\\":
+    while j < end and rest[j] != '"':
+        if rest[j] != "\\":
             j += 1
-            continue
-        if j + 1 >= end:
+        elif j + 1 >= end:
             break  # a backslash at the end of the line
-        escape = rest[j + 1]
-        if escape in _VALID_SIMPLE_ESCAPES:
-            j += 2
-        elif escape in "01234567":
-            digits_end = min(j + 4, end)  # up to three octal digits
-            j += 2
-            while j < digits_end and rest[j] in "01234567":
-                j += 1
-        elif escape == "x" and j + 2 < end and rest[j + 2] in "0123456789abcdefABCDEF":
-            j += 3
         else:
-            errors.append(f"invalid escape sequence '\\{escape}'")
-            j += 2
-    if not closed:
+            length = _escape_length(rest, j, end)
+            if length is None:
+                errors.append(f"invalid escape sequence '\\{rest[j + 1]}'")
+                length = 2
+            j += length
+    if j >= end or rest[j] != '"':  # the end of the line, or a backslash before it
         errors.append("unterminated string")
-        return pre, kw, idx, rest[start:end], errors
+        return rest[start:end], errors
     trailing = rest[j + 1 : end].lstrip(_WHITESPACE)
     if trailing.startswith('"'):
         errors.append("more than one string on a line")
     elif trailing:
         errors.append(f"unexpected text after the string: {_excerpt(trailing)}")
-    return pre, kw, idx, rest[start:j], errors
+    return rest[start:j], errors
+
+
+def _escape_length(text: str, j: int, end: int) -> int | None:
+    """How many characters the escape at ``text[j]`` (a backslash) takes; None: invalid."""
+    escape = text[j + 1]
+    if escape in _VALID_SIMPLE_ESCAPES:
+        return 2
+    if escape in "01234567":  # up to three octal digits
+        k = j + 2
+        while k < min(j + 4, end) and text[k] in "01234567":
+            k += 1
+        return k - j
+    if escape == "x" and j + 2 < end and text[j + 2] in "0123456789abcdefABCDEF":
+        return 3
+    return None
 
 
 def _excerpt(text: str, limit: int = 30) -> str:
