@@ -58,6 +58,17 @@ def _settings(ctx: click.Context) -> Settings:
     return settings
 
 
+def _emit(text: str, output: Path | None, what: str) -> None:
+    """An export to standard output, or written to ``output`` and said so on the console."""
+    from newsl10n.catalog.store import atomic_write
+
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write(output, text)
+        console.print(f"wrote {what} to {output}")
+
+
 def _fail(message: str, code: int = 1) -> NoReturn:
     console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     sys.exit(code)
@@ -573,7 +584,6 @@ def glossary_check(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 @click.pass_context
 def glossary_export(ctx: click.Context, fmt: str, dialect: str, output: Path | None) -> None:
     """Write the glossary as TBX (Weblate, Pontoon, CAT tools) or as one CSV."""
-    from newsl10n.catalog.store import atomic_write
     from newsl10n.glossary.csvformat import dump_csv
     from newsl10n.glossary.load import load_glossary
     from newsl10n.glossary.tbx import dump_tbx
@@ -587,11 +597,7 @@ def glossary_export(ctx: click.Context, fmt: str, dialect: str, output: Path | N
         if fmt == "tbx"
         else dump_csv(loaded)
     )
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        atomic_write(output, text)
-        console.print(f"wrote {len(loaded.terms)} term(s) to {output}")
+    _emit(text, output, f"{len(loaded.terms)} term(s)")
 
 
 @main.group()
@@ -607,17 +613,13 @@ def tm() -> None:
 def tm_export(ctx: click.Context, output: Path | None) -> None:
     """Export reviewed translations as TMX 1.4b for other CAT tools."""
     from newsl10n.catalog.memory import export_tmx, reviewed_units
-    from newsl10n.catalog.store import atomic_write, catalogs
+    from newsl10n.catalog.store import catalogs
 
     settings = _settings(ctx)
     languages = sorted({lang for lang, _ in catalogs(settings.locales)})
     units = [u for lang in languages for u in reviewed_units(settings.locales, lang)]
     text = export_tmx(units)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        atomic_write(output, text)
-        console.print(f"wrote {len(units)} translation(s) to {output}")
+    _emit(text, output, f"{len(units)} translation(s)")
 
 
 @main.group()

@@ -17,6 +17,8 @@ space at every line break. The facts live here, once:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
 
 HANGUL = "hangul"
 KANA = "kana"
@@ -26,21 +28,47 @@ ARABIC = "arabic"
 LATIN = "latin"
 OTHER = "other"
 
-_SPACELESS = (
-    "\u2e80-\u2fff\u3000-\u30ff\u31c0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    "\uff00-\uff9f\U00020000-\U0003ffff"
-)
-_HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff\uffa0-\uffdc"
+# Each script's code points, once: script_of and the character classes below are made from
+# these ranges (inclusive), which do not overlap.
+_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
+    LATIN: ((0x0000, 0x024F), (0x1E00, 0x1EFF), (0xFF21, 0xFF5A)),
+    CYRILLIC: ((0x0400, 0x052F), (0x1C80, 0x1C8F), (0xA640, 0xA69F)),
+    ARABIC: ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF),
+             (0xFE70, 0xFEFF)),
+    HANGUL: ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF),
+             (0xD7B0, 0xD7FF), (0xFFA0, 0xFFDC)),
+    KANA: ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9F)),
+    HAN: ((0x3005, 0x3005),  # 々 iteration mark
+          (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF)),
+}  # fmt: skip
+# Written without spaces too, though no script of their own: CJK radicals and strokes, CJK
+# punctuation (、。「」), full-width and half-width forms.
+_CJK_MARKS = ((0x2E80, 0x2FFF), (0x3000, 0x303F), (0x31C0, 0x31EF), (0xFF00, 0xFF65))
+# Joining scripts: Arabic, Syriac, Thaana, N'Ko, Indic, Mongolian, Arabic presentation
+# forms, emoji and dingbats.
+_JOINING = (
+    (0x0600, 0x08FF), (0x0900, 0x0DFF), (0x1800, 0x18AF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFE),
+    (0x1F000, 0x1FAFF), (0x2600, 0x27BF),
+)  # fmt: skip
+
+
+def _class_body(*ranges: tuple[int, int]) -> str:
+    """The inside of a regex character class holding ``ranges``."""
+    return "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in ranges)
+
+
+_SPACELESS = _class_body(*_RANGES[HAN], *_RANGES[KANA], *_CJK_MARKS)
+_ATTACHING = _SPACELESS + _class_body(*_RANGES[HANGUL])
 SPACELESS = re.compile(f"[{_SPACELESS}]")
-ATTACHING = re.compile(f"[{_SPACELESS}{_HANGUL}]")
+ATTACHING = re.compile(f"[{_ATTACHING}]")
 #: A letter or digit that does not attach (of a script written with spaces): only such a
 #: character next to a name means the name runs on inside a longer word ("Пекинский"), so
 #: "双方在Пекин举行" and "KCNA가" hold whole names. Used in regex lookarounds.
-SPACED_WORD_CHAR = f"[^\\W{_SPACELESS}{_HANGUL}]"
-JOINING = re.compile(
-    "[\u0600-\u08ff\u0900-\u0dff\u1800-\u18af\ufb50-\ufdff\ufe70-\ufefe"
-    "\U0001f000-\U0001faff\u2600-\u27bf]"
-)
+SPACED_WORD_CHAR = f"[^\\W{_ATTACHING}]"
+JOINING = re.compile(f"[{_class_body(*_JOINING)}]")
+# script_of's table: range starts in order, and each range's end and script.
+_TABLE = sorted((lo, hi, script) for script, ranges in _RANGES.items() for lo, hi in ranges)
+_STARTS = [lo for lo, _hi, _script in _TABLE]
 
 
 def is_spaceless(ch: str) -> bool:
@@ -67,38 +95,11 @@ def word_count(text: str) -> int:
     return spaced + (spaceless + 1) // 2
 
 
+@lru_cache(maxsize=4096)  # an article has a few hundred distinct letters
 def script_of(ch: str) -> str:
     """Script class of one letter (for language detection's script evidence)."""
     cp = ord(ch)
-    if cp < 0x0250 or 0x1E00 <= cp <= 0x1EFF or 0xFF21 <= cp <= 0xFF5A:
-        return LATIN
-    if 0x0400 <= cp <= 0x052F or 0x1C80 <= cp <= 0x1C8F or 0xA640 <= cp <= 0xA69F:
-        return CYRILLIC
-    if (
-        0x0600 <= cp <= 0x06FF
-        or 0x0750 <= cp <= 0x077F
-        or 0x08A0 <= cp <= 0x08FF
-        or 0xFB50 <= cp <= 0xFDFF
-        or 0xFE70 <= cp <= 0xFEFF
-    ):
-        return ARABIC
-    if (
-        0xAC00 <= cp <= 0xD7AF
-        or 0x1100 <= cp <= 0x11FF
-        or 0x3130 <= cp <= 0x318F
-        or 0xA960 <= cp <= 0xA97F
-        or 0xD7B0 <= cp <= 0xD7FF
-        or 0xFFA0 <= cp <= 0xFFDC
-    ):
-        return HANGUL
-    if 0x3040 <= cp <= 0x30FF or 0x31F0 <= cp <= 0x31FF or 0xFF66 <= cp <= 0xFF9F:
-        return KANA
-    if (
-        0x4E00 <= cp <= 0x9FFF
-        or 0x3400 <= cp <= 0x4DBF
-        or 0xF900 <= cp <= 0xFAFF
-        or 0x20000 <= cp <= 0x3FFFF
-        or cp == 0x3005  # 々 iteration mark
-    ):
-        return HAN
+    at = bisect_right(_STARTS, cp) - 1
+    if at >= 0 and cp <= _TABLE[at][1]:
+        return _TABLE[at][2]
     return OTHER

@@ -246,26 +246,8 @@ def build_catalog(
     the translators' and is kept; only the fields newsl10n owns are updated. Entries of
     ``plan`` are copied, never modified, so a plan can be built on again.
     """
-    po = polib.POFile(wrapwidth=NO_WRAP)
-    fresh = header(source, lang, model, glossary_sha256)
+    po = _with_header(source, lang, model, previous, glossary_sha256)
     reference = source.reference
-    if previous is not None:
-        po.encoding = previous.encoding  # an EUC-JP catalog stays EUC-JP
-        po.header = previous.header
-        po.metadata = dict(previous.metadata)
-        po.metadata_is_fuzzy = previous.metadata_is_fuzzy
-        for key in OWN_KEYS:
-            if key in fresh and not (key == GENERATOR and not is_own_generator(po.metadata)):
-                po.metadata[key] = fresh[key]
-        for key, value in fresh.items():
-            po.metadata.setdefault(key, value)
-    else:
-        po.header = (
-            f"Translation of {reference} into {lang}.\n"
-            "Machine translations are marked fuzzy: correct the text, then remove the flag.\n"
-            "newsl10n keeps every entry you edit when it runs again."
-        )
-        po.metadata = fresh
     position = {id(e): i for i, e in enumerate(previous or ())}
     placed: list[tuple[tuple[int, int, int], polib.POEntry]] = []
     anchor, added = -1, 0
@@ -295,6 +277,37 @@ def build_catalog(
         placed.append((slot, gone))
     for _key, entry in sorted(placed, key=lambda pair: pair[0]):
         po.append(entry)
+    return po
+
+
+def _with_header(
+    source: SourceInfo,
+    lang: str,
+    model: str,
+    previous: polib.POFile | None,
+    glossary_sha256: str,
+) -> polib.POFile:
+    """An empty catalog with the header: the previous catalog's, with only the fields
+    newsl10n owns brought up to date, or a fresh one."""
+    po = polib.POFile(wrapwidth=NO_WRAP)
+    fresh = header(source, lang, model, glossary_sha256)
+    if previous is None:
+        po.header = (
+            f"Translation of {source.reference} into {lang}.\n"
+            "Machine translations are marked fuzzy: correct the text, then remove the flag.\n"
+            "newsl10n keeps every entry you edit when it runs again."
+        )
+        po.metadata = fresh
+        return po
+    po.encoding = previous.encoding  # an EUC-JP catalog stays EUC-JP
+    po.header = previous.header
+    po.metadata = dict(previous.metadata)
+    po.metadata_is_fuzzy = previous.metadata_is_fuzzy
+    for key in OWN_KEYS:
+        if key in fresh and not (key == GENERATOR and not is_own_generator(po.metadata)):
+            po.metadata[key] = fresh[key]
+    for key, value in fresh.items():
+        po.metadata.setdefault(key, value)
     return po
 
 

@@ -218,41 +218,52 @@ def build_bundles(
     )
     langs = list(languages) if languages is not None else catalog_languages(locales)
     wanted = list(slugs) if slugs is not None else catalog_slugs(locales, langs)
-    results: list[BundleResult] = []
-    for slug in wanted:
-        # exists(), not is_file(): a FIFO or folder named x.po is reported, not skipped
-        found = [lang for lang in langs if catalog_path(locales, lang, slug).exists()]
-        if not is_slug(slug):  # a catalog named "...po" must not build into bundles/<lang>/
-            where = catalog_path(locales, found[0], slug) if found else locales
-            error = f"{where}: {slug!r} is not a safe slug; rename the catalog"
-            results.append(BundleResult(slug, "", bundles, error=error))
-            continue
-        if not found:
-            results.append(
-                BundleResult(slug, "", bundles, error=f"no catalog for {slug!r} under {locales}")
-                if slugs is not None
-                else BundleResult(slug, "", bundles, skipped="no catalog")
-            )
-            continue
-        for lang in langs:
-            if lang not in found:
-                folder = bundle_folder(bundles, lang, slug)
-                results.append(BundleResult(slug, lang, folder, skipped="no catalog"))
-                continue
-            results.append(_build_one(locales, bundles, lang, slug, options))
-    archives: list[ArchiveResult] = []
-    if zip_:
-        for slug in wanted:
-            built = tuple(r.lang for r in results if r.slug == slug and r.ok and r.counts)
-            if built:
-                path = archive_path(bundles, slug)
-                data = build_archive(bundles, slug, built)
-                archives.append(
-                    ArchiveResult(slug, path, built, write_bytes_if_changed(path, data))
-                )
+    results = [
+        result
+        for slug in wanted
+        for result in _build_slug(locales, bundles, langs, slug, options, named=slugs is not None)
+    ]
+    archives = _archives(bundles, wanted, results) if zip_ else []
     index = bundles / INDEX
     index_written = write_bytes_if_changed(index, render_index(bundles).encode("utf-8"))
     return BundleReport(tuple(results), tuple(archives), index, index_written)
+
+
+def _build_slug(
+    locales: Path, bundles: Path, langs: Sequence[str], slug: str, options: _Options, named: bool
+) -> list[BundleResult]:
+    """One article's bundles in ``langs``; a slug asked for by name (``named``) and without
+    any catalog is an error, one found by listing is only skipped."""
+    # exists(), not is_file(): a FIFO or folder named x.po is reported, not skipped
+    found = [lang for lang in langs if catalog_path(locales, lang, slug).exists()]
+    if not is_slug(slug):  # a catalog named "...po" must not build into bundles/<lang>/
+        where = catalog_path(locales, found[0], slug) if found else locales
+        error = f"{where}: {slug!r} is not a safe slug; rename the catalog"
+        return [BundleResult(slug, "", bundles, error=error)]
+    if not found and named:
+        return [BundleResult(slug, "", bundles, error=f"no catalog for {slug!r} under {locales}")]
+    if not found:
+        return [BundleResult(slug, "", bundles, skipped="no catalog")]
+    return [
+        _build_one(locales, bundles, lang, slug, options)
+        if lang in found
+        else BundleResult(slug, lang, bundle_folder(bundles, lang, slug), skipped="no catalog")
+        for lang in langs
+    ]
+
+
+def _archives(
+    bundles: Path, slugs: Sequence[str], results: Sequence[BundleResult]
+) -> list[ArchiveResult]:
+    """``bundles/<slug>.zip`` for each slug with the languages built in this call."""
+    archives: list[ArchiveResult] = []
+    for slug in slugs:
+        built = tuple(r.lang for r in results if r.slug == slug and r.ok and r.counts)
+        if built:
+            path = archive_path(bundles, slug)
+            data = build_archive(bundles, slug, built)
+            archives.append(ArchiveResult(slug, path, built, write_bytes_if_changed(path, data)))
+    return archives
 
 
 def _build_one(
