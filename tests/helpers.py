@@ -1,4 +1,5 @@
-"""What the tests share: where a project's files are, and gettext's own verdict on a catalog.
+"""What the tests share: where a project's files are, an instant engine, the command line as
+a user runs it, and gettext's own verdict on a catalog.
 
 A catalog's place (``locales/<lang>/LC_MESSAGES/<slug>.po``) is spelled here once, the way
 gettext lays it out, independently of the library's own spelling: a test that found the
@@ -9,8 +10,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
+from click.testing import CliRunner, Result
+
+import newsl10n.run
+from newsl10n.cli import main
+from newsl10n.config import EngineSettings, Settings, load_settings
+from newsl10n.engines.argos import ArgosEngine
+from newsl10n.engines.base import Engine
+from newsl10n.pipeline import PairResult, prepare_article, translate_pair
 from tests.conftest import ROOT, SEED
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -46,3 +56,63 @@ def msgfmt_check(path: Path) -> None:
         [msgfmt, "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, f"msgfmt -c rejected {path}:\n{done.stderr}"
+
+
+class Echo:
+    """An instant engine whose output is its input: for tests of what surrounds the model
+    (input handling, the run's bookkeeping). Also an engine factory for ``run(engines=...)``."""
+
+    name = "echo"
+
+    def __init__(self, _name: str = "echo", _settings: EngineSettings | None = None) -> None:
+        pass
+
+    def model_version(self, source: str, target: str) -> str:
+        return f"echo {source}-{target} 1"
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        return list(texts)
+
+
+def translate(
+    project: Path, lang: str, article: Path | None = None, engine: Engine | None = None
+) -> PairResult:
+    """The seed article (or ``article``) into ``lang`` with ``engine``, by default the
+    installed Argos models (the copy models, with the ``copy_models`` fixture)."""
+    settings = load_settings(project)
+    prepared = prepare_article(article or project / "source_articles" / SEED.name, settings)
+    return translate_pair(prepared, lang, engine or ArgosEngine(), settings)
+
+
+def echo_catalog(project: Path, lang: str = "de") -> Path:
+    """The seed's catalog for ``lang`` written with the instant engine (no model)."""
+    result = translate(project, lang, engine=Echo())
+    assert not result.error, result.error
+    return Path(result.catalog)
+
+
+def settings_for(project: Path, targets: Sequence[str] = ("ru",)) -> Settings:
+    return load_settings(project).with_overrides(targets=list(targets))
+
+
+def run_echo(settings: Settings, **request: object) -> newsl10n.run.Report:
+    """The library's run (every door's) with the instant engine."""
+    return newsl10n.run.run(settings, newsl10n.run.Request(**request), engines=Echo)  # type: ignore[arg-type]
+
+
+def invoke(project: Path, *args: str) -> Result:
+    """The newsl10n command in ``project``, in this process."""
+    return CliRunner().invoke(main, ["--project", str(project), *args])
+
+
+def said(result: Result) -> str:
+    """The command's output with the console's line wrapping undone (long paths)."""
+    return result.output.replace("\n", "")
+
+
+def no_traceback(result: Result) -> None:
+    """The command failed, if it did, with a message: no exception, no traceback."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    assert "Traceback" not in result.output

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from newsl10n.cli import main
 from newsl10n.config import load_settings, parse_languages
 from newsl10n.errors import ConfigError
 
@@ -37,3 +39,9 @@ def test_unknown_settings_keys_are_refused(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.newsl10n]\ntargest = ["ru"]\n')
     with pytest.raises(ConfigError, match="targest"):
         load_settings(tmp_path)
+
+
+def test_unknown_settings_in_pyproject_stop_every_command(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.newsl10n]\ntargets = ["ru", "xx"]\n')
+    result = CliRunner().invoke(main, ["--project", str(project), "status"])
+    assert result.exit_code == 2 and "xx" in result.output

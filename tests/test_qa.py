@@ -25,6 +25,7 @@ from newsl10n.qa import (
     check_catalog,
     check_entry,
     check_locales,
+    invisible_characters,
     number_mismatches,
     numbers,
     render_json,
@@ -32,7 +33,7 @@ from newsl10n.qa import (
     untranslated,
 )
 from tests.conftest import ROOT
-from tests.helpers import po_in
+from tests.helpers import echo_catalog, invoke, po_in
 
 SHIPPED = load_glossary(ROOT / "glossaries")
 
@@ -339,3 +340,32 @@ def test_words_inside_a_name_of_either_language_are_not_the_translations_own() -
     msgid = "Putin arrived in Pyongyang and met him."
     issues = untranslated(msgid, "Путин arrived in Pyongyang and met him.", SHIPPED, "en", "ru")
     assert [i.message for i in issues] == ["untranslated: 5 of 5 words are the source's own"]
+
+
+def test_qa_flags_bidi_controls_and_zero_width_characters(project: Path) -> None:
+    path = echo_catalog(project)
+    po = polib.pofile(str(path), wrapwidth=0)
+    paragraphs = [e for e in po if e.msgctxt.startswith("paragraph:")]
+    paragraphs[0].msgstr = "Pay \u202egnp.exe\u202c now."
+    paragraphs[1].msgstr = paragraphs[1].msgid + "\u200b"
+    po.save(str(path))
+    result = invoke(project, "qa", "--json")
+    found = [f for f in json.loads(result.stdout) if f["kind"] == "invisible-character"]
+    assert result.exit_code == 1
+    assert [(f["severity"], f["msgctxt"]) for f in found] == [
+        ("error", paragraphs[0].msgctxt),
+        ("error", paragraphs[0].msgctxt),
+        ("warning", paragraphs[1].msgctxt),
+    ]
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE in the translation at character 5" in found[0]["message"]
+
+
+def test_joiners_are_allowed_where_a_script_needs_them() -> None:
+    assert invisible_characters("I want", "می\u200cخواهم") == []  # Persian ZWNJ
+    assert invisible_characters("Kshatriya", "क्\u200dष") == []  # Devanagari ZWJ
+    assert invisible_characters("family", "👨\u200d👩\u200d👧") == []  # emoji ZWJ sequence
+    assert [i.severity for i in invisible_characters("a\u200cb", "x\u2066y\u2069")] == [
+        "warning",
+        "error",
+        "error",
+    ]

@@ -11,31 +11,17 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 import newsl10n.run
-from newsl10n.config import EngineSettings, load_settings
-from tests.helpers import FIXTURES, SLUG, po_in
+from newsl10n.config import load_settings
+from tests.helpers import FIXTURES, SLUG, Echo, po_in
 
 GOLDEN = FIXTURES / "golden"
 LANGUAGES = ("ru", "ko", "zh")
 _DATES = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): [^"\\]*\\n"$', re.M)
-
-
-class Echo:
-    name = "echo"
-
-    def __init__(self, _name: str = "echo", _settings: EngineSettings | None = None) -> None:
-        pass
-
-    def model_version(self, source: str, target: str) -> str:
-        return f"echo {source}-{target} 1"
-
-    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        return list(texts)
 
 
 def _undated(text: str) -> str:

@@ -89,3 +89,12 @@ def test_install_refuses_a_file_that_is_not_a_package(no_models: Path, tmp_path:
     bogus.write_bytes(b"not a zip")
     with pytest.raises(InputError, match="not an Argos package"):
         install_package_file(bogus)
+
+
+def test_long_input_is_cut_at_sentence_then_clause_boundaries() -> None:
+    sentence = ["▁One", "▁two", "▁three", "."] * 30  # 120 tokens of four-token sentences
+    chunks = argos._chunks(sentence, 50)
+    assert all(len(c) <= 50 and c[-1] == "." for c in chunks)
+    assert sum(map(len, chunks)) == len(sentence)
+    clauses = (["▁a", "▁b", ","] + ["▁w"] * 7) * 20
+    assert all(c[-1] == "," for c in argos._chunks(clauses, 40)[:-1])

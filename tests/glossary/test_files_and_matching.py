@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from newsl10n.glossary.match import find_foreign, find_missing, find_terms
 from newsl10n.glossary.model import Glossary, GlossaryError
 from newsl10n.glossary.morphology import inflects
 from tests.conftest import ROOT, SEED, TARGETS
+from tests.helpers import invoke
 
 SHIPPED = ROOT / "glossaries"
 
@@ -288,3 +292,28 @@ def test_a_neighbour_languages_spelling_is_foreign_unless_the_language_has_it_to
     assert inflects("Пхеньяна", "Пхеньян", "uk") and not inflects("Пхеньяне", "Пхеньян", "uk")
     matches = find_terms("Talks in Pyongyang.", shipped, "en")
     assert [m.text for m in find_missing(matches, "Переговори у Пхеньяне.", "uk")] == ["Pyongyang"]
+
+
+def test_csv_export_neutralises_formulas_and_reads_back_the_same(project: Path) -> None:
+    shutil.rmtree(project / "glossaries")
+    (project / "glossaries").mkdir()
+    (project / "glossaries" / "formulas.csv").write_text(
+        "en,de,note\n"
+        '"=HYPERLINK(""http://evil.example"",""x"")",=1+2,+cmd|calc\n'
+        "@SUM(A1),-Minus,\n",
+        encoding="utf-8",
+    )
+    out = project / "export.csv"
+    result = invoke(project, "glossary", "export", "--format", "csv", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    cells = [cell for row in csv.reader(io.StringIO(out.read_text())) for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert '\'=HYPERLINK("http://evil.example","x")' in cells and "'@SUM(A1)" in cells
+    assert "'+cmd|calc" in cells and "'-Minus" in cells
+    from newsl10n.glossary.csvformat import parse_csv
+
+    terms, _ = parse_csv(out, out.read_bytes())
+    forms = {t.forms["en"]: t for t in terms}
+    assert forms['=HYPERLINK("http://evil.example","x")'].forms["de"] == "=1+2"
+    assert forms["@SUM(A1)"].forms["de"] == "-Minus"
+    assert forms['=HYPERLINK("http://evil.example","x")'].note == "+cmd|calc"

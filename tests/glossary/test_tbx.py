@@ -11,7 +11,7 @@ from newsl10n.glossary.load import check_glossary, load_glossary, read_glossary_
 from newsl10n.glossary.model import GlossaryError
 from newsl10n.glossary.tbx import dump_tbx, parse_tbx, write_tbx
 from tests.conftest import ROOT
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, invoke, no_traceback, said
 
 GLOSSARIES = FIXTURES / "glossary"
 SHIPPED = ROOT / "glossaries"
@@ -114,3 +114,16 @@ def test_a_file_that_is_not_tbx_is_named(tmp_path: Path) -> None:
     path.write_text("<html><body/></html>")
     (problem,) = check_glossary([path])
     assert str(problem) == f"{path}:1: <html>: not a TBX file (expected <martif> or <tbx>)"
+
+
+def test_a_deeply_nested_tbx_is_a_glossary_problem_not_a_crash(project: Path) -> None:
+    deep = project / "glossaries" / "deep.tbx"
+    body = "<p>" * 2000 + "x" + "</p>" * 2000
+    deep.write_text(f'<?xml version="1.0"?>\n<martif type="TBX"><text><body>{body}</body>'
+                    "</text></martif>\n")  # fmt: skip
+    result = invoke(project, "glossary", "check")
+    no_traceback(result)
+    assert result.exit_code == 1 and f"{deep}:2" in said(result)
+    assert "nested deeper than 64 levels" in said(result)
+    run = invoke(project, "status")  # every command loading the glossary stays usable
+    no_traceback(run)

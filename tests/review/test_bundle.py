@@ -30,7 +30,7 @@ from newsl10n.review.localized import (
 from newsl10n.review.render import md_escape, render_html, render_markdown
 from newsl10n.run import Request, run
 from tests.conftest import ROOT, SEED
-from tests.helpers import SLUG, po_in, po_name, po_path
+from tests.helpers import SLUG, echo_catalog, invoke, no_traceback, po_in, po_name, po_path, said
 
 SCHEMA = json.loads((ROOT / "schemas" / "manifest.schema.json").read_text(encoding="utf-8"))
 T1 = datetime(2024, 6, 19, 9, 0, tzinfo=UTC)
@@ -503,3 +503,62 @@ def test_a_flat_list_of_qa_findings_is_grouped_by_catalog_and_entry(tmp_path: Pa
         tmp_path / "locales", tmp_path / "bundles", root=tmp_path, findings=grouped
     )
     assert report.bundles[0].findings == 3
+
+
+def test_a_catalog_named_dots_never_builds_outside_its_folder(project: Path) -> None:
+    good = echo_catalog(project)
+    shutil.copy(good, good.parent / "...po")  # slug ".."
+    result = invoke(project, "bundle", "--zip")
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert f"{good.parent / '...po'}: '..' is not a safe slug" in said(result)
+    bundles = project / "bundles"
+    assert (bundles / "de" / SLUG / "article.md").is_file()
+    assert not (bundles / "de" / "article.md").exists() and not (bundles / "article.md").exists()
+    with zipfile.ZipFile(bundles / f"{SLUG}.zip") as archive:
+        assert all(n.startswith(f"{SLUG}/de/") for n in archive.namelist())
+    assert sorted(p.name for p in bundles.iterdir()) == ["de", "index.html", f"{SLUG}.zip"]
+
+
+def test_msgstr_block_syntax_stays_text_in_article_md(project: Path) -> None:
+    path = echo_catalog(project)
+    po = polib.pofile(str(path), wrapwidth=0)
+    paragraphs = [e for e in po if e.msgctxt.startswith("paragraph:")]
+    hostile = ["Text.\n\n# Owned heading", "- a list item", "1. numbered", "> quoted",
+               "Line\n===", "    indented code", "Text\n\n<script>x</script>"]  # fmt: skip
+    for entry, text in zip(paragraphs, hostile, strict=False):
+        entry.msgstr = text
+    po.save(str(path))
+    result = invoke(project, "bundle", "--to", "de")
+    assert result.exit_code == 0, result.output
+    md = (project / "bundles" / "de" / SLUG / "article.md").read_text()
+    tokens = MarkdownIt("commonmark").parse(md)
+    kinds = {t.type for t in tokens}
+    assert not kinds & {"bullet_list_open", "ordered_list_open", "blockquote_open",
+                        "code_block", "html_block", "hr"}  # fmt: skip
+    headings = [t for t in tokens if t.type == "heading_open"]
+    assert len(headings) == len([e for e in po if e.msgctxt.split(":")[0] in ("title", "heading")])
+    assert "Owned heading" in md and "<script>" not in md
+
+
+def test_korean_sentences_join_with_a_space_and_chinese_ones_without() -> None:
+    assert (
+        join_sentences(["회담이 열렸다.", "양측은 합의했다."]) == "회담이 열렸다. 양측은 합의했다."
+    )
+    assert join_sentences(["会谈举行。", "双方达成协议。"]) == "会谈举行。双方达成协议。"
+
+
+def test_catalogs_edited_since_the_last_build_get_their_bundles_rebuilt(
+    project: Path, copy_models: Path
+) -> None:
+    assert invoke(project, "run", "--to", "fr").exit_code == 0
+    path = po_path(project, "fr")
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if e.msgid == "Strategic Implications")
+    entry.msgstr, entry.flags = "Conséquences stratégiques", []
+    po.save(str(path))  # a translator's save; the article itself is unchanged
+    result = invoke(project, "run", "--to", "fr")
+    code, output = result.exit_code, result.output
+    assert code == 0 and "unchanged since the last run" in output
+    page = project / "bundles" / "fr" / SEED.stem / "article.md"
+    assert "Conséquences stratégiques" in page.read_text(encoding="utf-8")

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import polib
 import pytest
 from click.testing import CliRunner, Result
 
+from newsl10n import cli
 from newsl10n.cli import main
 from newsl10n.glossary.load import load_glossary
 from newsl10n.glossary.match import find_terms
+from newsl10n.source.detect import Detection
 from tests.conftest import SEED, TARGETS
-from tests.helpers import SLUG, msgfmt_check, po_path, pot_path
+from tests.helpers import SLUG, msgfmt_check, po_path, pot_path, settings_for
 
 GLOSSARY = load_glossary(SEED.parents[1] / "glossaries")
 
@@ -191,3 +195,109 @@ def test_glossary_check_and_tbx_export(project: Path, tmp_path: Path) -> None:
     bad.write_text("en,xx\nPutin,Путин\n", encoding="utf-8")
     result = invoke(project, "glossary", "check")
     assert result.exit_code == 1 and "bad.csv" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "--to", "de,xx"], "xx"),
+        (["run", "--frobnicate"], "--frobnicate"),
+        (["run", "--source", "nowhere"], "nowhere"),
+        (["translate", "missing.txt"], "missing.txt"),
+    ],
+)
+def test_bad_settings_and_options_are_usage_errors(
+    project: Path, args: Sequence[str], message: str
+) -> None:
+    result = CliRunner().invoke(main, ["--project", str(project), *args])
+    assert result.exit_code == 2 and message in result.output
+
+
+@pytest.mark.parametrize(
+    "command", [["qa"], ["status"], ["compile"], ["bundle"], ["tm", "export"], ["review"]]
+)
+def test_a_catalog_folder_that_does_not_exist_is_refused_by_commands_that_read_it(
+    project: Path, command: list[str]
+) -> None:
+    """A mistyped --locales must not read as "QA: no problems found" and exit 0."""
+    missing = project / "no-such-catalogs"
+    result = CliRunner().invoke(main, [*command, "--config", str(project / "pyproject.toml"),
+                                       "--locales", str(missing)])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert f"--locales {missing}: folder does not exist" in result.output
+
+
+def test_a_bundle_failure_without_a_language_reads_as_the_article_alone(project: Path) -> None:
+    (project / "locales").mkdir()
+    article = project / "source_articles" / SEED.name
+    result = CliRunner().invoke(main, ["--project", str(project), "bundle", str(article)])
+    assert result.exit_code == 1
+    assert f"error: {SEED.stem}: no catalog for '{SEED.stem}'" in result.output
+    assert "→ :" not in result.output
+
+
+def test_paths_printed_to_a_pipe_are_never_wrapped(project: Path, copy_models: Path) -> None:
+    """`newsl10n bundle | grep review` and scripts reading `compile` output need each path
+    whole on its line (a console wraps at 80 columns when it is not a terminal)."""
+    deep = project / ("a-rather-long-folder-name-" * 3) / "bundles"
+    args = ["--project", str(project)]
+    assert CliRunner().invoke(main, [*args, "run", "--to", "de"]).exit_code == 0
+    for command in (["bundle", "--bundles", str(deep)], ["compile"]):
+        result = CliRunner().invoke(main, [*args, *command])
+        assert result.exit_code == 0, result.output
+        for line in result.output.splitlines():
+            assert line.endswith((".html", ".mo", "(written)", "(unchanged)")), line
+
+
+def test_brackets_in_paths_are_printed_as_they_are(
+    project: Path, copy_models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rich reads "[...]" as markup: "[draft]" vanished from printed paths and "[/]" in a
+    folder or article name ended the command with a MarkupError traceback."""
+    import io
+
+    from rich.console import Console
+
+    from newsl10n import cli
+
+    missing = project / "[/]"
+    refused = CliRunner().invoke(main, ["run", "--source", str(missing)])
+    assert refused.exit_code == 2 and f"--source {missing}: folder does not exist" in refused.output
+
+    shutil.move(
+        project / "source_articles" / SEED.name,
+        project / "source_articles" / "A [draft] [bold].txt",
+    )
+    terminal = io.StringIO()
+    monkeypatch.setattr(cli, "console", Console(file=terminal, force_terminal=True, width=300))
+    args = ["--project", str(project)]
+    assert CliRunner().invoke(main, [*args, "run", "--to", "de"]).exit_code == 0
+    assert "source_articles/A [draft] [bold].txt" in terminal.getvalue()
+    locales = project / "[draft]"
+    shutil.copytree(project / "locales", locales)
+    compiled = CliRunner().invoke(main, [*args, "compile", "--locales", str(locales)])
+    assert compiled.exit_code == 0 and f"wrote {locales}/de/" in compiled.output
+
+
+def test_models_ensure_decides_the_language_as_the_run_does(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole-text guess says Russian; most segments are English: the run translates it
+    as English, so ``models ensure`` must ask for the English pairs."""
+    import newsl10n.pipeline
+
+    monkeypatch.setattr(
+        newsl10n.pipeline, "detect_language", lambda _text, _c: Detection("ru", 0.6, "test")
+    )
+    settings = settings_for(project, ["de"])
+    pairs = cli.missing_pairs(settings, _NoModels())
+    assert pairs == [("en", "de")]
+
+
+class _NoModels:
+    name = "none"
+
+    def model_version(self, source: str, target: str) -> str:
+        from newsl10n.errors import MissingModelError
+
+        raise MissingModelError(source, target, "install it")

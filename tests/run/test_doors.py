@@ -185,3 +185,18 @@ def test_one_engine_call_per_language_over_all_articles(
 def test_flows_are_not_installed_as_a_top_level_package() -> None:
     wheel = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'packages = ["src/newsl10n"]' in wheel
+
+
+def test_prefect_api_url_outside_a_checkout_says_how_to_run_here(tmp_path: Path) -> None:
+    """PREFECT_API_URL exported for other work sends every run to Prefect, whose flows live
+    in a checkout: outside one, the error must name the way out."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env |= {"PREFECT_API_URL": "http://127.0.0.1:9/api", "PYTHONPATH": str(ROOT / "src")}
+    (tmp_path / "articles").mkdir()
+    cli = "from newsl10n.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", cli, "run", "--source", "articles"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "--no-prefect" in done.stderr and "Traceback" not in done.stderr

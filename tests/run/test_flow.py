@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,8 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
 from flows.runners import task_runner
-from flows.translate import translate_article, translate_batch
+from flows.translate import rebuild_bundles, translate_article, translate_batch
+from newsl10n.engines.argos import ArgosEngine
 from newsl10n.pipeline import PairResult
 from newsl10n.run import Report
 from tests.conftest import SEED
@@ -139,3 +140,64 @@ def test_concurrent_batch_runs_lose_nothing(
     assert after[2].msgstr == "Révisé par la rédaction." and not after[2].fuzzy
     assert sum(e.msgid == "A closing line." for e in after) == 1
     assert len(after) == len(po) + 1
+
+
+def test_model_crashing_mid_batch_fails_that_pair_only(
+    project: Path, copy_models: Path, prefect_server: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSL10N_PROJECT", str(project))
+
+    class Crashing(ArgosEngine):
+        calls = 0
+
+        def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+            if target == "ko":
+                Crashing.calls += 1
+                raise RuntimeError("CTranslate2: out of memory")
+            return super().translate(texts, source, target)
+
+    import flows.translate as flow_module
+    import newsl10n.run
+
+    monkeypatch.setattr(newsl10n.run, "get_engine", lambda name, settings: Crashing(settings))
+    state = flow_module.translate_batch(targets=["ko", "ja"], return_state=True)
+    assert state.is_failed() and "→ ko" in (state.message or "")
+    assert Crashing.calls == 3  # the first attempt and two retries
+    assert po_path(project, "ja").is_file() and not po_path(project, "ko").exists()
+
+
+def test_rebuild_bundles_takes_names_as_the_run_form_does_and_lists_the_catalogs(
+    env: Path, copy_models: Path, prefect_server: None
+) -> None:
+    assert translate_batch(targets=["de"], return_state=True).is_completed()
+    unknown = rebuild_bundles(articles=["no-such-story"], return_state=True)
+    assert unknown.is_failed()
+    assert unknown.message == (
+        f"articles: no catalog for 'no-such-story' in {env / 'locales'}; available: {SEED.stem}"
+    )
+    by_file_name = rebuild_bundles(articles=[SEED.name.upper()], return_state=True)
+    assert by_file_name.is_completed(), by_file_name.message
+
+
+def test_a_run_that_ended_failed_is_one_error_line_not_the_engines_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A worker's engine re-raises a flow's returned Failed state as FailedRun and logs it
+    with a 40-line traceback; the run's own reason, on one line, is what an editor needs."""
+    import logging
+
+    from prefect.exceptions import FailedRun
+
+    import flows.translate  # noqa: F401  (installs the filter, as the worker's import does)
+
+    logger = logging.getLogger("prefect.flow_runs")
+    with caplog.at_level(logging.ERROR, logger="prefect.flow_runs"):
+        for error in (FailedRun("article: no article 'x'; available: a.txt"), ValueError("!")):
+            try:
+                raise error
+            except Exception:
+                logger.error("Engine execution exited with unexpected exception", exc_info=True)
+    failed, surprise = caplog.records
+    assert failed.getMessage() == "run failed: article: no article 'x'; available: a.txt"
+    assert failed.exc_info is None and caplog.text.count("Traceback") == 1
+    assert surprise.exc_info is not None  # anything else keeps its traceback

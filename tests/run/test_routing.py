@@ -14,7 +14,8 @@ from click.testing import CliRunner
 import newsl10n.run
 from newsl10n.cli import main
 from newsl10n.config import EngineSettings, load_settings
-from newsl10n.pipeline import prepare_article
+from newsl10n.engines.argos import ArgosEngine
+from newsl10n.pipeline import prepare_article, translate_pair
 from tests.helpers import po_path
 
 MIXED = """\
@@ -118,3 +119,20 @@ def test_an_article_wholly_in_the_target_language_is_skipped(mixed: Path) -> Non
     assert result.exit_code == 0, result.output
     assert "already in ru" in result.output
     assert Recorder.calls == []
+
+
+def test_mixed_scripts_keep_their_own_languages(project: Path, copy_models: Path) -> None:
+    article = project / "source_articles" / "mixed.txt"
+    article.write_text(
+        "Quotes From Pyongyang\n\n"
+        "The Russian leader spoke briefly to reporters at the airport on Wednesday. "
+        "«Мы высоко ценим вашу неизменную поддержку политики России», — сказал Путин. "
+        "Crowds waved flags along the road into the city.\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(project)
+    prepared = prepare_article(article, settings)
+    langs = [s.lang for s in prepared.segments]
+    assert prepared.language.lang == "en" and langs.count("ru") == 1
+    result = translate_pair(prepared, "de", ArgosEngine(), settings)
+    assert result.failed == 0 and not result.error  # the quote pivots ru→en→de

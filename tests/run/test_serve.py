@@ -137,3 +137,47 @@ def _alive(pid: int) -> bool:
         return False
     stat = Path(f"/proc/{pid}/stat")
     return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_make_stop_ends_exactly_the_recorded_groups(tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    (clone / "flows").mkdir(parents=True)
+    shutil.copy(ROOT / "Makefile", clone)
+    shutil.copy(ROOT / "flows" / "serve.py", clone / "flows")
+    (clone / "flows" / "__init__.py").write_text("")
+    (clone / ".prefect").mkdir()
+    sleeper = [sys.executable, "-c", "import time; time.sleep(300)"]
+    # What `make serve` starts: each child a session (process group) of its own, with a
+    # grandchild in the same group.
+    shell = "sleep 300 & wait"
+    served = [subprocess.Popen(["sh", "-c", shell], start_new_session=True) for _ in range(2)]
+    # Not ours: a look-alike `pkill -f "prefect worker start --pool newsl10n"` would match.
+    decoy = subprocess.Popen([*sleeper, "prefect worker start --pool newsl10n-staging"],
+                             start_new_session=True)  # fmt: skip
+    try:
+        from flows.serve import _group_alive, _started
+
+        time.sleep(0.3)
+        groups = [[p.pid, _started(p.pid)] for p in served]
+        groups.append([decoy.pid, "12345"])  # a recorded PID now reused by another program
+        pids = clone / ".prefect" / "serve.json"
+        pids.write_text(json.dumps({"serve": [0, ""], "groups": groups}) + "\n")
+        env = {k: v for k, v in os.environ.items() if k != "NEWSL10N_PROJECT"}
+        done = subprocess.run(["make", "-s", "stop", f"PYTHON={sys.executable}"], cwd=clone,
+                              env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        for proc in served:
+            assert proc.wait(timeout=20) is not None
+            assert not _group_alive(proc.pid)  # the grandchild went with its group
+        assert decoy.poll() is None
+        assert not pids.exists()
+        again = subprocess.run(["make", "-s", "stop", f"PYTHON={sys.executable}"], cwd=clone,
+                               env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert again.returncode == 0 and "nothing to stop" in again.stdout
+        assert decoy.poll() is None
+    finally:
+        for proc in [*served, decoy]:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    assert "pkill" not in (ROOT / "Makefile").read_text()

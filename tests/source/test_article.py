@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
 
 from newsl10n.errors import ArticleError
-from newsl10n.source.article import discover_articles, read_article
+from newsl10n.source.article import discover_articles, is_slug, read_article, slugify, source_paths
+from tests.helpers import invoke, no_traceback, said
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -62,3 +65,125 @@ def test_discovery_finds_text_and_markdown_in_order(tmp_path: Path) -> None:
     assert [p.name for p in discover_articles(tmp_path)] == ["a.txt", "b.md"]
     with pytest.raises(ArticleError, match="does not exist"):
         discover_articles(tmp_path / "missing")
+
+
+SECRET = "The outside secret that must never be read."
+
+
+LAUGHS = "".join(
+    ["---\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"]
+    + [
+        f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n"
+        for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
+    + ["title: *i\n---\n\nText.\n"]
+)  # the 700-byte "billion laughs": nine levels of nine aliases
+
+
+def test_a_source_is_a_regular_file_inside_the_folder(tmp_path: Path) -> None:
+    source = tmp_path / "source_articles"
+    (source / "sub").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text(SECRET)
+    (source / "good.txt").write_text("Title\n\nText.\n")
+    (source / "sub" / "nested.md").write_text("# Title\n\nText.\n")
+    (source / "inside-link.txt").symlink_to(source / "good.txt")
+    (source / "outside.txt").symlink_to(tmp_path / "secret.txt")
+    (source / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    (source / "linked-folder").symlink_to(tmp_path)
+    (source / "folder.txt").mkdir()
+    os.mkfifo(source / "pipe.txt")
+    (source / "notes.csv").write_text("not an article")
+    (source / ".hidden.txt").symlink_to(tmp_path / "secret.txt")
+    scan = source_paths(source)
+    assert [p.relative_to(source).as_posix() for p in scan.paths] == [
+        "good.txt",
+        "inside-link.txt",
+        "sub/nested.md",
+    ]
+    refused = "\n".join(scan.refused)
+    for name, problem in [
+        ("outside.txt", "outside the source folder"),
+        ("dangling.txt", "cannot be read"),
+        ("linked-folder", "linked folders are not followed"),
+        ("folder.txt", "a folder"),
+        ("pipe.txt", "FIFO"),
+    ]:
+        assert f"{source / name}: " in refused and problem in refused, (name, refused)
+    assert len(scan.refused) == 5
+
+
+def test_read_article_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")  # opening it would block forever
+    (tmp_path / "folder.md").mkdir()
+    for name, problem in [("pipe.txt", "FIFO"), ("folder.md", "not a regular file"),
+                          ("missing.txt", "cannot read")]:  # fmt: skip
+        with pytest.raises(ArticleError, match=problem) as err:
+            read_article(tmp_path / name)
+        assert str(err.value).startswith(f"{tmp_path / name}: ")
+
+
+@pytest.mark.parametrize(
+    ("tag", "code"), [("en-US", "en"), ("pt_BR", "pt"), ("zh-Hant", "zh"), ("EN", "en"),
+                      ("zh-Hant-TW", "zh"), ("ru", "ru")],
+)  # fmt: skip
+def test_front_matter_language_tags_become_project_codes(
+    tmp_path: Path, tag: str, code: str
+) -> None:
+    md = tmp_path / "story.md"
+    md.write_text(f"---\nlanguage: {tag}\n---\n\n# Title\n\nText.\n")
+    assert read_article(md).declared_lang == code
+    assert read_article(md, ("en", "ru", "pt", "zh")).declared_lang == code
+
+
+@pytest.mark.parametrize(
+    ("tag", "languages", "problem"),
+    [("english", None, "not a language tag"), ("xx-YY", None, "unknown language code"),
+     ("en US", None, "not a language tag"), ("pt-BR", ("en", "ru"), "not configured")],
+)  # fmt: skip
+def test_a_bad_language_tag_refuses_that_article_by_name(
+    tmp_path: Path, tag: str, languages: tuple[str, ...] | None, problem: str
+) -> None:
+    md = tmp_path / "story.md"
+    md.write_text(f"---\nlanguage: {tag}\n---\n\n# Title\n\nText.\n")
+    with pytest.raises(ArticleError, match=problem) as err:
+        read_article(md, languages)
+    assert str(err.value).startswith(f"{md}: front matter language: ")
+
+
+@pytest.mark.parametrize(
+    ("front", "problem"),
+    [
+        (LAUGHS, "anchors or aliases"),
+        ("---\nslug: &s story\ntitle: *s\n---\n\nText.\n", "anchors or aliases"),
+        ("---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\n\nText.\n", "nested deeper"),
+    ],
+    ids=["billion-laughs", "one-alias", "deep-nesting"],
+)
+def test_front_matter_with_aliases_or_deep_nesting_is_refused(
+    project: Path, front: str, problem: str
+) -> None:
+    article = project / "source_articles" / "laughs.md"
+    article.write_text(front)
+    result = invoke(project, "bundle", str(article))
+    no_traceback(result)
+    assert result.exit_code == 1 and f"{article}:" in said(result) and problem in said(result)
+
+
+@pytest.mark.parametrize("slug", ["abc\n", "..", ".", "-x", "a/b", "x.", "A", "a" * 101, ""])
+def test_unsafe_front_matter_slugs_are_refused(tmp_path: Path, slug: str) -> None:
+    assert not is_slug(slug)
+    md = tmp_path / "story.md"
+    md.write_text(f"---\nslug: {json.dumps(slug)}\n---\n\nText.\n")
+    with pytest.raises(ArticleError, match="slug"):
+        read_article(md)
+
+
+def test_non_latin_file_names_get_stable_distinct_slugs() -> None:
+    assert slugify("Путин в Пхеньяне") == "putin-v-pkheniane"
+    assert slugify("Київ 2024") == "kiiv-2024"
+    assert slugify("Café crème") == "cafe-creme"
+    cjk = {slugify(name) for name in ("北京峰会", "上海", "平壤", "...", "---")}
+    assert len(cjk) == 5 and all(is_slug(s) and s.startswith("article-") for s in cjk)
+    assert slugify("北京峰会") == slugify("北京峰会")
+    assert slugify("Putin 北京") != slugify("Putin 上海")
+    assert slugify("My Story 2024") == "my-story-2024"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsl10n.source.article import parse_text, read_article
-from newsl10n.source.segment import Role, Segment, segment_blocks, split_sentences
+from newsl10n.source.segment import Role, Segment, join_lines, segment_blocks, split_sentences
 from tests.conftest import SEED
 
 
@@ -152,3 +152,11 @@ def test_markdown_roles_come_from_markup(tmp_path: Path) -> None:
         (Role.PARAGRAPH, "Some text with a link that wraps.", 11),
         (Role.PARAGRAPH, "A U.S. official spoke.", 12),
     ]
+
+
+def test_hard_wrapped_korean_keeps_the_space_at_each_line_break() -> None:
+    assert join_lines(["김정은 위원장은 대통령과", "평양에서 만났다."]) == (
+        "김정은 위원장은 대통령과 평양에서 만났다."
+    )
+    assert join_lines(["双方在平壤", "举行会谈。"]) == "双方在平壤举行会谈。"
+    assert join_lines(["Kim met", "Putin."]) == "Kim met Putin."

@@ -6,7 +6,6 @@ Every tool output is made here, by the tool itself, from the seed article's cata
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import os
 import re
@@ -14,7 +13,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -23,15 +21,12 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from translate.storage import pypo
 
-from newsl10n import qa
-from newsl10n.catalog import fingerprint, powrite, status, store
+from newsl10n.catalog import fingerprint, powrite, store
 from newsl10n.config import load_settings
 from newsl10n.engines.argos import ArgosEngine
-from newsl10n.glossary.model import Glossary
 from newsl10n.pipeline import PairResult, prepare_article, translate_pair, write_template
-from newsl10n.review.bundle import BundleReport, build_bundles
 from tests.conftest import SEED
-from tests.helpers import msgfmt_check, po_path, pot_path
+from tests.helpers import FIXTURES, msgfmt_check, po_path, pot_path
 
 OLD_SENTENCE = "Putin's visit was his first to North Korea in 24 years."
 NEW_SENTENCE = "Putin's visit was his first to North Korea in 24 years, aides said."
@@ -459,89 +454,6 @@ def test_a_save_made_while_the_run_translates_survives_with_the_new_entries(
 # ------------------------------------------------------------ item 9: not a regular file
 
 
-def finishes(work: Callable[[], object], seconds: float = 60.0) -> object:
-    """Run ``work`` in a thread; a FIFO would block it forever, so fail instead of hanging."""
-    box: list[object] = []
-    thread = threading.Thread(target=lambda: box.append(work()), daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), "blocked (reading a FIFO?)"
-    return box[0]
-
-
-@pytest.fixture
-def odd_catalogs(project: Path, engine: Engine) -> Iterator[tuple[Path, Path]]:
-    run(project, engine)
-    folder = po_path(project, "ru").parent
-    fifo, directory = folder / "pipe.po", folder / "folder.po"
-    os.mkfifo(fifo)
-    directory.mkdir()
-    try:
-        yield fifo, directory
-    finally:
-        release(fifo)
-
-
-def test_status_qa_compile_and_bundle_name_what_is_not_a_file(
-    project: Path, odd_catalogs: tuple[Path, Path]
-) -> None:
-    fifo, directory = odd_catalogs
-    locales = project / "locales"
-    report = finishes(lambda: status.collect(locales))
-    assert isinstance(report, status.StatusReport)
-    assert len(report.catalogs) == 1  # the real catalog is still counted
-    errors = "\n".join(report.errors)
-    assert f"{fifo}: is a FIFO" in errors and f"{directory}: is a directory" in errors
-    findings = finishes(lambda: qa.check_locales(locales, Glossary()))
-    assert isinstance(findings, list)
-    assert {f.file for f in findings if f.severity == "error"} >= {str(fifo), str(directory)}
-    for odd in (fifo, directory):
-        err = finishes(lambda odd=odd: _raises(lambda: store.compile_mo(odd)))
-        assert isinstance(err, store.CatalogError) and "not a catalog file" in str(err)
-    bundles = finishes(lambda: build_bundles(locales, project / "bundles", root=project))
-    assert isinstance(bundles, BundleReport)
-    failed = "\n".join(b.error for b in bundles.bundles if b.error)
-    assert str(fifo) in failed and str(directory) in failed
-    assert any(b.ok for b in bundles.bundles)  # the real catalog still gets its bundle
-
-
-def test_a_run_goes_on_beside_a_fifo_named_like_a_catalog(
-    project: Path, engine: Engine, odd_catalogs: tuple[Path, Path]
-) -> None:
-    """The translation memory reads every catalog of the language: not the FIFO."""
-    added = "The two leaders also discussed a new bridge across the Tumen River."
-    edit_source(project, f"{OLD_SENTENCE} {added}")
-    result = finishes(lambda: run(project, engine))
-    assert isinstance(result, PairResult) and result.ok and result.translated == 1
-
-
-def _raises(work: Callable[[], object]) -> object:
-    """Return the exception instead of raising it in the helper thread."""
-    try:
-        return work()
-    except Exception as err:  # handed back to the test
-        return err
-
-
-def test_a_run_refuses_a_fifo_in_place_of_its_catalog(project: Path, engine: Engine) -> None:
-    path = po_path(project, "ru")
-    path.parent.mkdir(parents=True)
-    os.mkfifo(path)
-    try:
-        result = finishes(lambda: run(project, engine))
-        assert isinstance(result, PairResult)
-        assert result.error.startswith(f"{path}: is a FIFO")
-        assert stat.S_ISFIFO(os.stat(path).st_mode)
-    finally:
-        release(path)
-
-
-def release(fifo: Path) -> None:
-    """Unblock a reader the old code left waiting on the FIFO (it has no writer)."""
-    with contextlib.suppress(OSError):
-        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-
-
 # ------------------------------------------------------------ the writer against the tools
 
 NEWS = [
@@ -598,7 +510,7 @@ def test_entries_are_rendered_byte_for_byte_as_translate_toolkit_wraps_them(
         assert powrite.render_entry(entry, layout.style) == block
 
 
-DEBIAN = sorted((Path(__file__).parent / "fixtures" / "po").glob("*.po"))
+DEBIAN = sorted((FIXTURES / "po").glob("*.po"))
 
 
 @pytest.mark.parametrize("fixture", DEBIAN, ids=lambda p: p.name)
@@ -628,45 +540,3 @@ def run_cli(project: Path, *args: str) -> tuple[int, str]:
 
     result = CliRunner().invoke(main, ["--project", str(project), *args])
     return result.exit_code, result.output
-
-
-def test_two_sources_with_one_slug_are_refused_before_anything_is_written(
-    project: Path, copy_models: Path
-) -> None:
-    source = project / "source_articles"
-    (source / "Report.txt").write_text("Harbour Report\n\nThe council met today.\n")
-    (source / "report.txt").write_text("Budget Report\n\nThe budget was approved.\n")
-    code, output = run_cli(project, "run", "--to", "de")
-    assert code == 1
-    for name in ("Report.txt", "report.txt"):
-        assert f"source_articles/{name}: slug 'report' is also used by" in output, output
-    assert not pot_path(project, "report").exists()
-    assert not po_path(project, "de", "report").exists()
-    assert po_path(project, "de").is_file()
-
-
-def test_a_new_source_taking_an_unchanged_articles_slug_is_refused(
-    project: Path, copy_models: Path
-) -> None:
-    assert run_cli(project, "run", "--to", "de")[0] == 0
-    before = po_path(project, "de").read_bytes()
-    clash = project / "source_articles" / f"{SEED.stem.upper()}.txt"
-    clash.write_text("Another Story\n\nIt has the same slug.\n")
-    code, output = run_cli(project, "run", "--to", "de")
-    assert code == 1 and f"slug '{SEED.stem}' is also used by" in output
-    assert po_path(project, "de").read_bytes() == before
-
-
-def test_catalogs_edited_since_the_last_build_get_their_bundles_rebuilt(
-    project: Path, copy_models: Path
-) -> None:
-    assert run_cli(project, "run", "--to", "fr")[0] == 0
-    path = po_path(project, "fr")
-    po = polib.pofile(str(path))
-    entry = next(e for e in po if e.msgid == HEADING)
-    entry.msgstr, entry.flags = "Conséquences stratégiques", []
-    po.save(str(path))  # a translator's save; the article itself is unchanged
-    code, output = run_cli(project, "run", "--to", "fr")
-    assert code == 0 and "unchanged since the last run" in output
-    page = project / "bundles" / "fr" / SEED.stem / "article.md"
-    assert "Conséquences stratégiques" in page.read_text(encoding="utf-8")
