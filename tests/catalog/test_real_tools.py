@@ -451,9 +451,6 @@ def test_a_save_made_while_the_run_translates_survives_with_the_new_entries(
     msgfmt_check(path)
 
 
-# ------------------------------------------------------------ item 9: not a regular file
-
-
 # ------------------------------------------------------------ the writer against the tools
 
 NEWS = [
@@ -528,15 +525,3 @@ def test_gettext_written_catalogs_are_reproduced_entry_by_entry(fixture: Path) -
         pytest.skip("no long strings")
     assert layout.style.kind in ("gettext", "none")
     assert [powrite.render_entry(e, layout.style) for e, _b in long] == [b for _e, b in long]
-
-
-# ---------------------------------------------------------------- 7, 8: the run
-
-
-def run_cli(project: Path, *args: str) -> tuple[int, str]:
-    from click.testing import CliRunner
-
-    from newsl10n.cli import main
-
-    result = CliRunner().invoke(main, ["--project", str(project), *args])
-    return result.exit_code, result.output
