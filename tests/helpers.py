@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from click.testing import CliRunner, Result
 
@@ -116,3 +119,23 @@ def no_traceback(result: Result) -> None:
         result.exception
     )
     assert "Traceback" not in result.output
+
+
+def python_steps(function: Callable[..., object], *args: object) -> int:
+    """How many lines of Python ``function(*args)`` executes: a count, not a clock, so a test
+    can tell linear from quadratic growth on a loaded machine (speed goals live in the
+    benchmarks, never in timed tests). Work done inside C (a regex) is not counted."""
+    count = 0
+
+    def line(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal count
+        if event == "line":
+            count += 1
+        return line
+
+    sys.settrace(lambda frame, event, arg: line)
+    try:
+        function(*args)
+    finally:
+        sys.settrace(None)
+    return count

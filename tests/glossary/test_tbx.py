@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -71,9 +70,7 @@ def test_a_folder_mixes_csv_and_tbx(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("name", "line"), [("billion-laughs.tbx", 3), ("external-entity.tbx", 2)])
 def test_entity_declarations_are_refused_not_expanded(name: str, line: int) -> None:
-    started = time.monotonic()
     problems = check_glossary([GLOSSARIES / name])
-    assert time.monotonic() - started < 1
     assert [(p.line, p.message) for p in problems] == [
         (line, "entity declarations are not allowed (untrusted XML is never expanded)")
     ]
