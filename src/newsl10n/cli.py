@@ -64,9 +64,12 @@ def _emit(text: str, output: Path | None, what: str) -> None:
 
     if output is None:
         click.echo(text, nl=False)
-    else:
+        return
+    try:
         atomic_write(output, text)
-        console.print(f"wrote {what} to {output}")
+    except OSError as err:
+        _fail(f"{output}: cannot write: {err.strerror or err}")
+    console.print(f"wrote {what} to {output}")
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -617,9 +620,14 @@ def tm_export(ctx: click.Context, output: Path | None) -> None:
 
     settings = _settings(ctx)
     languages = sorted({lang for lang, _ in catalogs(settings.locales)})
-    units = [u for lang in languages for u in reviewed_units(settings.locales, lang)]
+    problems: list[str] = []
+    units = [u for lang in languages for u in reviewed_units(settings.locales, lang, problems)]
     text = export_tmx(units)
     _emit(text, output, f"{len(units)} translation(s)")
+    for problem in problems:  # exported what could be read; the rest named, non-zero exit
+        click.echo(f"error: {problem} (its translations are not in the export)", err=True)
+    if problems:
+        sys.exit(1)
 
 
 @main.group()

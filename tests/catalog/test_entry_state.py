@@ -126,3 +126,22 @@ def test_an_approved_machine_text_survives_a_source_edit_and_retranslate(
     for entry in changed:
         kept = next(e for e in after if e.msgctxt == entry.msgctxt)
         assert kept.msgstr == approved[entry.previous_msgid]
+
+
+def test_retranslated_machine_output_of_a_changed_source_is_machine_again(
+    project: Path,
+) -> None:
+    """``--retranslate`` makes machine text from the new source: the old source (``#|``)
+    is settled, so the entry is machine output again, not "changed source" forever."""
+    settings = settings_for(project)
+    run_echo(settings, bundles=False)
+    _edit_source(project)
+    run_echo(settings, bundles=False)
+    path = po_path(project, "ru")
+    changed = [e.msgctxt for e in polib.pofile(str(path)) if state(e) is EntryState.CHANGED]
+    assert changed
+    run_echo(settings, bundles=False, retranslate=True)
+    after = {e.msgctxt: e for e in polib.pofile(str(path))}
+    for ctxt in changed:
+        assert state(after[ctxt]) is EntryState.MACHINE
+        assert after[ctxt].previous_msgid is None

@@ -73,3 +73,42 @@ def test_tmx_export_loads_in_translate_toolkit(reviewed: Path, tmp_path: Path) -
     assert unit.gettarget("ru") == f"<ru> {first.msgid}"
     assert unit.gettarget("de") == f"<de> {first.msgid}"
     assert len(units) == 2
+
+
+def _run(project: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--project", str(project), *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+def test_a_catalog_that_cannot_be_compiled_is_named_and_the_others_go_on(
+    reviewed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    real = tempfile.mkstemp
+
+    def read_only_ru(*args: object, **kwargs: object) -> tuple[int, str]:
+        if "/ru/" in str(kwargs.get("dir")):
+            raise PermissionError(13, "Permission denied")
+        return real(*args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only_ru)
+    code, output = _run(reviewed, "compile")
+    assert code == 1 and "Traceback" not in output
+    assert f"{po_path(reviewed, 'ru')}: cannot write {SLUG}.mo: Permission denied" in output
+    assert po_path(reviewed, "de", SLUG, ".mo").is_file()
+
+
+def test_tm_export_names_a_broken_catalog_and_a_folder_it_cannot_write(
+    reviewed: Path, tmp_path: Path
+) -> None:
+    broken = po_path(reviewed, "de")
+    broken.write_text(broken.read_text(encoding="utf-8") + '\nmsgid "open\n', "utf-8")
+    out = tmp_path / "memory.tmx"
+    code, output = _run(reviewed, "tm", "export", "--output", str(out))
+    assert code == 1 and str(broken) in output and "not in the export" in output
+    assert [u.gettarget("ru") for u in tmxfile.parsefile(str(out)).units if u.source]
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    code, output = _run(reviewed, "tm", "export", "--output", str(tmp_path / "a-file" / "x.tmx"))
+    assert code == 1 and "cannot write" in output and "Traceback" not in output

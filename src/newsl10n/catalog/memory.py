@@ -39,15 +39,18 @@ class Match:
     score: float  # 1.0 for an exact match
 
 
-def reviewed_units(locales: Path, lang: str) -> list[MemoryUnit]:
-    """Reviewed entries of every catalog of ``lang``; broken catalogs are skipped here
-    (their own run reports them)."""
+def reviewed_units(locales: Path, lang: str, problems: list[str] | None = None) -> list[MemoryUnit]:
+    """Reviewed entries of every catalog of ``lang``. A broken catalog is skipped; its
+    problem goes to ``problems`` when given (``tm export`` reports it; a run reports the
+    catalog itself when it reaches it)."""
     units: list[MemoryUnit] = []
     folder = locales / lang / "LC_MESSAGES"
     for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
         try:
             po = load_catalog(path)
-        except CatalogError:
+        except CatalogError as err:
+            if problems is not None:
+                problems.append(str(err))
             continue
         if po is None:
             continue

@@ -329,7 +329,8 @@ def _redone_entry(
     model: str,
 ) -> polib.POEntry:
     """A fresh translation in an entry that held none or only newsl10n's own output:
-    translator comments and flags stay; without a translation the old output stays."""
+    translator comments and flags stay; without a translation the old output stays. A fresh
+    translation is of the current source, so a recorded previous source (``#|``) is settled."""
     entry = _kept_entry(old, seg, reference)
     text = translations.get(seg.id)
     if text is None:
@@ -337,6 +338,7 @@ def _redone_entry(
             entry.comment = own_comment(entry.comment, seg, notes[seg.id])
         return entry
     entry.msgstr = text
+    entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
     if FUZZY not in entry.flags:
         entry.flags.insert(0, FUZZY)
     comment = own_comment(entry.comment, seg, notes.get(seg.id))
@@ -661,12 +663,18 @@ def compile_mo(path: Path, use_fuzzy: bool = False) -> Path:
             if FUZZY in entry.flags:
                 entry.flags.remove(FUZZY)
     target = path.with_suffix(".mo")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:  # a read-only folder: that catalog fails by name, the others go on
+        raise CatalogError(path, f"cannot write {target.name}: {err.strerror or err}") from None
     os.fchmod(fd, file_mode(target))
     os.close(fd)
     try:
         po.save_as_mofile(tmp)
         os.replace(tmp, target)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise CatalogError(path, f"cannot write {target.name}: {err.strerror or err}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
