@@ -71,7 +71,9 @@ def test_a_missing_number_is_an_error_and_a_new_one_a_warning() -> None:
 
 
 def test_numbers_are_counted() -> None:
-    assert numbers("3 a.m., 3 p.m., 1 250 and 1,5") == {"3": 2, "1250": 1, "15": 1}
+    assert numbers("3 a.m., 3 p.m., 1 250 and 1,5") == {"3": 2, "1250": 1, "1.5": 1}
+    assert numbers("$4.3 million") == numbers("4,3 млн долларов") != numbers("$43 million")
+    assert numbers("1,500") == numbers("1 500") != numbers("15.00")
     assert kinds(number_mismatches("2 and 2", "2")) == [(NUMBER_MISSING, "error")]
 
 

@@ -210,8 +210,8 @@ def _own_words(text: str, glossary: Glossary, langs: Iterable[str]) -> list[str]
 
 
 _NUMBER = re.compile(
-    r"(?<!\d)\d{1,3}(?:[,.'\u00a0\u202f\u2009 ]\d{3})+(?![\d])"  # 1,250  1 250  1.250
-    r"|\d+(?:[.,]\d+)?"  # 3.7  3,7  2024
+    r"(?P<grouped>(?<!\d)\d{1,3}(?:[,.'\u00a0\u202f\u2009 ]\d{3})+(?![\d]))"  # 1,250  1.250
+    r"|(?P<whole>\d+)(?:[.,](?P<fraction>\d+))?"  # 3.7  3,7  2024
 )
 _MONTHS = {
     name: number
@@ -237,14 +237,20 @@ _MONTHS = {
 
 
 def numbers(text: str) -> Counter[str]:
-    """The numbers of a text as digit strings: separators and digit scripts normalised.
+    """The numbers of a text, normalised: digit groups joined, one decimal point.
 
-    Comparing digits only makes "1,250", "1 250" and "1.250" the same number, and "3.7"
-    the same as "3,7", whatever the language's conventions; full-width and other
-    decimal digits count as their ASCII values.
+    "1,250", "1 250" and "1.250" are the same number (groups of three), "3.7" the same as
+    "3,7", whatever the language's conventions; but "4.3" is never "43" (a tenfold error
+    passes no check). Full-width and other decimal digits count as their ASCII values.
     """
     ascii_text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
-    return Counter(re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(ascii_text))
+    return Counter(_normalised(m) for m in _NUMBER.finditer(ascii_text))
+
+
+def _normalised(found: re.Match[str]) -> str:
+    if found["grouped"]:
+        return re.sub(r"\D", "", found["grouped"])
+    return f"{found['whole']}.{found['fraction']}" if found["fraction"] else found["whole"]
 
 
 def number_mismatches(msgid: str, msgstr: str) -> list[Issue]:
@@ -266,8 +272,9 @@ def number_mismatches(msgid: str, msgstr: str) -> list[Issue]:
     return issues
 
 
-def _numeric(digits: str) -> tuple[int, str]:
-    return (len(digits), digits)
+def _numeric(number: str) -> tuple[int, str]:
+    whole = number.split(".")[0]
+    return (len(whole), number)
 
 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
