@@ -10,13 +10,14 @@ from pathlib import Path
 
 import polib
 import pytest
+from translate.storage import pypo
 
 from newsl10n.catalog import fingerprint
 from newsl10n.catalog.entry import EntryState, own_comment, state
 from newsl10n.catalog.status import collect
 from newsl10n.glossary.load import load_glossary
 from newsl10n.review.desk import index_cells, make_desk
-from newsl10n.review.editing import Edit, apply_edit, original_digest
+from newsl10n.review.editing import Edit, apply_edit, entry_token
 from newsl10n.review.localized import read_localized
 from newsl10n.review.pages import index_rows
 from newsl10n.source.segment import Role, Segment
@@ -46,6 +47,9 @@ def test_a_new_translation_drops_every_note_the_run_wrote_for_the_old_one() -> N
     ]
 
 
+TOOLS = ["msgattrib", "poedit", "translate-toolkit", "weblate", "polib", "desk"]
+
+
 def _approve_like(tool: str, path: Path) -> None:
     """Approve every fuzzy entry of ``path`` as ``tool`` does on disk."""
     if tool == "msgattrib":  # clears fuzzy, keeps #| lines and #. lines
@@ -55,6 +59,13 @@ def _approve_like(tool: str, path: Path) -> None:
         )
         out.replace(path)
         return
+    if tool == "desk":  # the desk's Approve, over the entry as the page showed it
+        for entry in [e for e in polib.pofile(str(path)) if "fuzzy" in e.flags]:
+            apply_edit(path, Edit(entry.msgctxt or "", entry_token(entry), approve=True))
+        return
+    if tool in ("translate-toolkit", "weblate"):
+        _approve_with_translate_toolkit(path, weblate=tool == "weblate")
+        return
     po = polib.pofile(str(path), wrapwidth=0)
     for entry in po:
         if "fuzzy" in entry.flags:
@@ -62,6 +73,20 @@ def _approve_like(tool: str, path: Path) -> None:
             if tool == "poedit":  # Poedit also clears the previous-source lines
                 entry.previous_msgid = entry.previous_msgctxt = None
     po.save(str(path))
+
+
+def _approve_with_translate_toolkit(path: Path, weblate: bool) -> None:
+    """translate-toolkit's ``markfuzzy(False)`` keeps ``#|`` lines (as msgattrib does);
+    Weblate's PO unit also drops them when a translation is approved (its ``set_state``).
+    Both write through translate-toolkit, which rewraps changed units at 77 columns."""
+    store = pypo.pofile.parsefile(str(path))
+    for unit in store.units:
+        if unit.isheader() or not unit.isfuzzy():
+            continue
+        unit.markfuzzy(False)
+        if weblate:
+            unit.prev_msgid, unit.prev_msgid_plural, unit.prev_msgctxt = [], [], []
+    path.write_bytes(bytes(store))
 
 
 def _edit_source(project: Path) -> None:
@@ -74,7 +99,7 @@ def _edit_source(project: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("msgattrib") is None, reason="apt-get install gettext")
-@pytest.mark.parametrize("tool", ["msgattrib", "poedit", "polib", "desk"])
+@pytest.mark.parametrize("tool", TOOLS)
 def test_status_bundles_the_desk_and_the_page_agree_on_reviewed(tool: str, project: Path) -> None:
     settings = settings_for(project)
     run_echo(settings, bundles=False)
@@ -82,12 +107,7 @@ def test_status_bundles_the_desk_and_the_page_agree_on_reviewed(tool: str, proje
     run_echo(settings, bundles=False)
     path = po_path(project, "ru")
     assert any(e.previous_msgid for e in polib.pofile(str(path)))
-    if tool == "desk":
-        for entry in [e for e in polib.pofile(str(path)) if "fuzzy" in e.flags]:
-            digest = original_digest(entry.msgstr)
-            apply_edit(path, Edit(entry.msgctxt or "", entry.msgstr, digest, approve=True))
-    else:
-        _approve_like(tool, path)
+    _approve_like(tool, path)
     po = polib.pofile(str(path))
     reviewed = sum(1 for e in po if not e.obsolete and e.msgstr and "fuzzy" not in e.flags)
     assert reviewed == len([e for e in po if not e.obsolete])
@@ -104,7 +124,7 @@ def test_status_bundles_the_desk_and_the_page_agree_on_reviewed(tool: str, proje
     assert all(state(e) is EntryState.REVIEWED for e in po if not e.obsolete)
 
 
-@pytest.mark.parametrize("tool", ["msgattrib", "poedit"])
+@pytest.mark.parametrize("tool", TOOLS)
 def test_an_approved_machine_text_survives_a_source_edit_and_retranslate(
     tool: str, project: Path
 ) -> None:
@@ -113,9 +133,10 @@ def test_an_approved_machine_text_survives_a_source_edit_and_retranslate(
     settings = settings_for(project)
     run_echo(settings, bundles=False)
     path = po_path(project, "ru")
-    _approve_like(tool, path)  # approved unchanged: the fingerprint line stays
+    _approve_like(tool, path)  # approved unchanged: the fingerprint line stays (not the desk's)
     approved = {e.msgid: e.msgstr for e in polib.pofile(str(path))}
-    assert any(fingerprint.PREFIX in (e.comment or "") for e in polib.pofile(str(path)))
+    marked = any(fingerprint.PREFIX in (e.comment or "") for e in polib.pofile(str(path)))
+    assert marked is (tool != "desk")
     _edit_source(project)
     run_echo(settings, bundles=False)
     changed = [e for e in polib.pofile(str(path)) if e.previous_msgid]

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import stat
+import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -71,6 +74,8 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
     the folder) update it one at a time, so neither loses the other's entries.
 
     Lock files live in ``.locks/`` beside the language folders, out of translators' way.
+    Whoever takes the lock first removes what killed writes of this file left behind
+    (``remove_stale_temporaries``).
     """
     locks = _locks_dir(path)
     name = locks / f"{path.parent.parent.name}--{path.name}.lock"
@@ -88,6 +93,7 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
             path, f"cannot take the lock {name}{link}: {err.strerror or err}"
         ) from None
     try:
+        remove_stale_temporaries(path, since=time.time())
         yield
     finally:
         lock.release()
@@ -599,17 +605,105 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     never half of it, even when the process is killed mid-write. The file gets the mode a
     plain ``open()`` would give it: the old file's, else 0666 less the umask."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), file_mode(path))
+    with temporary(path) as (fd, tmp):
+        with os.fdopen(fd, "wb", closefd=False) as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, path)  # still claimed: a sweep never takes a file being renamed
+
+
+# ---------------------------------------------------------------- temporary files
+#
+# A write goes through ``.NAME.XXXXXXXX.tmp`` beside its file (mkstemp's random part). A
+# process killed mid-write (kill -9, OOM, power) leaves that file behind; nothing of ours
+# reads it, so it is only litter, but litter translators see in their folders. Who may
+# remove it? Not a file another live process is still writing. Two facts decide it:
+# - a writer holds an exclusive ``flock`` on its temporary file from creation until after
+#   the rename (``temporary``); the kernel drops it when the writer dies, however it dies;
+# - catalogs and templates are only written under their lock (``locked``), and the sweep
+#   runs just after taking it: files of a writer that obeys the lock are all finished.
+# So under the lock a temporary file of that name that is older than the lock's acquisition
+# and that nobody holds (a non-blocking flock on it succeeds) is a dead writer's: removed
+# while we hold its flock. A writer that ignores the lock (another tool, another path to
+# the same folder) is protected by its flock; without flock (not POSIX) only the lock and
+# the age decide.
+
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]{6,}\.tmp")
+
+
+@contextmanager
+def temporary(path: Path) -> Iterator[tuple[int, str]]:
+    """A temporary file beside ``path`` (``.NAME.XXXXXXXX.tmp``), claimed for as long as
+    the block runs, with the mode a plain ``open()`` of ``path`` gives; removed when the
+    block fails. The block renames it into place."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        _claim(fd)
+        os.fchmod(fd, file_mode(path))
+        yield fd, tmp
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temporaries(path: Path, since: float) -> list[Path]:
+    """Remove the temporary files killed writes of ``path`` (and of its ``.mo``) left in
+    its folder: only under ``path``'s lock, only files last written before ``since`` (when
+    the lock was taken) and held by no process (see above). Returns what was removed."""
+    names = {path.name, path.with_suffix(".mo").name} if path.suffix == ".po" else {path.name}
+    try:
+        found = os.listdir(path.parent)
+    except OSError:
+        return []
+    removed = []
+    for name in found:
+        match = _TEMPORARY.fullmatch(name)
+        if match and match["name"] in names and _remove_if_dead(path.parent / name, since):
+            removed.append(path.parent / name)
+    return removed
+
+
+def _remove_if_dead(candidate: Path, since: float) -> bool:
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(candidate, flags)  # a symbolic link is refused, never followed
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_mtime > since or not _unclaimed(fd):
+            return False
+        candidate.unlink()  # while holding its flock: no writer can claim it meanwhile
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+if sys.platform == "win32":  # pragma: no cover - no flock: the lock and the age decide
+
+    def _claim(fd: int) -> None:
+        pass
+
+    def _unclaimed(fd: int) -> bool:
+        return True
+
+else:
+    import fcntl
+
+    def _claim(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def _unclaimed(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # BlockingIOError: a live writer holds it
+            return False
+        return True
 
 
 _UMASK_LOCK = threading.Lock()
@@ -664,18 +758,9 @@ def compile_mo(path: Path, use_fuzzy: bool = False) -> Path:
                 entry.flags.remove(FUZZY)
     target = path.with_suffix(".mo")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=path.parent)
+        with temporary(target) as (_fd, tmp):
+            po.save_as_mofile(tmp)
+            os.replace(tmp, target)
     except OSError as err:  # a read-only folder: that catalog fails by name, the others go on
         raise CatalogError(path, f"cannot write {target.name}: {err.strerror or err}") from None
-    os.fchmod(fd, file_mode(target))
-    os.close(fd)
-    try:
-        po.save_as_mofile(tmp)
-        os.replace(tmp, target)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        raise CatalogError(path, f"cannot write {target.name}: {err.strerror or err}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return target

@@ -3,10 +3,13 @@
 ``newsl10n review`` serves an index (articles × languages) and one page per article and
 language: source | translation side by side with state badges, glossary terms
 highlighted, QA findings inline, and one plain HTML form per entry (it works with
-JavaScript off; ``desk.js`` only adds keyboard shortcuts). Every save goes through
-``editing.apply_edit``: lock, re-read, change that one entry, keep every other byte; an
-entry someone changed since the page was loaded is a conflict, never overwritten. The
-bundle of that article and language is rebuilt after each save.
+JavaScript off; ``desk.js`` only adds keyboard shortcuts). A submitted form is judged by
+``forms.judge`` (a pure function: save, conflict, refuse or missing) against the entry the
+file holds now, and a save goes through ``editing.apply_edit``: lock, re-read, change that
+one entry, keep every other byte. An entry someone changed since the page was loaded (its
+text, comment, flags or previous source) is a conflict, never overwritten; every refusal
+shows the editor's text again. The bundle of that article and language is rebuilt after
+each save.
 
 Safety: the app binds 127.0.0.1 unless told otherwise, and then wants a token on every
 request; every POST needs the CSRF token; only languages and slugs of catalogs found under
@@ -20,11 +23,11 @@ import hmac
 import ipaddress
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, quote, urlencode
 
 import polib
@@ -33,7 +36,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from newsl10n import __version__, qa
@@ -45,7 +48,19 @@ from newsl10n.glossary.match import find_terms
 from newsl10n.glossary.model import Glossary
 from newsl10n.review import editing
 from newsl10n.review.bundle import build_bundles
+from newsl10n.review.editing import SaveOutcome, Version
 from newsl10n.review.findings import group_findings
+from newsl10n.review.forms import (
+    Conflict,
+    Decision,
+    Missing,
+    Refuse,
+    Save,
+    Submission,
+    judge,
+    parse_form,
+    text_field,
+)
 from newsl10n.review.localized import LocalizedArticle, Unit, localize, text_direction
 from newsl10n.review.pages import Marked, mark_text
 from newsl10n.review.render import templates
@@ -107,6 +122,15 @@ class Desk:
         }
 
 
+@dataclass(frozen=True)
+class Target:
+    """One catalog a request names (found among ``Desk.catalogs``, never built from it)."""
+
+    lang: str
+    slug: str
+    path: Path
+
+
 # ---------------------------------------------------------------- the page model
 
 
@@ -119,7 +143,7 @@ class DeskEntry:
     source: Marked
     translation: Marked
     findings: tuple[qa.Finding, ...]
-    original: str  # digest of the msgstr as loaded (the form sends it back)
+    version: Version  # the entry as loaded: its token and field digests go in the form
     machine: bool  # still newsl10n's output (fingerprint matches)
     score: float | None  # the model's confidence, machine output only
 
@@ -146,17 +170,75 @@ class DeskEntry:
         own = (fingerprint.PREFIX, fingerprint.SCORE_PREFIX)  # shown as badge and score
         return tuple(n for n in self.unit.notes if not n.startswith(own))
 
+    @property
+    def form(self) -> Form:
+        """The entry's form as the page first shows it."""
+        return Form.of(self.version)
+
 
 @dataclass(frozen=True)
 class Form:
-    """A submitted form shown again instead of the file's entry (conflict, confirmation)."""
+    """What an entry's form holds: the file's entry when the page is loaded, or a
+    submitted form shown again (a refusal, a confirmation, a conflict)."""
 
-    msgstr: str
+    texts: tuple[str, ...]  # the msgstr, or every plural form
     comment: str
-    original: str  # what a resubmission is checked against
+    token: str  # ``Version.token`` a resubmission is checked against
+    original: str  # digest of the text the form started from
+    original_comment: str  # digest of the comment the form started from
     confirm: bool = False  # approving needs the explicit second confirmation
-    theirs: str | None = None  # a conflict: the entry's msgstr in the file now
+    theirs: Version | None = None  # a conflict: the entry in the file now
+    mine: Submission | None = None  # a conflict: what the editor sent
     findings: tuple[qa.Finding, ...] = ()
+    again: bool = False  # shown instead of the file's entry
+
+    @classmethod
+    def of(cls, version: Version) -> Form:
+        return cls(
+            texts=version.texts,
+            comment=editing.one_line(version.comment),
+            token=version.token,
+            original=editing.texts_digest(version.texts),
+            original_comment=editing.comment_digest(version.comment),
+        )
+
+    @classmethod
+    def resubmitted(cls, sub: Submission, shown: Version, **extra: Any) -> Form:
+        """The editor's form as they sent it (a field they did not send: the page's)."""
+        loaded = cls.of(shown)
+        comment = loaded.comment if sub.comment is None else sub.comment
+        return replace(
+            loaded,
+            texts=sub.texts,
+            comment=comment,
+            token=sub.token,
+            original=sub.original,
+            original_comment=sub.original_comment,
+            again=True,
+            **extra,
+        )
+
+    @classmethod
+    def after_conflict(cls, sub: Submission, theirs: Version, **extra: Any) -> Form:
+        """The form against the file's version: the fields the editor touched keep their
+        text, the others show what the file holds now (so saving again keeps it)."""
+        now = cls.of(theirs)
+        return replace(
+            now,
+            texts=sub.texts if sub.texts_touched else now.texts,
+            comment=(sub.comment or "") if sub.comment_touched else now.comment,
+            theirs=theirs,
+            mine=sub,
+            again=True,
+            **extra,
+        )
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str  # "ok" or "error"
+    text: str
+    yours: str = ""  # the editor's text, shown isolated after the message
 
 
 @dataclass(frozen=True)
@@ -210,17 +292,21 @@ class Page:
     entries: tuple[DeskEntry, ...]
     residue: tuple[Residue, ...]
 
+    def entry(self, ctxt: str) -> DeskEntry | None:
+        return next((e for e in self.entries if e.unit.id == ctxt), None)
 
-def load_page(desk: Desk, lang: str, slug: str, path: Path) -> tuple[Page, polib.POFile]:
+
+def load_page(desk: Desk, target: Target) -> tuple[Page, polib.POFile]:
     """Read the catalog (strictly) and build the desk's model of it."""
+    path = target.path
     snapshot = store.read(path)
     if snapshot.po is None:
         raise Newsl10nError(f"{path}: no catalog")
     po = snapshot.po
-    article = localize(po, slug=slug, lang=lang, path=path, root=desk.settings.root)
+    article = localize(po, slug=target.slug, lang=target.lang, path=path, root=desk.settings.root)
     by_ctxt = {e.msgctxt or "": e for e in live(po)}
     found: dict[str, list[qa.Finding]] = {}
-    for finding in qa.check_entries(po, path, desk.glossary, lang):
+    for finding in qa.check_entries(po, path, desk.glossary, target.lang):
         found.setdefault(finding.msgctxt, []).append(finding)
     highlight = highlighter(desk.glossary)
     entries = []
@@ -232,9 +318,9 @@ def load_page(desk: Desk, lang: str, slug: str, path: Path) -> tuple[Page, polib
                 number=number,
                 unit=unit,
                 source=mark_text(unit.source, unit.source_lang, highlight),
-                translation=mark_text(unit.translation, lang, highlight),
+                translation=mark_text(unit.translation, target.lang, highlight),
                 findings=tuple(found.get(unit.id, ())),
-                original=editing.original_digest(entry.msgstr),
+                version=Version.of(entry),
                 machine=machine,
                 score=fingerprint.recorded_score(entry) if machine else None,
             )
@@ -295,7 +381,7 @@ def index_cells(desk: Desk) -> list[DeskCell]:
     return cells
 
 
-# ---------------------------------------------------------------- HTTP
+# ---------------------------------------------------------------- responses
 
 
 def page_url(lang: str, slug: str, query: str = "") -> str:
@@ -307,8 +393,145 @@ def _html(name: str, status: int = 200, **values: Any) -> HTMLResponse:
     return HTMLResponse(text, status_code=status)
 
 
-def _refuse(status: int, message: str) -> PlainTextResponse:
-    return PlainTextResponse(f"{message}\n", status_code=status)
+def refused(status: int, message: str, form: Mapping[str, str] | None = None) -> HTMLResponse:
+    """A refusal without the article page (no such catalog, a broken one, a missing CSRF
+    or access token): the message, and whatever text the editor sent, to copy."""
+    texts = [] if form is None else sorted(form.items(), key=lambda kv: _field_order(kv[0]))
+    shown = [(name, value) for name, value in texts if _field_order(name) < 99 and value]
+    return _html("desk_refused.html.j2", status, message=message, texts=shown)
+
+
+def _field_order(name: str) -> int:
+    """The order the editor's fields are shown in a refusal; 99: not the editor's text."""
+    if name == "msgstr":
+        return 0
+    if name.startswith("msgstr.") and name[7:].isdigit():
+        return 1 + int(name[7:])
+    return 50 if name == "comment" else 99
+
+
+def render_page(
+    desk: Desk,
+    target: Target,
+    view: View,
+    *,
+    status: int = 200,
+    notices: Sequence[Notice] = (),
+    forms: Mapping[str, Form] | None = None,
+    saved: str = "",
+    sent: Mapping[str, str] | None = None,  # the form that led here (shown if the page fails)
+) -> Response:
+    """The article page; a form shown again replaces its entry's form (one path for every
+    refusal, confirmation and conflict)."""
+    try:
+        page, _po = load_page(desk, target)
+    except Newsl10nError as err:
+        return refused(500, str(err), sent)
+    shown = view.arrange(page.entries)
+    pending = [e for e in View("all", view.order).arrange(page.entries) if e.needs_review]
+    notices = [*saved_notice(page, saved), *notices]
+    lang, slug = target.lang, target.slug
+    return _html(
+        "desk.html.j2",
+        status,
+        page=page,
+        article=page.article,
+        entries=shown,
+        total=len(page.entries),
+        counts=page.article.counts,
+        view=view,
+        filters=FILTERS,
+        orders=ORDERS,
+        action=page_url(lang, slug, view.query()),
+        page_url=lambda **q: page_url(lang, slug, View(**{**view.__dict__, **q}).query()),
+        next_entry=pending[0] if pending else None,
+        next_href=next_href(target, view, pending, shown),
+        notices=notices,
+        forms=forms or {},
+        field_name=text_field,
+        csrf=desk.csrf,
+        reviewer=desk.reviewer,
+        source_dir=text_direction(page.article.source.language),
+        target_dir=text_direction(lang),
+    )
+
+
+def next_href(
+    target: Target, view: View, pending: Sequence[DeskEntry], shown: Sequence[DeskEntry]
+) -> str:
+    """The link to the first entry needing review: on this page, or in the review filter."""
+    if not pending:
+        return ""
+    here = pending[0] in shown
+    page = "" if here else page_url(target.lang, target.slug, View("review", view.order).query())
+    return f"{page}#seg-{pending[0].unit.id}"
+
+
+def saved_notice(page: Page, saved: str) -> list[Notice]:
+    """The notice "saved #7 (draft) · QA: …" after a save redirected here (``?saved=#7``)."""
+    done = next((e for e in page.entries if f"#{e.number}" == saved), None) if saved else None
+    if done is None:
+        return []
+    errors, warnings = done.errors, len(done.findings) - done.errors
+    found = f"QA: {errors} error(s), {warnings} warning(s)" if done.findings else "QA: no findings"
+    return [Notice("ok", f"saved {saved} ({done.label}) · {found}")]
+
+
+# ---------------------------------------------------------------- handlers
+
+
+def _desk(request: Request) -> Desk:
+    return cast(Desk, request.app.state.desk)
+
+
+def _target(request: Request) -> Target | None:
+    lang, slug = request.path_params["lang"], request.path_params["slug"]
+    path = _desk(request).catalogs().get((lang, slug))
+    return None if path is None else Target(lang, slug, path)
+
+
+def index(request: Request) -> Response:  # plain functions run in Starlette's thread pool
+    cells = index_cells(_desk(request))
+    return _html(
+        "desk_index.html.j2",
+        slugs=sorted({c.slug for c in cells}),
+        languages=sorted({c.lang for c in cells}),
+        cells={(c.slug, c.lang): c for c in cells},
+        total_segments=sum(c.segments for c in cells),
+        total_reviewed=sum(c.reviewed for c in cells),
+        first=next((c for c in cells if c.needs_review and not c.error), None),
+        page_url=page_url,
+    )
+
+
+def next_pending(request: Request) -> Response:
+    first = next((c for c in index_cells(_desk(request)) if c.needs_review and not c.error), None)
+    if first is None:
+        return RedirectResponse("/", status_code=303)
+    return RedirectResponse(page_url(first.lang, first.slug, "show=review"), status_code=303)
+
+
+def article_page(request: Request) -> Response:
+    target = _target(request)
+    if target is None:
+        return refused(404, "no such catalog")
+    saved = request.query_params.get("saved", "")[:12]
+    return render_page(_desk(request), target, View.of(request.query_params), saved=saved)
+
+
+async def save(request: Request) -> Response:
+    form = await read_form(request)
+    target = _target(request)
+    if target is None:
+        return refused(404, "no such catalog: nothing was changed", form)
+    if form is None:
+        return refused(400, "expected a form (application/x-www-form-urlencoded, < 1 MB)")
+    view = View.of(request.query_params)
+    return await run_in_threadpool(decide, _desk(request), target, view, form)
+
+
+async def script(request: Request) -> Response:
+    return Response(desk_script(), media_type="text/javascript; charset=utf-8")
 
 
 async def read_form(request: Request) -> dict[str, str] | None:
@@ -323,233 +546,132 @@ async def read_form(request: Request) -> dict[str, str] | None:
         if len(body) > MAX_FORM_BYTES:
             return None
     try:
-        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20)
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=24)
     except (UnicodeDecodeError, ValueError):
         return None
     return {key: values[0] for key, values in fields.items()}
 
 
-def create_app(desk: Desk) -> Starlette:
-    """The desk as an ASGI app (uvicorn serves it; tests use Starlette's TestClient)."""
+# ---------------------------------------------------------------- deciding a form
 
-    def lookup(request: Request) -> tuple[str, str, Path] | None:
-        lang, slug = request.path_params["lang"], request.path_params["slug"]
-        path = desk.catalogs().get((lang, slug))
-        return None if path is None else (lang, slug, path)
 
-    def render_page(
-        lang: str,
-        slug: str,
-        path: Path,
-        view: View,
-        *,
-        status: int = 200,
-        notices: Sequence[tuple[str, str]] = (),
-        forms: Mapping[str, Form] | None = None,
-        saved: str = "",
-    ) -> Response:
-        try:
-            page, _po = load_page(desk, lang, slug, path)
-        except Newsl10nError as err:
-            return _refuse(500, str(err))
-        shown = view.arrange(page.entries)
-        pending = [e for e in View("all", view.order).arrange(page.entries) if e.needs_review]
-        next_href = ""
-        if pending:
-            here = (
-                ""
-                if pending[0] in shown
-                else page_url(lang, slug, View("review", view.order).query())
-            )
-            next_href = f"{here}#seg-{pending[0].unit.id}"
-        if saved:
-            done = next((e for e in page.entries if f"#{e.number}" == saved), None)
-            if done is not None:
-                errors = done.errors
-                warnings = len(done.findings) - errors
-                found = (
-                    f"QA: {errors} error(s), {warnings} warning(s)"
-                    if done.findings
-                    else "QA: no findings"
-                )
-                notices = [("ok", f"saved {saved} ({done.label}) · {found}"), *notices]
-        return _html(
-            "desk.html.j2",
-            status,
-            page=page,
-            article=page.article,
-            entries=shown,
-            total=len(page.entries),
-            counts=page.article.counts,
-            view=view,
-            filters=FILTERS,
-            orders=ORDERS,
-            action=page_url(lang, slug, view.query()),
-            page_url=lambda **q: page_url(lang, slug, View(**{**view.__dict__, **q}).query()),
-            next_entry=pending[0] if pending else None,
-            next_href=next_href,
-            notices=list(notices),
-            forms=forms or {},
-            csrf=desk.csrf,
-            reviewer=desk.reviewer,
-            source_dir=text_direction(page.article.source.language),
-            target_dir=text_direction(lang),
-        )
+def decide(desk: Desk, target: Target, view: View, form: Mapping[str, str]) -> Response:
+    """Check, judge, apply and answer one submitted form (file work: off the event loop)."""
+    if not hmac.compare_digest(form.get("csrf", "").encode(), desk.csrf.encode()):
+        message = "missing or invalid CSRF token (reload the page): nothing was changed"
+        return refused(403, message, form)
+    sub = parse_form(form)
+    if isinstance(sub, str):
+        return refused(400, sub, form)
+    try:
+        page, po = load_page(desk, target)
+    except Newsl10nError as err:
+        return refused(500, f"{err}: nothing was changed", form)
+    entry = editing.find_entry(po, sub.msgctxt)
+    findings = editing.check_text(po, target.path, sub.msgctxt, sub.texts, desk.glossary)
+    decision = judge(sub, entry, findings, desk.reviewer)
+    return answer(desk, target, view, page, sub, decision, tuple(findings), form)
 
-    def index(request: Request) -> Response:  # plain functions: Starlette's thread pool
-        cells = index_cells(desk)
-        slugs = sorted({c.slug for c in cells})
-        languages = sorted({c.lang for c in cells})
-        by_key = {(c.slug, c.lang): c for c in cells}
-        first = next((c for c in cells if c.needs_review and not c.error), None)
-        return _html(
-            "desk_index.html.j2",
-            slugs=slugs,
-            languages=languages,
-            cells=by_key,
-            total_segments=sum(c.segments for c in cells),
-            total_reviewed=sum(c.reviewed for c in cells),
-            first=first,
-            page_url=page_url,
-        )
 
-    def next_pending(request: Request) -> Response:
-        first = next((c for c in index_cells(desk) if c.needs_review and not c.error), None)
-        if first is None:
-            return RedirectResponse("/", status_code=303)
-        return RedirectResponse(page_url(first.lang, first.slug, "show=review"), status_code=303)
+def answer(
+    desk: Desk,
+    target: Target,
+    view: View,
+    page: Page,
+    sub: Submission,
+    decision: Decision,
+    findings: tuple[qa.Finding, ...],
+    sent: Mapping[str, str],
+) -> Response:
+    """The response to a decision: a redirect after a save, else the page with the form
+    shown again and why."""
+    shown = page.entry(sub.msgctxt)
+    if isinstance(decision, Missing) or shown is None:
+        return gone(desk, target, view, sub, sent)
+    label = f"#{shown.number}"
+    if isinstance(decision, Conflict):
+        return conflict(desk, target, view, label, sub, decision.theirs, findings)
+    if isinstance(decision, Refuse):
+        again = Form.resubmitted(sub, shown.version, confirm=decision.confirm, findings=findings)
+        notice = Notice("error", f"{label}: {decision.reason}")
+        return form_again(desk, target, view, sub.msgctxt, again, decision.status, notice)
+    assert isinstance(decision, Save)
+    return commit(desk, target, view, page, sub, decision, findings)
 
-    def article_page(request: Request) -> Response:
-        found = lookup(request)
-        if found is None:
-            return _refuse(404, "no such catalog")
-        lang, slug, path = found
-        view = View.of(request.query_params)
-        saved = request.query_params.get("saved", "")[:12]
-        return render_page(lang, slug, path, view, saved=saved)
 
-    async def save(request: Request) -> Response:
-        found = lookup(request)
-        if found is None:
-            return _refuse(404, "no such catalog")
-        lang, slug, path = found
-        form = await read_form(request)
-        if form is None:
-            return _refuse(400, "expected a form (application/x-www-form-urlencoded, < 1 MB)")
-        return await run_in_threadpool(decide, request, lang, slug, path, form)
+def commit(
+    desk: Desk,
+    target: Target,
+    view: View,
+    page: Page,
+    sub: Submission,
+    decision: Save,
+    findings: tuple[qa.Finding, ...],
+) -> Response:
+    """Apply a save under the catalog's lock; it may still turn out a conflict (another
+    tool saved between the judgement and the lock) or meet a run holding the lock."""
+    shown = page.entry(sub.msgctxt)
+    assert shown is not None
+    label = f"#{shown.number}"
+    try:
+        result = editing.apply_edit(target.path, decision.edit, lock_timeout=SAVE_LOCK_SECONDS)
+    except Newsl10nError as err:
+        again = Form.resubmitted(sub, shown.version, findings=findings)
+        notice = Notice("error", f"{label}: {err}: nothing was changed; your text is below")
+        return form_again(desk, target, view, sub.msgctxt, again, 409, notice)
+    if result.outcome is SaveOutcome.CONFLICT and result.current is not None:
+        return conflict(desk, target, view, label, sub, result.current, findings)
+    if result.outcome is SaveOutcome.MISSING:
+        return gone(desk, target, view, sub, {})
+    if result.outcome is SaveOutcome.REFUSED:
+        again = Form.resubmitted(sub, shown.version, findings=findings)
+        notice = Notice("error", f"{label}: {result.reason}: nothing was changed")
+        return form_again(desk, target, view, sub.msgctxt, again, 422, notice)
+    if result.written:
+        rebuild_bundle(desk, target)
+    anchor = after(page, sub.msgctxt, sub.approve)
+    url = page_url(target.lang, target.slug, view.query(saved=label))
+    return RedirectResponse(f"{url}#{anchor}", status_code=303)
 
-    def decide(
-        request: Request, lang: str, slug: str, path: Path, form: Mapping[str, str]
-    ) -> Response:
-        """Check, apply and answer one submitted form (file work: off the event loop)."""
-        if not hmac.compare_digest(form.get("csrf", "").encode(), desk.csrf.encode()):
-            return _refuse(
-                403, "missing or invalid CSRF token (reload the page): nothing was changed"
-            )
-        ctxt, action = form.get("msgctxt", ""), form.get("action", "")
-        if action not in ("save", "approve") or "msgstr" not in form or "original" not in form:
-            return _refuse(400, "a form needs msgctxt, msgstr, original and action=save|approve")
-        view = View.of(request.query_params)
-        text = form["msgstr"].replace("\r\n", "\n")
-        comment = form.get("comment")
-        approve = action == "approve"
-        try:
-            current, po = load_page(desk, lang, slug, path)
-        except Newsl10nError as err:
-            return _refuse(500, str(err))
-        shown = next((e for e in current.entries if e.unit.id == ctxt), None)
-        if shown is None:
-            return gone(lang, slug, path, view, ctxt, text)
-        number = shown.number
-        held = editing.find_entry(po, ctxt)
-        if held is not None and held.msgid_plural:
-            notice = (
-                "error",
-                f"#{number} has plural forms, which the desk does not edit: use a PO editor "
-                "(Poedit); nothing was changed",
-            )
-            return render_page(lang, slug, path, view, status=422, notices=[notice])
-        if comment is not None and " ".join(comment.split()) == shown.unit.translator_comment:
-            comment = None  # shown on one line: an unchanged field keeps the comment's lines
-        label = f"#{number}"
-        findings = tuple(editing.check_text(po, path, ctxt, text, desk.glossary))
-        errors = sum(f.severity == "error" for f in findings)
-        problem = editing.text_problem(text) or editing.text_problem(comment or "")
-        if problem:
-            notice = ("error", f"{label}: {problem}: nothing was changed")
-            again = Form(text, form.get("comment", ""), form["original"])
-            return render_page(
-                lang, slug, path, view, status=422, notices=[notice], forms={ctxt: again}
-            )
-        if approve and not text.strip():
-            notice = ("error", f"{label}: an empty translation cannot be approved")
-            again = Form(text, form.get("comment", ""), form["original"])
-            return render_page(
-                lang, slug, path, view, status=422, notices=[notice], forms={ctxt: again}
-            )
-        if approve and errors and form.get("confirm") != "errors":
-            notice = (
-                "error",
-                f"{label}: QA found {errors} error{'s' if errors != 1 else ''} in this text; "
-                "approve again to confirm, or correct it",
-            )
-            again = Form(
-                text, form.get("comment", ""), form["original"], confirm=True, findings=findings
-            )
-            return render_page(
-                lang, slug, path, view, status=422, notices=[notice], forms={ctxt: again}
-            )
-        edit = editing.Edit(ctxt, text, form["original"], approve, comment, desk.reviewer)
-        try:
-            result = editing.apply_edit(path, edit, lock_timeout=SAVE_LOCK_SECONDS)
-        except Newsl10nError as err:
-            return _refuse(409, f"{err}: nothing was changed")
-        if result.outcome is editing.SaveOutcome.CONFLICT:
-            notice = (
-                "error",
-                f"{label} was changed in the file since this page was loaded (another tool "
-                "saved it): your text was not saved. Both versions are shown below",
-            )
-            again = Form(
-                text,
-                form.get("comment", ""),
-                editing.original_digest(result.current),
-                theirs=result.current,
-                findings=findings,
-            )
-            return render_page(
-                lang, slug, path, view, status=409, notices=[notice], forms={ctxt: again}
-            )
-        if result.outcome is editing.SaveOutcome.MISSING:
-            return gone(lang, slug, path, view, ctxt, text)
-        if result.written:
-            rebuild_bundle(desk, lang, slug, path)
-        return RedirectResponse(
-            page_url(lang, slug, view.query(saved=label)) + f"#{after(current, ctxt, approve)}",
-            status_code=303,
-        )
 
-    def gone(lang: str, slug: str, path: Path, view: View, ctxt: str, text: str) -> Response:
-        """The entry is not (or no longer) in the file, e.g. a run changed its source since
-        the page was loaded: the page as it is now, with the editor's text to copy."""
-        notice = (
-            "error",
-            f"{ctxt!r} is no longer in {path.name} (its source sentence changed or it was "
-            f"removed): nothing was changed. Your text: {text}",
-        )
-        return render_page(lang, slug, path, view, status=409, notices=[notice])
+def form_again(
+    desk: Desk, target: Target, view: View, ctxt: str, form: Form, status: int, notice: Notice
+) -> Response:
+    """The page with one entry's form replaced by ``form``: the one way a submitted form
+    is shown again."""
+    return render_page(desk, target, view, status=status, notices=[notice], forms={ctxt: form})
 
-    async def script(request: Request) -> Response:
-        return Response(desk_script(), media_type="text/javascript; charset=utf-8")
 
-    routes = [
-        Route("/", index, methods=["GET"]),
-        Route("/next", next_pending, methods=["GET"]),
-        Route("/static/desk.js", script, methods=["GET"]),
-        Route("/{lang}/{slug}", article_page, methods=["GET"]),
-        Route("/{lang}/{slug}", save, methods=["POST"]),
-    ]
-    return Starlette(routes=routes, middleware=[Middleware(Guard, desk=desk)])
+def conflict(
+    desk: Desk,
+    target: Target,
+    view: View,
+    label: str,
+    sub: Submission,
+    theirs: Version,
+    findings: tuple[qa.Finding, ...],
+) -> Response:
+    notice = Notice(
+        "error",
+        f"{label} was changed in the file since this page was loaded (another tool saved "
+        "it): your text was not saved. Both versions are shown below",
+    )
+    again = Form.after_conflict(sub, theirs, findings=findings)
+    return form_again(desk, target, view, sub.msgctxt, again, 409, notice)
+
+
+def gone(
+    desk: Desk, target: Target, view: View, sub: Submission, sent: Mapping[str, str]
+) -> Response:
+    """The entry is not (or no longer) in the file, e.g. a run changed its source since
+    the page was loaded: the page as it is now, with the editor's text to copy."""
+    notice = Notice(
+        "error",
+        f"{sub.msgctxt!r} is no longer in {target.path.name} (its source sentence changed or "
+        "it was removed): nothing was changed.",
+        yours="\n".join(t for t in sub.texts if t),
+    )
+    return render_page(desk, target, view, status=409, notices=[notice], sent=sent)
 
 
 def after(page: Page, ctxt: str, approved: bool) -> str:
@@ -566,14 +688,14 @@ def after(page: Page, ctxt: str, approved: bool) -> str:
     return f"seg-{ctxt}"
 
 
-def rebuild_bundle(desk: Desk, lang: str, slug: str, path: Path) -> None:
+def rebuild_bundle(desk: Desk, target: Target) -> None:
     """The bundle of that article and language, as ``newsl10n bundle`` builds it."""
-    findings = group_findings(qa.check_catalog(path, desk.glossary, lang))
+    findings = group_findings(qa.check_catalog(target.path, desk.glossary, target.lang))
     build_bundles(
         desk.settings.locales,
         desk.settings.bundles,
-        [lang],
-        [slug],
+        [target.lang],
+        [target.slug],
         root=desk.settings.root,
         highlight=highlighter(desk.glossary),
         findings=findings,
@@ -583,6 +705,23 @@ def rebuild_bundle(desk: Desk, lang: str, slug: str, path: Path) -> None:
 @cache
 def desk_script() -> bytes:
     return resources.files("newsl10n").joinpath("templates/desk.js").read_bytes()
+
+
+# ---------------------------------------------------------------- the app
+
+
+def create_app(desk: Desk) -> Starlette:
+    """The desk as an ASGI app (uvicorn serves it; tests use Starlette's TestClient)."""
+    routes = [
+        Route("/", index, methods=["GET"]),
+        Route("/next", next_pending, methods=["GET"]),
+        Route("/static/desk.js", script, methods=["GET"]),
+        Route("/{lang}/{slug}", article_page, methods=["GET"]),
+        Route("/{lang}/{slug}", save, methods=["POST"]),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(Guard, desk=desk)])
+    app.state.desk = desk
+    return app
 
 
 class Guard(BaseHTTPMiddleware):
@@ -604,7 +743,7 @@ class Guard(BaseHTTPMiddleware):
     ) -> Response:
         host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]")
         if self.desk.hosts and host not in self.desk.hosts:
-            return _refuse(403, "unexpected Host header")
+            return await self._refuse(request, "unexpected Host header")
         token = self.desk.token
         if not token:
             return await call_next(request)
@@ -616,7 +755,18 @@ class Guard(BaseHTTPMiddleware):
         cookie = request.cookies.get(TOKEN_COOKIE, "")
         if cookie and hmac.compare_digest(cookie.encode(), token.encode()):
             return await call_next(request)
-        return _refuse(403, "this desk needs its access token (printed when it started)")
+        return await self._refuse(
+            request, "this desk needs its access token (printed when it started)"
+        )
+
+    @staticmethod
+    async def _refuse(request: Request, message: str) -> Response:
+        """403, with the text of a refused save to copy (a restarted desk has a new token:
+        the editor's cookie no longer opens it, and their text must not be lost)."""
+        form = await read_form(request) if request.method == "POST" else None
+        if form is not None:
+            message += ": nothing was changed"
+        return refused(403, message, form)
 
 
 def make_desk(settings: Settings, glossary: Glossary, *, host: str, reviewer: str) -> Desk:
