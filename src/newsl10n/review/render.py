@@ -69,7 +69,14 @@ def templates() -> jinja2.Environment:
     env.globals["dir_of"] = text_direction
     env.globals["language_name"] = language_name
     env.globals["Role"] = Role
+    env.filters["isolate"] = isolate
     return env
+
+
+def isolate(text: str) -> str:
+    """Text from a catalog between FSI and PDI, for places that cannot hold a ``<bdi>``
+    (``<title>``, a ``title`` attribute): bidi controls in it cannot reorder what follows."""
+    return f"\u2068{text}\u2069"
 
 
 def render_html(article: LocalizedArticle, keep_source_for_unreviewed: bool = False) -> str:
