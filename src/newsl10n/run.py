@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from newsl10n.catalog.memory import TranslationMemory
-from newsl10n.catalog.store import catalog_path
+from newsl10n.catalog.store import catalog_path, sweep_temporaries
 from newsl10n.config import EngineSettings, Settings, resolve_inside
 from newsl10n.engines import Engine, get_engine
 from newsl10n.errors import ConfigError, Newsl10nError
@@ -161,6 +161,7 @@ def run(
     engine by name (tests and benchmarks hand in their own; default: ``get_engine``)."""
     tell = progress or (lambda _event: None)
     glossary = glossary if glossary is not None else load_glossary(settings.glossary)
+    sweep_temporaries(settings.locales)  # what killed writes left behind
     plan = plan_batch(settings, request)
     tell(Event("planned", f"{len(plan.todo)} article(s) to process, {len(plan.skipped)} unchanged"))
     prepared, failed = prepare_articles(plan.todo, settings, tell, glossary)

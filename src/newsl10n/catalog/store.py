@@ -69,7 +69,7 @@ LOCK_TIMEOUT_SECONDS = 900.0  # generous: a lock is held to re-read, merge and w
 
 
 @contextmanager
-def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS, sweep: bool = True) -> Iterator[None]:
     """Hold the lock of one catalog: concurrent runs (threads, processes, workers sharing
     the folder) update it one at a time, so neither loses the other's entries.
 
@@ -93,7 +93,8 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
             path, f"cannot take the lock {name}{link}: {err.strerror or err}"
         ) from None
     try:
-        remove_stale_temporaries(path, since=time.time())
+        if sweep:
+            remove_stale_temporaries(path, since=time.time())
         yield
     finally:
         lock.release()
@@ -664,6 +665,33 @@ def remove_stale_temporaries(path: Path, since: float) -> list[Path]:
         if match and match["name"] in names and _remove_if_dead(path.parent / name, since):
             removed.append(path.parent / name)
     return removed
+
+
+def sweep_temporaries(locales: Path) -> list[Path]:
+    """Remove the temporary files killed writes left beside the catalogs and templates
+    under ``locales`` (a run does this first: an unchanged article is skipped and never
+    takes its catalog's lock). One listing per folder; only a catalog with leftovers is
+    locked, and one whose lock is busy is left to its holder, who sweeps on taking it."""
+    folders = [locales, *sorted(locales.glob("*/LC_MESSAGES"))] if locales.is_dir() else []
+    removed: list[Path] = []
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        targets = {m["name"] for m in map(_TEMPORARY.fullmatch, names) if m is not None}
+        owners = {folder / (t[: -len(".mo")] + ".po" if t.endswith(".mo") else t) for t in targets}
+        for owner in sorted(o for o in owners if o.suffix in (".po", ".pot")):
+            removed.extend(_sweep_one(owner))
+    return removed
+
+
+def _sweep_one(owner: Path) -> list[Path]:
+    try:
+        with locked(owner, timeout=0, sweep=False):
+            return remove_stale_temporaries(owner, since=time.time())
+    except CatalogError:  # busy (its holder sweeps) or a folder we cannot lock
+        return []
 
 
 def _remove_if_dead(candidate: Path, since: float) -> bool:
