@@ -12,6 +12,7 @@ import json
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ import pytest
 import uvicorn
 
 from newsl10n.review.desk import create_app
+from tests.conftest import SEED
 from tests.review.test_desk import SLUG, TITLE, blocks, catalog_file, desk_for, site
 from tests.review.test_pages_browser import CHROMIUM, script
 
@@ -116,3 +118,69 @@ def test_ctrl_enter_saves_a_draft(served: str, site: Path, b: Any) -> None:
     b.follow(lambda: b.press("Enter", modifiers=2))
     saved = next(e for e in polib.pofile(str(path)) if e.msgctxt == target.msgctxt)
     assert saved.msgstr == "Черновик" and "fuzzy" in saved.flags
+
+
+EDITOR = """
+import sys
+from pathlib import Path
+path, ctxt = Path(sys.argv[1]), sys.argv[2]
+blocks = path.read_text(encoding="utf-8").split("\\n\\n")
+at = next(i for i, b in enumerate(blocks) if f'msgctxt "{ctxt}"' in b)
+blocks[at] = "# Boris: keep the agency's wording\\n" + blocks[at].replace("#, fuzzy\\n", "")
+path.write_text("\\n\\n".join(blocks), encoding="utf-8")
+"""
+
+
+def test_a_file_edited_under_the_open_page_is_a_conflict_then_saved_with_both(
+    served: str, site: Path, b: Any
+) -> None:
+    """A translator approves the entry and adds a comment in a text editor (another
+    process) while the page is open; the editor's Save draft shows both versions and
+    writes nothing; saving again keeps the translator's comment and approval wherever
+    the editor did not touch them, and the editor's new text, as a draft."""
+    path = catalog_file(site)
+    target = next(e for e in polib.pofile(str(path)) if e.msgid == TITLE)
+    b.open(f"{served}/ru/{SLUG}")
+    subprocess.run([sys.executable, "-c", EDITOR, str(path), target.msgctxt], check=True)
+    edited = path.read_bytes()
+    row = f"document.getElementById({json.dumps('seg-' + target.msgctxt)})"
+    b.evaluate(f"{row}.querySelector('textarea').value = {json.dumps(APPROVED)}")
+    b.follow(f"{row}.querySelector('button[value=save]').click()")
+    assert path.read_bytes() == edited
+    notice = b.evaluate("document.querySelector('.notice.error').innerText")
+    assert "was changed in the file" in notice and "not saved" in notice
+    box = b.evaluate(f"{row}.querySelector('.conflict').innerText")
+    assert "Boris: keep the agency's wording" in box and APPROVED in box
+    assert "IN THE FILE NOW · REVIEWED" in box.upper()
+    assert b.evaluate(f"{row}.querySelector('textarea').value") == APPROVED
+    b.follow(f"{row}.querySelector('button[value=save]').click()")
+    assert b.evaluate("document.querySelector('.notice.ok').innerText").startswith("saved #")
+    saved = next(e for e in polib.pofile(str(path)) if e.msgctxt == target.msgctxt)
+    assert saved.msgstr == APPROVED and saved.tcomment == "Boris: keep the agency's wording"
+    assert "fuzzy" in saved.flags  # a new text is a draft: the approval was of the old one
+    if shutil.which("msgfmt"):
+        subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True)
+    assert [c for c in b.console if "status of 409 (Conflict)" not in c] == []
+
+
+def test_an_unclosed_override_reorders_nothing_after_it(served: str, site: Path, b: Any) -> None:
+    """A residue line of the source with an unclosed RIGHT-TO-LEFT OVERRIDE: the page's
+    own words after it ("(line N)") stay after it on screen."""
+    article = site / "source_articles" / SEED.name
+    text = article.read_text(encoding="utf-8").rstrip("\n")
+    article.write_text(f"{text}\n\n© \u202eNEWS AGENCY 2024\n", encoding="utf-8")
+    b.open(f"{served}/ru/{SLUG}")
+    found = b.evaluate(
+        """(() => {
+        const bdi = [...document.querySelectorAll('p.residue bdi')]
+            .find(x => x.textContent.includes('\\u202e'));
+        if (!bdi) return null;
+        const range = document.createRange();
+        range.selectNodeContents(bdi.nextSibling);
+        const after = range.getBoundingClientRect(), own = bdi.getBoundingClientRect();
+        return [after.left, own.right, bdi.nextSibling.textContent];
+    })()"""
+    )
+    assert found is not None, "the residue line is not on the page"
+    after_left, own_right, words = found
+    assert words.startswith(" (line ") and after_left >= own_right - 1, found
