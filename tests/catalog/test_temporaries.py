@@ -22,8 +22,8 @@ import pytest
 
 from newsl10n.catalog import store
 from tests.conftest import SEED
-from tests.helpers import msgfmt_check
-from tests.test_one_owner import po_path, run, settings_for
+from tests.helpers import msgfmt_check, po_path
+from tests.test_one_owner import run, settings_for
 
 WRITER = textwrap.dedent("""
     import os, sys
@@ -77,7 +77,7 @@ def temporaries(folder: Path) -> list[str]:
 def test_killed_writes_leave_nothing_after_one_complete_run(project: Path, tmp_path: Path) -> None:
     settings = settings_for(project)
     run(settings, bundles=False)
-    path = po_path(project)
+    path = po_path(project, "ru")
     before = path.read_bytes()
     for _ in range(3):  # kill -9 in the middle of writes that ignore the lock
         kill_mid_write(tmp_path, path, "unlocked")
@@ -100,7 +100,7 @@ def test_a_live_writer_keeps_its_temporary_file_through_a_run(
     sweeps: its temporary file stays, and its rename succeeds afterwards."""
     settings = settings_for(project)
     run(settings, bundles=False)
-    path = po_path(project)
+    path = po_path(project, "ru")
     writer = start_writer(tmp_path, path, "unlocked")
     try:
         (name,) = temporaries(path.parent)
@@ -147,7 +147,7 @@ def test_a_run_sweeps_templates_and_catalogs_of_every_article(project: Path, kin
     settings = settings_for(project)
     run(settings, bundles=False)
     slug = SEED.stem
-    folder = settings.locales if kind == "pot" else po_path(project).parent
+    folder = settings.locales if kind == "pot" else po_path(project, "ru").parent
     left = folder / f".{slug}.{kind}.a1b2c3d4.tmp"
     left.write_bytes(b"half a catalog")
     os.utime(left, (time.time() - 3600, time.time() - 3600))

@@ -36,7 +36,7 @@ from newsl10n.review.editing import (
 )
 from newsl10n.review.forms import Conflict, Missing, Refuse, Save, judge, parse_form
 from tests.helpers import msgfmt_check
-from tests.test_desk import (
+from tests.review.test_desk import (
     BASE,
     SLUG,
     TITLE,
