@@ -16,6 +16,7 @@ token again under the catalog's lock.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -33,7 +34,6 @@ from newsl10n.review.editing import (
 )
 
 ACTIONS = ("save", "approve")
-MAX_PLURAL_FORMS = 8  # gettext's languages need at most 6
 
 
 def text_field(number: int | None) -> str:
@@ -76,7 +76,7 @@ def parse_form(form: Mapping[str, str]) -> Submission | str:
         return "a form needs msgctxt, token, original, msgstr and action=save|approve"
     plural = text_field(0) in form
     if plural:
-        count = next(n for n in range(MAX_PLURAL_FORMS + 1) if text_field(n) not in form)
+        count = next(n for n in itertools.count() if text_field(n) not in form)
         texts = tuple(form[text_field(n)] for n in range(count))
     elif "msgstr" in form:
         texts = (form["msgstr"],)
