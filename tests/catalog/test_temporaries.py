@@ -22,8 +22,7 @@ import pytest
 
 from newsl10n.catalog import store
 from tests.conftest import SEED
-from tests.helpers import msgfmt_check, po_path
-from tests.test_one_owner import run, settings_for
+from tests.helpers import msgfmt_check, po_path, run_echo, settings_for
 
 WRITER = textwrap.dedent("""
     import os, sys
@@ -76,7 +75,7 @@ def temporaries(folder: Path) -> list[str]:
 
 def test_killed_writes_leave_nothing_after_one_complete_run(project: Path, tmp_path: Path) -> None:
     settings = settings_for(project)
-    run(settings, bundles=False)
+    run_echo(settings, bundles=False)
     path = po_path(project, "ru")
     before = path.read_bytes()
     for _ in range(3):  # kill -9 in the middle of writes that ignore the lock
@@ -86,7 +85,7 @@ def test_killed_writes_leave_nothing_after_one_complete_run(project: Path, tmp_p
     (left,) = temporaries(path.parent)
     assert left.startswith(f".{path.name}.")
     assert path.read_bytes() == before  # old or new, never half: here still the old
-    report = run(settings, bundles=False)  # unchanged article: skipped, and swept
+    report = run_echo(settings, bundles=False)  # unchanged article: skipped, and swept
     assert report.ok
     assert temporaries(path.parent) == [] and temporaries(settings.locales) == []
     assert path.read_bytes() == before
@@ -99,7 +98,7 @@ def test_a_live_writer_keeps_its_temporary_file_through_a_run(
     """A process that writes the catalog without its lock, paused mid-write while a run
     sweeps: its temporary file stays, and its rename succeeds afterwards."""
     settings = settings_for(project)
-    run(settings, bundles=False)
+    run_echo(settings, bundles=False)
     path = po_path(project, "ru")
     writer = start_writer(tmp_path, path, "unlocked")
     try:
@@ -145,11 +144,11 @@ def test_only_dead_temporaries_of_that_file_are_removed(tmp_path: Path) -> None:
 @pytest.mark.parametrize("kind", ["po", "pot"])
 def test_a_run_sweeps_templates_and_catalogs_of_every_article(project: Path, kind: str) -> None:
     settings = settings_for(project)
-    run(settings, bundles=False)
+    run_echo(settings, bundles=False)
     slug = SEED.stem
     folder = settings.locales if kind == "pot" else po_path(project, "ru").parent
     left = folder / f".{slug}.{kind}.a1b2c3d4.tmp"
     left.write_bytes(b"half a catalog")
     os.utime(left, (time.time() - 3600, time.time() - 3600))
-    assert run(settings, bundles=False).ok
+    assert run_echo(settings, bundles=False).ok
     assert not left.exists()
