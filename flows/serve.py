@@ -137,11 +137,13 @@ def main() -> None:
         port = _free_port(int(env.get("NEWSL10N_PREFECT_PORT", "4200")))
         api = f"http://127.0.0.1:{port}/api"
         _say(f"starting a Prefect server on 127.0.0.1:{port} (data in {STATE})")
+        # The UI asks the API it was told of, 4200 by default: tell it this port.
+        env.setdefault("PREFECT_UI_API_URL", api)
+        env.setdefault("PREFECT_UI_URL", api.removesuffix("/api"))
         server = children.start(
             _prefect("server", "start", "--host", "127.0.0.1", "--port", str(port)), env
         )
         env["PREFECT_API_URL"] = api
-        env["PREFECT_UI_URL"] = api.removesuffix("/api")
         _wait_healthy(api, server, 180)
     ui = api.removesuffix("/api")
     print(f"\nPrefect UI: {ui}  (Ctrl-C or `make stop` to stop)\n", flush=True)

@@ -288,16 +288,13 @@ def _run_prefect(settings: Settings, request: Request, runner: str | None) -> Re
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    flows_dir = settings.root / "flows"
-    if (flows_dir / "translate.py").is_file() and str(settings.root) not in sys.path:
-        sys.path.insert(0, str(settings.root))  # the project checkout's flows
-    try:
-        from flows.translate import run_in_prefect
+    try:  # here, not at the top: Prefect is an optional extra, imported only for this door
+        from newsl10n.flows.translate import run_in_prefect
     except ImportError as err:
         why = "--prefect" if "PREFECT_API_URL" not in os.environ else "PREFECT_API_URL is set:"
         _fail(
-            f"{why} a Prefect run needs the project's flows/ folder (from a checkout): {err}; "
-            "run from the checkout (or --project it), or add --no-prefect to run here",
+            f"{why} a Prefect run needs Prefect ({err}): pip install 'newsl10n[prefect]' "
+            "(or 'newsl10n[dask]'), or add --no-prefect to run here",
             2,
         )
     try:
@@ -306,7 +303,7 @@ def _run_prefect(settings: Settings, request: Request, runner: str | None) -> Re
     except Newsl10nError as err:
         _fail(str(err))
     except Exception as err:  # the server did not start or answer: one line, not a traceback
-        _fail(f"Prefect: {type(err).__name__}: {err}")
+        _fail(f"Prefect: {type(err).__name__}: {err}; add --no-prefect to run here without it")
 
 
 def _report(report: Report) -> None:

@@ -62,18 +62,44 @@ class Settings:
         return replace(self, **given)
 
 
+# The project's folders, each overridable on a worker by ``NEWSL10N_<NAME>``.
+FOLDERS = ("source", "locales", "bundles", "glossary")
+PROJECT_VARIABLE = "NEWSL10N_PROJECT"
+
+
+def folder_variable(folder: str) -> str:
+    """The environment variable that places ``folder`` on a worker (``NEWSL10N_LOCALES``)."""
+    return f"NEWSL10N_{folder.upper()}"
+
+
 def settings_from_environment() -> Settings:
     """Settings for code started by a scheduler or worker: the project is
     ``$NEWSL10N_PROJECT`` (default: the working directory, i.e. the clone the worker runs in);
     ``$NEWSL10N_SOURCE``/``LOCALES``/``BUNDLES``/``GLOSSARY`` override folders. Parameters
     typed into a UI never choose folders: only the environment of the process does."""
-    project = os.environ.get("NEWSL10N_PROJECT")
+    project = os.environ.get(PROJECT_VARIABLE)
     settings = load_settings(Path(project) if project else None)
-    folders = {
-        key: os.environ.get(f"NEWSL10N_{key.upper()}")
-        for key in ("source", "locales", "bundles", "glossary")
-    }
+    folders = {key: os.environ.get(folder_variable(key)) for key in FOLDERS}
     return settings.with_overrides(**{k: Path(v) for k, v in folders.items() if v})
+
+
+def settings_elsewhere(settings: Settings, environ: Mapping[str, str]) -> Settings:
+    """``settings`` as planned on one machine, with its folders placed for another one (a
+    Dask worker) by that machine's environment: ``NEWSL10N_<FOLDER>`` where set, else the
+    folder's place relative to the project root under ``NEWSL10N_PROJECT``, else the
+    planned path (shared storage mounted at the same path). Only the environment of the
+    machine that does the work says where its folders are; nothing is checked here."""
+    project = environ.get(PROJECT_VARIABLE)
+    root = Path(project) if project else settings.root
+    moved: dict[str, Any] = {"root": root}
+    for key in FOLDERS:
+        planned: Path = getattr(settings, key)
+        given = environ.get(folder_variable(key))
+        if given:
+            moved[key] = Path(given)
+        elif project and planned.is_relative_to(settings.root):
+            moved[key] = root / planned.relative_to(settings.root)
+    return replace(settings, **moved)
 
 
 def resolve_inside(base: Path, given: str | Path, what: str = "path") -> Path:

@@ -66,7 +66,8 @@ class Request:
 @dataclass(frozen=True)
 class Event:
     """Progress: ``kind`` is "planned", "prepared", "segments", "pairs", "bundles" or "done";
-    ``done``/``total`` count pairs (article × language) except for "segments"."""
+    ``done``/``total`` count pairs (article × language) except for "segments" and for
+    "planned" (``total``: the articles to process)."""
 
     kind: str
     message: str = ""
@@ -163,7 +164,8 @@ def run(
     glossary = glossary if glossary is not None else load_glossary(settings.glossary)
     sweep_temporaries(settings.locales)  # what killed writes left behind
     plan = plan_batch(settings, request)
-    tell(Event("planned", f"{len(plan.todo)} article(s) to process, {len(plan.skipped)} unchanged"))
+    todo, unchanged = len(plan.todo), len(plan.skipped)
+    tell(Event("planned", f"{todo} article(s) to process, {unchanged} unchanged", 0, todo))
     prepared, failed = prepare_articles(plan.todo, settings, tell, glossary)
     prepared, clashes = refuse_slug_clashes(prepared, plan.skipped)
     written, unwritten = write_templates(prepared, settings)

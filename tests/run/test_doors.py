@@ -188,8 +188,9 @@ def test_flows_are_not_installed_as_a_top_level_package() -> None:
 
 
 def test_prefect_api_url_outside_a_checkout_says_how_to_run_here(tmp_path: Path) -> None:
-    """PREFECT_API_URL exported for other work sends every run to Prefect, whose flows live
-    in a checkout: outside one, the error must name the way out."""
+    """PREFECT_API_URL exported for other work sends every run to Prefect (whose flows come
+    with the installed package, so a checkout is not needed): when no server answers there,
+    the error must name the way out."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env |= {"PREFECT_API_URL": "http://127.0.0.1:9/api", "PYTHONPATH": str(ROOT / "src")}
     (tmp_path / "articles").mkdir()
@@ -198,5 +199,6 @@ def test_prefect_api_url_outside_a_checkout_says_how_to_run_here(tmp_path: Path)
         [sys.executable, "-c", cli, "run", "--source", "articles"],
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
     )  # fmt: skip
-    assert done.returncode == 2, done.stderr
+    assert done.returncode != 0, done.stderr
     assert "--no-prefect" in done.stderr and "Traceback" not in done.stderr
+    assert "127.0.0.1:9" in done.stderr

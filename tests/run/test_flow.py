@@ -13,9 +13,9 @@ import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
-from flows.runners import task_runner
-from flows.translate import rebuild_bundles, translate_article, translate_batch
 from newsl10n.engines.argos import ArgosEngine
+from newsl10n.flows.runners import task_runner
+from newsl10n.flows.translate import rebuild_bundles, translate_article, translate_batch
 from newsl10n.pipeline import PairResult
 from newsl10n.run import Report
 from tests.conftest import SEED
@@ -156,7 +156,7 @@ def test_model_crashing_mid_batch_fails_that_pair_only(
                 raise RuntimeError("CTranslate2: out of memory")
             return super().translate(texts, source, target)
 
-    import flows.translate as flow_module
+    import newsl10n.flows.translate as flow_module
     import newsl10n.run
 
     monkeypatch.setattr(newsl10n.run, "get_engine", lambda name, settings: Crashing(settings))
@@ -188,7 +188,7 @@ def test_a_run_that_ended_failed_is_one_error_line_not_the_engines_traceback(
 
     from prefect.exceptions import FailedRun
 
-    import flows.translate  # noqa: F401  (installs the filter, as the worker's import does)
+    import newsl10n.flows.translate  # noqa: F401  (installs the filter, as the worker's import does)
 
     logger = logging.getLogger("prefect.flow_runs")
     with caplog.at_level(logging.ERROR, logger="prefect.flow_runs"):

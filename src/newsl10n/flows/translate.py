@@ -1,11 +1,16 @@
 """Prefect flows: translate one article, the batch of new and changed articles, or rebuild
-the bundles.
+the bundles; and the run behind the CLI's ``--prefect`` door.
 
 Thin adapters over ``newsl10n.run.run``, the one run every door uses: its jobs (one per
-target language, over all articles of the run) become Prefect tasks the UI shows and
-retries; the decisions are the library's; settings come from the worker's environment,
-read once at the edge. Parameters typed into the UI are untrusted: articles must be
-sources inside the source folder and languages come from a fixed list.
+target language, over all articles of the run) become Prefect tasks
+(:mod:`newsl10n.flows.tasks`) the UI shows and retries; the decisions are the library's;
+settings come from the worker's environment, read once at the edge. Parameters typed into
+the UI are untrusted: articles must be sources inside the source folder and languages come
+from a fixed list.
+
+These flows live in the installed package (the checkout's ``flows/newsl10n_flows.py`` only
+names them for ``prefect.yaml``), so the code a Dask worker unpickles is the same version
+as the code that planned the run, and no worker needs the checkout on ``PYTHONPATH``.
 
 The run form's help texts come from each flow's docstring (its ``Args:`` section), which
 is what Prefect stores in a deployment's parameter schema.
@@ -16,17 +21,26 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 from uuid import UUID
 
-from prefect import State, flow, get_run_logger, task
-from prefect.cache_policies import NO_CACHE
+from prefect import State, flow, get_run_logger
 from prefect.exceptions import FailedRun
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.states import Failed
 
-from flows.report import (
+from newsl10n.config import (
+    FOLDERS,
+    Settings,
+    folder_variable,
+    parse_languages,
+    settings_from_environment,
+)
+from newsl10n.errors import ArticleError, Newsl10nError
+from newsl10n.flows import names
+from newsl10n.flows.report import (
     Progress,
     bundle_lines,
     publish,
@@ -35,11 +49,10 @@ from flows.report import (
     schedule_note,
     summarize,
 )
-from flows.runners import task_runner
-from newsl10n.config import Settings, parse_languages, settings_from_environment
-from newsl10n.errors import Newsl10nError
+from newsl10n.flows.runners import task_runner
+from newsl10n.flows.tasks import PairsFailed, bundle_task, this_machine, translate_task
 from newsl10n.glossary.load import load_glossary
-from newsl10n.pipeline import PairResult, build_review
+from newsl10n.pipeline import PairResult
 from newsl10n.review.bundle import BundleReport
 from newsl10n.run import (
     Event,
@@ -113,54 +126,12 @@ class _FailedRunOnOneLine(logging.Filter):
 logging.getLogger("prefect.flow_runs").addFilter(_FailedRunOnOneLine())
 
 
-class PairsFailed(Exception):
-    """A job whose pairs failed: the task ends Failed (not retried), the results travel
-    with it (``args`` only, so it pickles across process and Dask workers)."""
-
-    def __init__(self, message: str, results: list[PairResult]) -> None:
-        super().__init__(message, results)
-
-    @property
-    def results(self) -> list[PairResult]:
-        found: list[PairResult] = self.args[1]
-        return found
-
-    def __str__(self) -> str:
-        return str(self.args[0])
-
-
-def _retry_unexpected(_task: Any, _run: Any, state: State[Any]) -> bool:
-    """Retry surprises (a model crashing mid-batch), never a pair's known failure."""
-    return not isinstance(state.result(raise_on_failure=False), PairsFailed)
-
-
-@task(
-    name="translate",
-    task_run_name="translate {job.name}",
-    cache_policy=NO_CACHE,
-    retries=2,
-    retry_delay_seconds=2,
-    retry_condition_fn=_retry_unexpected,
-)
-def translate_task(run_job: JobRun, job: Job) -> list[PairResult]:
-    """One target language over the run's articles. A pair that fails (no model, a broken
-    catalog) fails the task with its reason at ERROR; surprises are retried."""
-    results = run_job(job)
-    failed = [r for r in results if not r.ok]
-    if failed:
-        logger = get_run_logger()
-        for result in failed:
-            logger.error("%s", summarize(result))
-        names = ", ".join(f"{r.slug} → {r.target}" for r in failed)
-        raise PairsFailed(f"{len(failed)} pair(s) failed: {names}", results)
-    return results
-
-
 def prefect_map(
     run_job: JobRun, jobs: Sequence[Job], done: JobDone
 ) -> list[list[PairResult] | BaseException]:
     """The run's point of concurrency as Prefect tasks on the flow's task runner."""
-    futures = [translate_task.submit(run_job, job) for job in jobs]
+    here = this_machine()  # a task elsewhere places the folders by its own environment
+    futures = [translate_task.submit(run_job, job, here) for job in jobs]
     index = {id(f): i for i, f in enumerate(futures)}
     outcomes: dict[int, list[PairResult] | BaseException] = {}
     for future in as_completed(futures):
@@ -175,13 +146,21 @@ def prefect_map(
     return [outcomes[i] for i in range(len(jobs))]
 
 
-def orchestrate(settings: Settings, request: Request, schedule: str = "") -> Report:
+def orchestrate(
+    settings: Settings,
+    request: Request,
+    schedule: str = "",
+    name: Callable[[int], str] | None = None,
+) -> Report:
     """The library's run inside the current flow: jobs as tasks, progress in the log and a
-    progress artifact, the summary (with links to the review pages) as artifacts."""
+    progress artifact, the summary (with links to the review pages) as artifacts; a batch
+    is renamed ``name(articles)`` once planned."""
     logger = get_run_logger()
     tracker: list[Progress] = []
 
     def show(event: Event) -> None:
+        if event.kind == "planned" and name is not None:
+            names.rename(name(event.total))
         if event.kind == "pairs" and not tracker:
             tracker.append(Progress(event.total))
         elif event.kind == "pairs":
@@ -224,7 +203,31 @@ def _settings(targets: Sequence[str] | None, engine: str | None) -> Settings:
     )
 
 
-@flow(name="translate-article", task_runner=task_runner(), log_prints=True)
+def on_this_worker(problem: Newsl10nError, settings: Settings | None = None) -> str:
+    """A problem that stops the run (a missing folder, a broken glossary) with where it
+    happened and how a worker's folders are placed, for the run's own log."""
+    root = settings.root if settings is not None else Path.cwd()
+    variables = ", ".join(folder_variable(f) for f in FOLDERS)
+    return (
+        f"{problem} (worker {this_machine()}, project {root}: folders come from {variables} "
+        "in the worker's environment, else from the clone the run works in)"
+    )
+
+
+def stopped(title: str, problem: Newsl10nError, settings: Settings | None = None) -> State[Any]:
+    """The run ends Failed, its reason at ERROR in its log and in its summary artifact."""
+    message = on_this_worker(problem, settings)
+    get_run_logger().error("%s", message)
+    publish_problem(title, message)
+    return Failed(message=str(problem))
+
+
+@flow(
+    name="translate-article",
+    task_runner=task_runner(),
+    log_prints=True,
+    flow_run_name=names.name_article_run,
+)
 @documented
 def translate_article(
     article: str,
@@ -235,14 +238,29 @@ def translate_article(
     """Translate one article into the target languages."""
     try:
         settings = _settings(targets, engine)
-        path = find_article(settings, article)
     except Newsl10nError as err:
+        return stopped("Article not translated", err)
+    if not settings.source.is_dir():
+        missing = ArticleError(settings.source, "source folder does not exist")
+        return stopped("Article not translated", missing, settings)
+    try:
+        path = find_article(settings, article)
+    except Newsl10nError as err:  # the article typed: the message lists the ones there are
         publish_problem("Article not translated", str(err))
         return Failed(message=str(err))
-    return outcome(orchestrate(settings, Request(articles=(path,), retranslate=retranslate)))
+    try:
+        report = orchestrate(settings, Request(articles=(path,), retranslate=retranslate))
+    except Newsl10nError as err:
+        return stopped("Article not translated", err, settings)
+    return outcome(report)
 
 
-@flow(name="translate-batch", task_runner=task_runner(), log_prints=True)
+@flow(
+    name="translate-batch",
+    task_runner=task_runner(),
+    log_prints=True,
+    flow_run_name=names.name_batch_run,
+)
 @documented
 def translate_batch(
     targets: list[Language] | None = None,
@@ -254,16 +272,23 @@ def translate_batch(
 
     An article whose bytes match the hash recorded in its catalogs is skipped before it is
     read further: no detection, no model."""
+    settings: Settings | None = None
     try:
         settings = _settings(targets, engine)
+        schedule = schedule_note()
+        cadence = names.cadence(schedule) if names.SCHEDULED_TAG in flow_run.get_tags() else ""
+
+        def name(articles: int) -> str:
+            return names.batch_run(articles, targets, cadence)
+
+        request = Request(retranslate=retranslate, force=force)
+        report = orchestrate(settings, request, schedule, name)
     except Newsl10nError as err:
-        publish_problem("Batch not run", str(err))
-        return Failed(message=str(err))
-    report = orchestrate(settings, Request(retranslate=retranslate, force=force), schedule_note())
+        return stopped("Batch not run", err, settings)
     return outcome(report)
 
 
-@flow(name="rebuild-bundles", log_prints=True)
+@flow(name="rebuild-bundles", log_prints=True, flow_run_name=names.name_bundles_run)
 @documented
 def rebuild_bundles(
     targets: list[Language] | None = None,
@@ -271,27 +296,19 @@ def rebuild_bundles(
     zip_archives: bool = False,
 ) -> BundleReport | State[Any]:
     """Rebuild bundles and review pages from the catalogs after translators' edits."""
+    settings: Settings | None = None
     try:
         settings = _settings(targets, None)
         slugs = [find_catalog(settings, name) for name in articles or []]
         glossary = load_glossary(settings.glossary)
     except Newsl10nError as err:
-        publish_problem("Bundles not rebuilt", str(err))
-        return Failed(message=str(err))
+        return stopped("Bundles not rebuilt", err, settings)
     report = bundle_task(settings, glossary, slugs or None, zip_archives)
     publish_bundles(bundle_lines(report, settings))
     if not report.ok:
         failed = [f"{b.label}: {b.error}" for b in report.bundles if b.error]
         return Failed(message="; ".join(failed) or "bundles failed")
     return report
-
-
-@task(name="build-bundles", cache_policy=NO_CACHE)
-def bundle_task(
-    settings: Settings, glossary: Any, slugs: list[str] | None, zip_: bool = False
-) -> BundleReport:
-    """Bundles and review pages from the catalogs (no model)."""
-    return build_review(settings, glossary, list(settings.targets), slugs, zip_=zip_)
 
 
 # The CLI's --prefect door: the command's settings as a value, the report handed back.
@@ -301,7 +318,11 @@ _REPORTS: dict[UUID, Report] = {}
 @flow(name="newsl10n-run", validate_parameters=False, log_prints=True)
 def cli_run(settings: Settings, request: Request) -> Report | State[Any]:
     """A run started by `newsl10n run|translate --prefect`, with the command's settings."""
-    report = orchestrate(settings, request)
+
+    def name(articles: int) -> str:
+        return names.batch_run(articles, None)
+
+    report = orchestrate(settings, request, name=name if request.articles is None else None)
     run_id = flow_run.get_id()
     if run_id:
         _REPORTS[UUID(str(run_id))] = report
@@ -310,8 +331,15 @@ def cli_run(settings: Settings, request: Request) -> Report | State[Any]:
 
 def run_in_prefect(settings: Settings, request: Request, runner: str | None = None) -> Report:
     """Run as a Prefect flow in this process and return the library's report."""
-    name = "translate-article" if request.articles is not None else "translate-batch"
-    chosen = cli_run.with_options(name=name, task_runner=task_runner(runner))
+    if request.articles is not None:
+        flow_name = "translate-article"
+        labels = ", ".join(names.article_label(p.name) for p in request.articles)
+        run_name = f"translate {labels} → {', '.join(settings.targets)}"
+    else:
+        flow_name, run_name = "translate-batch", names.batch_run(None, None)
+    chosen = cli_run.with_options(
+        name=flow_name, flow_run_name=run_name, task_runner=task_runner(runner)
+    )
     state = chosen(settings=settings, request=request, return_state=True)
     run_id = state.state_details.flow_run_id
     report = _REPORTS.pop(run_id, None) if run_id else None
