@@ -16,6 +16,7 @@ One server, one Dask cluster, for the whole module.
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import time
 import urllib.request
@@ -38,7 +39,6 @@ from prefect.client.schemas.filters import (
 from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from flows.serve import _free_port
 from tests.conftest import ROOT, SEED
 from tests.helpers import msgfmt_check
 from tests.support.installed import clean_environment, installed_python
@@ -84,6 +84,13 @@ class Cluster:
         }
 
 
+def _random_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
 def _wait_for(url: str, log: Path, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while True:
@@ -123,7 +130,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, copy_models: Path) -> Iter
     shutil.copy(SEED, shared / "source_articles" / SEED.name)
     for name, text in SHORT.items():
         (shared / "source_articles" / name).write_text(text, encoding="utf-8")
-    port, dask_port = _free_port(4311), _free_port(8799)
+    port, dask_port = _random_port(), _random_port()  # no stale process knows them
     api = f"http://127.0.0.1:{port}/api"
     env = clean_environment(PREFECT_HOME=str(base / "prefect-home"))
     found = Cluster(base, python, api, f"tcp://127.0.0.1:{dask_port}", shared,
@@ -142,8 +149,12 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, copy_models: Path) -> Iter
         env["PREFECT_API_URL"] = api  # from here on, every command's only Prefect setting
         env["PREFECT_WORKER_QUERY_SECONDS"] = "2"  # the test's patience, not a requirement
         _wait_for_line(found.logs["scheduler"], "Register worker", count=2)
-        found.prefect("work-pool", "create", "newsl10n", "--type", "process", cwd=elsewhere)
-        found.prefect("work-pool", "create", "elsewhere", "--type", "process", cwd=elsewhere)
+        found.prefect(
+            "work-pool", "create", "newsl10n", "--type", "process", "--overwrite", cwd=elsewhere
+        )
+        found.prefect(
+            "work-pool", "create", "elsewhere", "--type", "process", "--overwrite", cwd=elsewhere
+        )
         found.prefect("deploy", "--all", cwd=found.clone)
         # The first worker: in the clone the deployments were made from, tasks on Dask.
         pool = [py, "-m", "prefect", "worker", "start", "--pool", "newsl10n"]

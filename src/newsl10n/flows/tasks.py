@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -53,12 +54,15 @@ def _retry_unexpected(_task: Any, _run: Any, state: State[Any]) -> bool:
     return not isinstance(state.result(raise_on_failure=False), PairsFailed)
 
 
-def placed_here(job: Job, planned_on: str) -> tuple[Job, str]:
-    """The job with its folders placed on this machine, or "" and the problem: a locales
-    folder that does not exist here is named with the variable that places it."""
+def placed_here(
+    job: Job, planned_on: str, environ: Mapping[str, str] = os.environ
+) -> tuple[Job, str]:
+    """The job with its folders placed on this machine (the planned ones when it is the
+    machine that planned the run), and "" or the problem: a locales folder that does not
+    exist here, named with the variables that place it."""
     if planned_on == this_machine():
         return job, ""
-    here = settings_elsewhere(job.settings, os.environ)
+    here = settings_elsewhere(job.settings, environ)
     if not here.locales.is_dir():
         variable = folder_variable("locales")
         return job, (
