@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: run test lint venv clean serve stop review-screenshot bench
+.PHONY: run test lint venv clean serve stop review-screenshot bench bench-scale-out
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,3 +50,8 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+
+# Only part 7 of `make bench`: the nightly batch on an external Dask cluster of 1 and 2
+# workers (a Prefect server, `dask scheduler` and `dask worker`s on 127.0.0.1).
+bench-scale-out: $(STAMP)
+	$(BIN)/python -m benchmarks.run --only scaleout --json benchmarks/scale-out.json

@@ -20,6 +20,9 @@ recorded before and after; CPU times are the steadier measure of cost.
 4. **batching**: the largest batch with one engine call per language over all articles
    (the default) against one call per article × language (``run --batching article``).
 5. **settings**: CTranslate2 threads, batch size and type, beam, on the raw translator.
+7. **scale-out** (:mod:`benchmarks.scaleout`): the nightly batch (40 short articles x 4
+   languages) through ``newsl10n run --prefect --runner dask`` on an external Dask cluster
+   of 1 and of 2 workers: wall time, speed-up, the cluster's CPU use.
 6. **shares**: where the run's time goes for a 100-segment article with the glossary, from
    a profile (cProfile) of ``newsl10n.run.run``: reading, detection, segmentation, model,
    glossary protection, catalogs, QA, bundles. Nothing is patched: the real run is timed.
@@ -43,6 +46,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from benchmarks.scaleout import bench_scale_out, render_scale_out
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_JSON = ROOT / "benchmarks" / "results.json"
@@ -117,6 +122,7 @@ class Report:
     batching: dict[str, Any] = field(default_factory=dict)
     settings: list[dict[str, Any]] = field(default_factory=list)
     shares: dict[str, Any] = field(default_factory=dict)
+    scale_out: dict[str, Any] = field(default_factory=dict)
     total_seconds: float = 0.0
 
 
@@ -854,6 +860,8 @@ def render(report: Report) -> str:
             "second strategy; a worst case). Profiling slows Python code more than the model.",
             "",
         ]
+    if report.scale_out:
+        out += render_scale_out(report.scale_out, table)
     out.append(f"Whole benchmark: {report.total_seconds:.0f} s.")
     return "\n".join(out)
 
@@ -874,7 +882,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument(
         "--only",
-        default="pipeline,scaling,rerun,batching,settings,shares",
+        default="pipeline,scaling,rerun,batching,settings,shares,scaleout",
         help="comma-separated benchmarks to run",
     )
     args = parser.parse_args(argv)
@@ -930,6 +938,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "shares" in only:
             with stage("6. shares"):
                 report.shares = bench_shares(work, env, plan, knobs)
+        if "scaleout" in only:
+            with stage("7. scale-out"):
+
+                def new_project(folder: Path) -> Path:
+                    return make_project(folder, knobs)
+
+                report.scale_out = bench_scale_out(
+                    work / "scale-out", env, new_project, run_child, wrong_in, args.quick
+                )
     finally:
         if args.keep:
             print(f"[bench] work folder kept: {work}", file=sys.stderr)

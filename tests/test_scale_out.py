@@ -15,6 +15,7 @@ One server, one Dask cluster, for the whole module.
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -260,7 +261,7 @@ def test_remote_deployment_on_a_second_clone_beside_a_first_worker(cluster: Clus
     remote.write_text(text.replace(original, f"repository: {url}\n    branch: {BRANCH}\n"))
     cluster.prefect("deploy", "--prefect-file", "prefect.remote.yaml", "--name",
                     "translate-article", "--pool", "elsewhere", cwd=cluster.clone)  # fmt: skip
-    second = cluster.base / "second-machine"  # an empty folder: the pull step clones here
+    second = cluster.base / "second-machine"  # an empty folder, not a checkout
     second.mkdir()
     pool = [str(cluster.python), "-m", "prefect", "worker", "start", "--pool", "elsewhere"]
     cluster.start("worker-2", pool, second, **cluster.folders())
@@ -272,19 +273,25 @@ def test_remote_deployment_on_a_second_clone_beside_a_first_worker(cluster: Clus
     entry.msgstr, entry.flags = "Von Hand übersetzt.", []
     po.save()
 
+    def run(name: str, parameters: dict[str, Any]) -> Any:
+        with temporary_settings(updates={PREFECT_API_URL: cluster.api}):  # a thread of its own
+            return run_deployment(f"{name}/{name}", parameters=parameters, timeout=600)
+
     with ThreadPoolExecutor(2) as pool:
-        batch = pool.submit(run_deployment, "translate-batch/translate-batch",
-                            parameters={"targets": TARGETS, "force": True,
-                                        "retranslate": True}, timeout=600)  # fmt: skip
-        article = pool.submit(run_deployment, "translate-article/translate-article",
-                              parameters={"article": SEED.name, "targets": TARGETS,
-                                          "retranslate": True}, timeout=600)  # fmt: skip
-        runs = [batch.result(), article.result()]
-    for run in runs:
-        assert run.state is not None and run.state.is_completed(), (run.state, _logs(run.id))
+        batch = {"targets": TARGETS, "force": True, "retranslate": True}
+        article = {"article": SEED.name, "targets": TARGETS, "retranslate": True}
+        started = [pool.submit(run, "translate-batch", batch),
+                   pool.submit(run, "translate-article", article)]  # fmt: skip
+        runs = [future.result() for future in started]
+    for done in runs:
+        assert done.state is not None and done.state.is_completed(), (done.state, _logs(done.id))
     assert runs[1].name == f"translate {SEED.stem} → {', '.join(TARGETS)}"
-    clones = [p for p in second.iterdir() if (p / "flows" / "newsl10n_flows.py").is_file()]
-    assert clones, f"the pull step cloned nothing into {second}"
+    # The second worker's run worked in the clone its pull step made (Prefect 3.9 puts it
+    # in a scratch folder of the worker's machine), not in the first worker's clone.
+    pulled = re.search(r"glossary: \d+ term\(s\) from (\S+)/glossaries", _logs(runs[1].id))
+    assert pulled, _logs(runs[1].id)
+    clone = Path(pulled.group(1))
+    assert clone.name == f"newsl10n-{BRANCH}" and clone != cluster.clone, clone
     dask_logs = cluster.logs["dask-1"].read_text() + cluster.logs["dask-2"].read_text()
     assert f"translate {SEED.stem} → " not in dask_logs  # worker 2 runs its tasks itself
     slugs = [SEED.stem, *(Path(name).stem for name in SHORT)]

@@ -104,6 +104,17 @@ def test_runs_are_named_by_what_they_do() -> None:
     assert names.bundles_run(None) == "rebuild bundles: all articles"
 
 
+def test_a_run_the_nightly_schedule_made_is_the_nightly_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert names.scheduled_cadence("nightly at 02:00 UTC") == ""  # a person started it
+    monkeypatch.setattr(names, "_tags", lambda: ["newsl10n", names.SCHEDULED_TAG])
+    assert names.scheduled_cadence("nightly at 02:00 UTC") == "nightly"
+    assert names.batch_run(12, None, names.scheduled_cadence("nightly at 02:00 UTC")) == (
+        "nightly batch: 12 articles"
+    )
+
+
 def _deployments(name: str) -> list[dict[str, object]]:
     data = yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
     found: list[dict[str, object]] = data["deployments"]

@@ -87,17 +87,19 @@ def name_article_run() -> str:
 
 
 def name_batch_run() -> str:
-    return batch_run(None, _parameters().get("targets"), cadence_of_this_run())
+    return batch_run(None, _parameters().get("targets"), scheduled_cadence())
 
 
 def name_bundles_run() -> str:
     return bundles_run(_parameters().get("articles"))
 
 
-def cadence_of_this_run() -> str:
-    """ "nightly" for a run the deployment's nightly schedule made, "" for one a person
-    started (the schedule is read from the API only for scheduled runs)."""
-    return cadence(schedule_note()) if SCHEDULED_TAG in _tags() else ""
+def scheduled_cadence(schedule: str | None = None) -> str:
+    """The cadence ("nightly") of a run the deployment's schedule made, "" for one a person
+    started; ``schedule`` in words, else read from the API (only for scheduled runs)."""
+    if SCHEDULED_TAG not in _tags():
+        return ""
+    return cadence(schedule if schedule is not None else schedule_note())
 
 
 def rename(name: str) -> None:

@@ -276,7 +276,7 @@ def translate_batch(
     try:
         settings = _settings(targets, engine)
         schedule = schedule_note()
-        cadence = names.cadence(schedule) if names.SCHEDULED_TAG in flow_run.get_tags() else ""
+        cadence = names.scheduled_cadence(schedule)
 
         def name(articles: int) -> str:
             return names.batch_run(articles, targets, cadence)
