@@ -1,6 +1,7 @@
 """The library's packages import only downward, and no modules import each other in a loop.
 
-The layers, top to bottom (README "Where things live"): the command line; the run; the
+The layers, top to bottom (README "Where things live"): the command line and the Prefect
+flows beside it (the only package that imports Prefect); the run; the
 per-article pipeline and the engine comparison; review (bundles, pages, desk, editing);
 QA; the glossary (model, formats, matching, enforcement); the engines; catalogs (the PO
 model, entry state, header, strict check, writing, memory); sources (reading, layout,
@@ -19,7 +20,7 @@ SRC = Path(__file__).parents[1] / "src" / "newsl10n"
 
 # Top first. A name is a module or a package (every module under it).
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("cli",),
+    ("cli", "flows"),
     ("run",),
     ("pipeline", "compare"),
     ("review",),
@@ -114,3 +115,22 @@ def test_the_check_sees_an_upward_import_and_a_cycle(tmp_path: Path) -> None:
     code = "def f():\n    from newsl10n.review import desk\n"
     (tmp_path / "x.py").write_text(code, encoding="utf-8")
     assert ("newsl10n.review.desk", 2) in _imports(tmp_path / "x.py")
+
+
+def test_only_the_flows_import_prefect() -> None:
+    """Prefect is an optional extra: the library proper, and the CLI until --prefect asks
+    for the flows, must import without it."""
+    found = []
+    for module, path in MODULES.items():
+        if module.startswith("newsl10n.flows"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            found += [f"{path}:{node.lineno}: {n}" for n in names if n.split(".")[0] == "prefect"]
+    assert not found
