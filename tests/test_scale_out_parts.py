@@ -206,3 +206,23 @@ def test_the_image_context_builds_a_wheel_with_the_flows(tmp_path: Path) -> None
     inside = set(zipfile.ZipFile(wheel).namelist())
     assert {"newsl10n/flows/tasks.py", "newsl10n/flows/translate.py"} <= inside
     assert not any(name.startswith("flows/") for name in inside)
+
+
+WITHOUT_PREFECT = """
+import sys
+sys.modules["prefect"] = None  # as if `pip install newsl10n` without the [prefect] extra
+from newsl10n.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_without_the_prefect_extra_the_prefect_door_says_what_to_install(
+    project: Path,
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_PREFECT, "--project", str(project), "run", "--prefect"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "pip install 'newsl10n[prefect]'" in done.stderr and "Traceback" not in done.stderr
+    assert not (project / "locales").exists()
