@@ -88,6 +88,10 @@ def test_translate_article_deployment_runs_through_the_api(served: Path) -> None
             deployments = {d.name for d in client.read_deployments()}
             batch = client.read_deployment_by_name("translate-batch/translate-batch")
     assert {"translate-article", "translate-batch", "rebuild-bundles"} <= deployments
+    assert run.name == f"translate {SEED.stem} → de, ko"  # named by what it does
+    # The UI asks the API on the port make serve picked (not 4200): PREFECT_UI_API_URL.
+    with urllib.request.urlopen(f"{ui}/ui-settings", timeout=10) as response:
+        assert json.loads(response.read())["api_url"] == f"{ui}/api"
     assert batch.schedules and batch.schedules[0].schedule.timezone == "UTC"  # type: ignore[union-attr]
     assert {a.type for a in artifacts} >= {"markdown", "table", "progress"}
     for lang in ("de", "ko"):
