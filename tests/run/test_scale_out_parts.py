@@ -1,5 +1,5 @@
 """The pieces that let work run beyond one machine, each on its own (the whole, with real
-servers and workers, is tests/test_scale_out.py): folders placed where a task runs, run
+servers and workers, is tests/run/test_scale_out.py): folders placed where a task runs, run
 names, the entrypoint file, the remote deployments, the Dockerfile."""
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from newsl10n.flows.tasks import as_planned, placed_here, this_machine
 from newsl10n.glossary.model import Glossary
 from newsl10n.pipeline import PairResult
 from newsl10n.run import Job, Request
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT
+from tests.helpers import po_in
 
 
 def test_a_worker_elsewhere_places_folders_by_its_own_environment(tmp_path: Path) -> None:
@@ -60,7 +61,7 @@ def test_results_come_back_with_the_planners_catalog_paths(tmp_path: Path) -> No
     here = replace(planned, locales=Path("/mnt/shared/locales"))
     result = PairResult("story", "de", catalog="/mnt/shared/locales/de/LC_MESSAGES/story.po")
     back = as_planned(result, here, planned)
-    assert back.catalog == str(planned.locales / "de" / "LC_MESSAGES" / "story.po")
+    assert back.catalog == str(po_in(planned.locales, "de", "story"))
     assert as_planned(replace(result, catalog=""), here, planned).catalog == ""
 
 
@@ -84,7 +85,7 @@ def test_tasks_on_another_machine_write_where_its_environment_says(
     report = run_in_prefect(settings, Request(), "threads")
     assert report.ok, report.failures
     pair = next(r for r in report.results if r.target == "de")
-    assert pair.catalog == str(settings.locales / "de" / "LC_MESSAGES" / f"{SEED.stem}.po")
+    assert pair.catalog == str(po_in(settings.locales, "de"))
 
     monkeypatch.setenv("NEWSL10N_LOCALES", str(mount / "no-such-locales"))
     report = run_in_prefect(settings, Request(force=True, retranslate=True), "threads")

@@ -41,9 +41,9 @@ from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from tests.conftest import ROOT, SEED
-from tests.helpers import msgfmt_check
+from tests.helpers import msgfmt_check, po_path, pot_path
+from tests.run.test_prefect_plain import _start, _stop
 from tests.support.installed import clean_environment, installed_python
-from tests.test_prefect_plain import _start, _stop
 
 TARGETS = ["de", "fr"]
 BRANCH = "scale-out-test"
@@ -182,17 +182,12 @@ def _logs(run_id: Any) -> str:
     return "\n".join(log.message for log in logs)
 
 
-def _catalogs(shared: Path) -> list[Path]:
-    return sorted((shared / "locales").glob("*/LC_MESSAGES/*.po"))
-
-
 def _assert_complete(shared: Path, slugs: list[str]) -> None:
     """Every catalog valid for msgfmt -c and holding every entry of its template."""
     for slug in slugs:
-        template = {(e.msgctxt, e.msgid) for e in polib.pofile(str(shared / "locales" /
-                                                                   f"{slug}.pot"))}  # fmt: skip
+        template = {(e.msgctxt, e.msgid) for e in polib.pofile(str(pot_path(shared, slug)))}
         for lang in TARGETS:
-            path = shared / "locales" / lang / "LC_MESSAGES" / f"{slug}.po"
+            path = po_path(shared, lang, slug)
             msgfmt_check(path)
             entries = {(e.msgctxt, e.msgid) for e in polib.pofile(str(path)) if not e.obsolete}
             assert template <= entries, (path, template - entries)
@@ -267,7 +262,7 @@ def test_remote_deployment_on_a_second_clone_beside_a_first_worker(cluster: Clus
     cluster.start("worker-2", pool, second, **cluster.folders())
     # A translator's edit in the shared catalogs (test (a) made them), made before both
     # runs: it must survive them.
-    edited = cluster.shared / "locales" / "de" / "LC_MESSAGES" / f"{SEED.stem}.po"
+    edited = po_path(cluster.shared, "de")
     po = polib.pofile(str(edited))
     entry = po[1]
     entry.msgstr, entry.flags = "Von Hand übersetzt.", []
