@@ -201,3 +201,13 @@ def test_a_run_that_ended_failed_is_one_error_line_not_the_engines_traceback(
     assert failed.getMessage() == "run failed: article: no article 'x'; available: a.txt"
     assert failed.exc_info is None and caplog.text.count("Traceback") == 1
     assert surprise.exc_info is not None  # anything else keeps its traceback
+
+
+def test_the_run_form_offers_the_engines_the_library_knows() -> None:
+    """Prefect's form needs a literal type; its values are the library's one engine list."""
+    from typing import get_args
+
+    from newsl10n.config import ENGINE_NAMES
+    from newsl10n.flows import translate as flow_module
+
+    assert get_args(flow_module.Engine) == ENGINE_NAMES

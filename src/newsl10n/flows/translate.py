@@ -74,7 +74,7 @@ Language = Literal[
     "nl", "pl", "pt", "ro", "ru", "sk", "sl", "sq", "sv", "th", "tl", "tr", "uk", "ur", "vi",
     "zh",
 ]  # fmt: skip
-Engine = Literal["argos", "apertium"]
+Engine = Literal["argos", "apertium"]  # = config.ENGINE_NAMES (a test keeps them equal)
 
 
 # The run form's help, one text per parameter. Prefect 3.9 stores what a flow docstring's
