@@ -26,6 +26,12 @@ recorded before and after; CPU times are the steadier measure of cost.
 6. **shares**: where the run's time goes for a 100-segment article with the glossary, from
    a profile (cProfile) of ``newsl10n.run.run``: reading, detection, segmentation, model,
    glossary protection, catalogs, QA, bundles. Nothing is patched: the real run is timed.
+8. **nightly batch**: 500 short articles (4 segments) x 4 languages on the tests' small copy
+   model, and 50 on the real-size model, through ``newsl10n run`` against raw CTranslate2
+   over the same sentences with the languages spread over the cores (``raw_spread_worker``).
+9. **no-change re-run** of the small-model nightly batch, beside its full run.
+10. **memory**: what holds a multi-language batch's memory (imports, detectors, one model per
+   language, the run's work), read in a fresh process (``memory_worker``).
 
 Results: a markdown table on standard output and JSON (``benchmarks/results.json``).
 """
@@ -87,6 +93,11 @@ class Plan:
     sweep_segments: int = 48
     all_cores_segments: int = 24
     shares_segments: int = 100
+    # The nightly batch: short articles (4 segments: a title and three sentences) into
+    # LANGUAGES, on the tests' small copy model (a stand-in for a GPU: the model is fast,
+    # everything else shows) and on the real-size model.
+    nightly_small_articles: int = 500
+    nightly_realsize_articles: int = 50
 
 
 QUICK = Plan(
@@ -97,6 +108,8 @@ QUICK = Plan(
     sweep_segments=16,
     all_cores_segments=8,
     shares_segments=30,
+    nightly_small_articles=100,
+    nightly_realsize_articles=10,
 )
 
 
@@ -123,6 +136,8 @@ class Report:
     settings: list[dict[str, Any]] = field(default_factory=list)
     shares: dict[str, Any] = field(default_factory=dict)
     scale_out: dict[str, Any] = field(default_factory=dict)
+    nightly: list[dict[str, Any]] = field(default_factory=list)
+    memory: dict[str, Any] = field(default_factory=dict)
     total_seconds: float = 0.0
 
 
@@ -199,6 +214,8 @@ def worker(argv: Sequence[str]) -> int:
         "run": run_worker,
         "sweep": sweep_worker,
         "shares": shares_worker,
+        "raw_spread": raw_spread_worker,
+        "memory": memory_worker,
     }
     answer = workers[kind](payload)
     print(json.dumps(answer))
@@ -235,6 +252,94 @@ def raw_worker(p: dict[str, Any]) -> dict[str, Any]:
     done = time.perf_counter()
     Path(p["output"]).write_text("\n".join(outputs) + "\n", encoding="utf-8")
     return {"load": loaded - started, "translate": done - loaded, "segments": len(texts)}
+
+
+def raw_spread_worker(p: dict[str, Any]) -> dict[str, Any]:
+    """The raw limit of a multi-language batch: per language, one translator (same threads,
+    beam, batch size) and one ``translate_batch`` over every segment, the languages spread
+    over the cores by threads (CTranslate2 releases the GIL), as a hand-written script
+    would do it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import ctranslate2
+    import sentencepiece
+
+    knobs = Knobs(**p["knobs"])
+    texts = Path(p["input"]).read_text(encoding="utf-8").splitlines()
+
+    def one(package: str) -> int:
+        folder = Path(package)
+        translator = ctranslate2.Translator(
+            str(folder / "model"),
+            device="cpu",
+            inter_threads=knobs.inter,
+            intra_threads=knobs.intra,
+        )
+        sp = sentencepiece.SentencePieceProcessor(model_file=str(folder / "sentencepiece.model"))
+        results = translator.translate_batch(
+            [sp.encode(text, out_type=str) for text in texts],
+            beam_size=knobs.beam,
+            max_batch_size=knobs.batch,
+            batch_type=knobs.batch_type,
+            replace_unknowns=True,
+            length_penalty=0.2,
+        )
+        outputs = [sp.decode_pieces(r.hypotheses[0]).strip() for r in results]
+        return sum(1 for a, b in zip(texts, outputs, strict=True) if a != b)
+
+    with ThreadPoolExecutor(max_workers=p["workers"]) as pool:
+        wrong = sum(pool.map(one, p["packages"]))
+    return {"segments": len(texts), "languages": len(p["packages"]), "wrong": wrong}
+
+
+def _rss_mb() -> tuple[float, float]:
+    """(resident now, peak resident) of this process, MB."""
+    found = {"VmRSS": 0, "VmHWM": 0}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key = line.split(":", 1)[0]
+        if key in found:
+            found[key] = int(line.split()[1])
+    return found["VmRSS"] / 1024, found["VmHWM"] / 1024
+
+
+def memory_worker(p: dict[str, Any]) -> dict[str, Any]:
+    """What holds a multi-language batch's memory: the library's run in a fresh process,
+    resident memory read after each thing it holds is loaded (imports, the language
+    detectors for the project's candidates, one model with its translation buffers) and
+    the peak of the run itself (a model per language running at once, its buffers, the
+    catalogs and pages in flight)."""
+    from newsl10n.config import load_settings
+    from newsl10n.engines import argos
+    from newsl10n.run import Request, run
+    from newsl10n.source.detect import detect_language
+
+    before, _ = _rss_mb()
+    settings = load_settings(Path(p["project"])).with_overrides(targets=p["targets"])
+    imported, _ = _rss_mb()
+    sample = Path(p["sample"]).read_text(encoding="utf-8")
+    detect_language(sample, settings.candidates)  # what a run's first article loads
+    detectors, _ = _rss_mb()
+    engine = argos.ArgosEngine(settings.engine_settings)
+    engine.translate(sample.splitlines()[:32], "en", p["targets"][0])
+    one_model, _ = _rss_mb()
+    engine.release()
+    report = run(settings, Request())
+    after, peak = _rss_mb()
+    return {
+        "start_mb": round(before),
+        "imports_mb": round(imported - before),
+        "detectors_mb": round(detectors - imported),
+        "candidates": len(settings.candidates),
+        "model_mb": round(one_model - detectors),
+        "languages": len(p["targets"]),
+        "workers": min(len(p["targets"]), os.cpu_count() or 1),
+        "models_loaded": argos.loaded_model_count(),
+        "models_held_after": argos.held_model_count(),
+        "run_mb": round(peak - detectors),
+        "peak_mb": round(peak),
+        "after_mb": round(after),
+        "failures": len(report.failures),
+    }
 
 
 def run_worker(p: dict[str, Any]) -> dict[str, Any]:
@@ -315,6 +420,7 @@ def shares_worker(p: dict[str, Any]) -> dict[str, Any]:
 
     started = time.perf_counter()
     from newsl10n import pipeline, qa
+    from newsl10n import run as run_module
     from newsl10n.catalog import memory
     from newsl10n.config import load_settings
     from newsl10n.engines import argos
@@ -340,7 +446,8 @@ def shares_worker(p: dict[str, Any]) -> dict[str, Any]:
         "translate (model)": argos._Model.scored,
         "translation memory": memory.TranslationMemory.lookup,
         "catalogs: lock, re-read, build, write": pipeline._finish_pair,
-        "bundles + review pages (with their QA)": pipeline.build_review,
+        "bundle + review page (per pair, from its catalog and QA)": pipeline.pair_bundle,
+        "bundles of edited catalogs, index, ledger": run_module.finish_bundles,
     }
     profiler = cProfile.Profile()
     t0 = time.perf_counter()
@@ -367,6 +474,10 @@ def shares_worker(p: dict[str, Any]) -> dict[str, Any]:
     if qa_edge:
         spent["catalog QA (per pair)"] = qa_edge[3]
         spent["catalogs: lock, re-read, build, write"] -= qa_edge[3]
+    # The pair's bundle is built inside its write too.
+    spent["catalogs: lock, re-read, build, write"] -= spent[
+        "bundle + review page (per pair, from its catalog and QA)"
+    ]
     glossary_time, glossary_calls = cumulative(enforce.translate_with_glossary)
     if glossary_calls:
         spent["glossary protection (without model)"] = max(
@@ -637,6 +748,105 @@ def bench_batching(work: Path, env: dict[str, str], biggest: dict[str, Any]) -> 
     }
 
 
+def installed_dirs(packages: Path, targets: Sequence[str]) -> list[str]:
+    """The installed package folder of en→target for each target (model + SentencePiece)."""
+    found: dict[str, str] = {}
+    for folder in packages.iterdir():
+        meta = folder / "metadata.json"
+        if meta.is_file():
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            if data.get("from_code") == "en":
+                found[str(data.get("to_code"))] = str(folder)
+    return [found[t] for t in targets]
+
+
+def small_model_packages(work: Path) -> Path:
+    """The tests' small copy model (``devtools/copymodel.py``) installed for en→each
+    language, in a packages folder of its own."""
+    from devtools.copymodel import install_copy_packages
+
+    packages = work / "argos-small"
+    install_copy_packages([("en", t) for t in LANGUAGES], packages, work / "copymodel")
+    return packages
+
+
+def bench_nightly(
+    work: Path,
+    env: dict[str, str],
+    knobs: Knobs,
+    label: str,
+    packages: Path,
+    articles: int,
+    segments: int,
+    rerun: bool,
+) -> dict[str, Any]:
+    """The nightly batch: ``articles`` short articles into LANGUAGES through ``newsl10n
+    run`` from empty catalogs (whole process), against the raw limit over the same
+    sentences with the languages spread over the cores (:func:`raw_spread_worker`); then,
+    with ``rerun``, the no-change re-run beside it."""
+    from benchmarks.corpus import write_articles
+
+    env = {**env, "ARGOS_PACKAGES_DIR": str(packages)}
+    project = make_project(work / f"nightly-{label}", knobs, LANGUAGES)
+    sources = write_articles(project / "source_articles", articles, segments, seed=25)
+    texts: list[str] = []
+    for path in sources:
+        texts += write_segments(path, work / "one-article.txt")
+    (work / f"nightly-{label}.txt").write_text("\n".join(texts) + "\n", encoding="utf-8")
+    cores = len(os.sched_getaffinity(0))
+    payload = {
+        "packages": installed_dirs(packages, LANGUAGES),
+        "input": str(work / f"nightly-{label}.txt"),
+        "knobs": asdict(knobs),
+        "workers": min(cores, len(LANGUAGES)),
+    }
+    raw = run_child(worker_args("raw_spread", payload), env)
+    full = run_child(command(project, "run"), env)
+    row: dict[str, Any] = {
+        "model": label,
+        "articles": articles,
+        "languages": len(LANGUAGES),
+        "segments": len(texts),
+        "cores": cores,
+        "run_wall": round(full.wall, 2),
+        "run_cpu": round(full.cpu, 2),
+        "run_peak_mb": round(full.peak_mb),
+        "raw_wall": round(raw.wall, 2),
+        "raw_cpu": round(raw.cpu, 2),
+        "raw_peak_mb": round(raw.peak_mb),
+        "ratio_wall": round(raw.wall / full.wall, 3),
+        "ratio_cpu": round(raw.cpu / full.cpu, 3),
+        "wrong_run": wrong_in(project),
+        "wrong_raw": raw.answer["wrong"],
+        "project": str(project),
+    }
+    if rerun:
+        before = {p: p.read_bytes() for p in (project / "locales").rglob("*.po")}
+        again = run_child(command(project, "run"), env)
+        after = {p: p.read_bytes() for p in (project / "locales").rglob("*.po")}
+        row |= {
+            "rerun_wall": round(again.wall, 2),
+            "rerun_cpu": round(again.cpu, 2),
+            "rerun_peak_mb": round(again.peak_mb),
+            "rerun_share_wall": round(again.wall / full.wall, 4),
+            "rerun_share_cpu": round(again.cpu / full.cpu, 4),
+            "rerun_catalogs_unchanged": before == after,
+        }
+    return row
+
+
+def bench_memory(env: dict[str, str], nightly: dict[str, Any]) -> dict[str, Any]:
+    """What holds the memory of the real-size nightly batch (its catalogs made again from
+    empty, in a fresh process)."""
+    project = Path(nightly["project"])
+    for folder in ("locales", "bundles"):
+        shutil.rmtree(project / folder, ignore_errors=True)
+    sample = sorted((project / "source_articles").glob("*.txt"))[0]
+    payload = {"project": str(project), "targets": list(LANGUAGES), "sample": str(sample)}
+    m = run_child(worker_args("memory", payload), env)
+    return {**m.answer, "process_peak_mb": round(m.peak_mb), "articles": nightly["articles"]}
+
+
 def sweep_knobs(base: Knobs) -> list[tuple[str, Knobs]]:
     def k(**changes: Any) -> Knobs:
         return Knobs(**{**asdict(base), **changes})
@@ -862,8 +1072,107 @@ def render(report: Report) -> str:
         ]
     if report.scale_out:
         out += render_scale_out(report.scale_out, table)
+    out += render_nightly(report)
     out.append(f"Whole benchmark: {report.total_seconds:.0f} s.")
     return "\n".join(out)
+
+
+def render_nightly(report: Report) -> list[str]:
+    """Sections 8-10: the nightly batch, its no-change re-run, and memory."""
+    out: list[str] = []
+    if report.nightly:
+        first = report.nightly[0]
+        out += [
+            f"### 8. The nightly batch ({first['languages']} languages, short articles of "
+            f"{first['segments'] // first['articles']} segments, `newsl10n run` from empty "
+            f"catalogs vs raw CTranslate2 with the languages spread over {first['cores']} "
+            "cores; whole processes)",
+            "",
+            table(
+                [
+                    "model",
+                    "articles",
+                    "segments × languages",
+                    "`newsl10n run` wall / CPU s",
+                    "raw wall / CPU s",
+                    "ratio to raw (wall)",
+                    "ratio (CPU)",
+                    "peak MB run / raw",
+                    "wrong run / raw",
+                ],
+                [
+                    [
+                        r["model"],
+                        r["articles"],
+                        r["segments"] * r["languages"],
+                        f"{r['run_wall']} / {r['run_cpu']}",
+                        f"{r['raw_wall']} / {r['raw_cpu']}",
+                        f"**{r['ratio_wall']}**",
+                        r["ratio_cpu"],
+                        f"{r['run_peak_mb']} / {r['raw_peak_mb']}",
+                        f"{r['wrong_run']} / {r['wrong_raw']}",
+                    ]
+                    for r in report.nightly
+                ],
+            ),
+            "",
+        ]
+    for r in report.nightly:
+        if "rerun_wall" not in r:
+            continue
+        out += [
+            f"### 9. No-change re-run of the nightly batch ({r['articles']} articles × "
+            f"{r['languages']} languages, {r['model']} model)",
+            "",
+            table(
+                ["`newsl10n run`", "wall s", "CPU s", "share of the full run (wall / CPU)"],
+                [
+                    ["full run", r["run_wall"], r["run_cpu"], "1"],
+                    [
+                        "no-change re-run",
+                        r["rerun_wall"],
+                        r["rerun_cpu"],
+                        f"**{100 * r['rerun_share_wall']:.1f}%** / "
+                        f"{100 * r['rerun_share_cpu']:.1f}%",
+                    ],
+                ],
+            ),
+            "",
+            f"Catalogs byte-for-byte unchanged by the re-run: {r['rerun_catalogs_unchanged']}.",
+            "",
+        ]
+    mem = report.memory
+    if mem:
+        out += [
+            f"### 10. Memory of the real-size nightly batch ({mem['articles']} articles × "
+            f"{mem['languages']} languages, the library's run in a fresh process)",
+            "",
+            table(
+                ["what holds it", "MB"],
+                [
+                    ["Python and the imports", mem["start_mb"] + mem["imports_mb"]],
+                    [
+                        f"language detectors ({mem['candidates']} candidate languages: "
+                        "lingua's models, langdetect's profiles)",
+                        mem["detectors_mb"],
+                    ],
+                    ["one model with its translation buffers", mem["model_mb"]],
+                    [
+                        f"the run on top of the detectors (up to {mem['workers']} languages "
+                        "at once, each model released when its language is done; catalogs "
+                        "and pages in flight)",
+                        mem["run_mb"],
+                    ],
+                    ["**peak** (resident)", f"**{mem['peak_mb']}**"],
+                ],
+            ),
+            "",
+            f"Models loaded: {mem['models_loaded']} (one per language and the one measured "
+            f"alone), held after the run: {mem['models_held_after']}. The same batch through "
+            f"`newsl10n run` peaked at {report.nightly[-1]['run_peak_mb']} MB (whole process).",
+            "",
+        ]
+    return out
 
 
 # --------------------------------------------------------------------------- main
@@ -882,7 +1191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument(
         "--only",
-        default="pipeline,scaling,rerun,batching,settings,shares,scaleout",
+        default="pipeline,scaling,rerun,batching,settings,shares,scaleout,nightly,memory",
         help="comma-separated benchmarks to run",
     )
     args = parser.parse_args(argv)
@@ -947,6 +1256,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 report.scale_out = bench_scale_out(
                     work / "scale-out", env, new_project, run_child, wrong_in, args.quick
                 )
+        if only & {"nightly", "memory"}:
+            with stage("8-9. nightly batch, small model, and its no-change re-run"):
+                small = small_model_packages(work)
+                size = plan.nightly_small_articles
+                row = bench_nightly(work, env, knobs, "small copy", small, size, 4, rerun=True)
+                report.nightly.append(row)
+            with stage("8. nightly batch, real-size model"):
+                realsize = Path(env["ARGOS_PACKAGES_DIR"])
+                size = plan.nightly_realsize_articles
+                row = bench_nightly(work, env, knobs, "real-size", realsize, size, 4, rerun=False)
+                report.nightly.append(row)
+        if "memory" in only and report.nightly:
+            with stage("10. memory"):
+                report.memory = bench_memory(env, report.nightly[-1])
     finally:
         if args.keep:
             print(f"[bench] work folder kept: {work}", file=sys.stderr)

@@ -168,6 +168,12 @@ def run_options(command: F) -> F:
             help="Run as a Prefect flow, shown in the UI (default: when PREFECT_API_URL is set).",
         ),
         click.option("--runner", type=_runner, help="Prefect task runner (with --prefect)."),
+        click.option(
+            "--verbose",
+            "-v",
+            is_flag=True,
+            help="List every unchanged article in the end table (default: one line for all).",
+        ),
     ]
     decorated: Any = command
     for option in reversed(options):
@@ -189,6 +195,7 @@ def run_command(
     engine: str | None,
     prefect: bool | None,
     runner: str | None,
+    verbose: bool,
     force: bool,
     batching: Literal["language", "article"] | None,
 ) -> None:
@@ -199,7 +206,7 @@ def run_command(
     if not settings.source.is_dir():
         _fail(f"{settings.source}: source folder does not exist", 2)
     request = Request(retranslate=retranslate, force=force, batching=batching or "language")
-    _execute(settings, request, prefect, runner)
+    _execute(settings, request, prefect, runner, verbose)
 
 
 @main.command()
@@ -215,6 +222,7 @@ def translate(
     engine: str | None,
     prefect: bool | None,
     runner: str | None,
+    verbose: bool,
 ) -> None:
     """Translate one article into the target languages."""
     from newsl10n.run import Request
@@ -223,11 +231,16 @@ def translate(
     path = article.resolve()
     if not path.is_relative_to(settings.source.resolve()):
         settings = settings.with_overrides(source=path.parent)  # an article from elsewhere
-    _execute(settings, Request(articles=(path,), retranslate=retranslate), prefect, runner)
+    request = Request(articles=(path,), retranslate=retranslate)
+    _execute(settings, request, prefect, runner, verbose)
 
 
 def _execute(
-    settings: Settings, request: Request, prefect: bool | None, runner: str | None
+    settings: Settings,
+    request: Request,
+    prefect: bool | None,
+    runner: str | None,
+    verbose: bool = False,
 ) -> None:
     """Run here, or as a Prefect flow when an API is configured or asked for; then the
     table and the exit status."""
@@ -246,7 +259,7 @@ def _execute(
         report = _run_prefect(settings, request, runner)
     else:
         report = _run_here(settings, request, glossary)
-    _report(report)
+    _report(report, verbose)
 
 
 def _run_here(settings: Settings, request: Request, glossary: Any) -> Report:
@@ -306,14 +319,20 @@ def _run_prefect(settings: Settings, request: Request, runner: str | None) -> Re
         _fail(f"Prefect: {type(err).__name__}: {err}; add --no-prefect to run here without it")
 
 
-def _report(report: Report) -> None:
-    """The summary table; exit 1 when any article or pair failed."""
+def _report(report: Report, verbose: bool = False) -> None:
+    """The summary table; exit 1 when any article or pair failed. Articles skipped as
+    unchanged are one line under the table (a nightly batch skips most of its archive),
+    one row each with ``verbose``."""
+    from newsl10n.run import UNCHANGED
+
+    unchanged = [r for r in report.results if r.skipped == UNCHANGED]
+    shown = report.results if verbose else [r for r in report.results if r.skipped != UNCHANGED]
     table = Table(title="newsl10n run")
     counts = ("segments", "translated", "memory", "kept", "failed", "qa errors", "qa warnings")
     for column in ("article", "language", *counts, "status"):
         table.add_column(column, justify="right" if column in counts else "left", overflow="fold")
     failures: list[str] = []
-    for r in report.results:
+    for r in shown:
         status = "written" if r.written else "unchanged"
         if r.error:
             status = "[red]FAILED[/]"
@@ -328,7 +347,14 @@ def _report(report: Report) -> None:
             r.segments, r.translated, r.from_memory, r.kept, r.failed, r.qa_errors, r.qa_warnings
         )  # fmt: skip
         table.add_row(r.slug, r.target, *map(str, numbers), status)
-    _print_table(table)
+    if shown:
+        _print_table(table)
+    if unchanged and not verbose:
+        console.print(
+            f"skipped: {len(unchanged)} article(s) {UNCHANGED} (--verbose lists them)",
+            highlight=False,
+            markup=False,
+        )
     console.print(report.glossary_note, highlight=False, markup=False)
     if report.bundles is not None:
         for b in report.bundles.bundles:

@@ -8,10 +8,13 @@ so the other pairs of a run go on.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+import polib
 
 from newsl10n import qa
 from newsl10n.catalog import fingerprint, store
@@ -23,6 +26,7 @@ from newsl10n.catalog.entry import (
     not_translated_reason,
 )
 from newsl10n.catalog.header import SourceInfo, source_language, source_sha256
+from newsl10n.catalog.ledger import TEMPLATE, ArticleFacts, CatalogFacts, FileStamp, Ledger
 from newsl10n.catalog.memory import TranslationMemory
 from newsl10n.config import Settings
 from newsl10n.engines.base import Engine
@@ -30,8 +34,9 @@ from newsl10n.errors import Newsl10nError
 from newsl10n.glossary.enforce import Outcome, translate_with_glossary
 from newsl10n.glossary.match import find_terms, known_word
 from newsl10n.glossary.model import Glossary
-from newsl10n.review.bundle import BundleReport, build_bundles
+from newsl10n.review.bundle import BundleReport, BundleResult, build_bundle, build_bundles
 from newsl10n.review.findings import group_findings
+from newsl10n.review.localized import Highlighter, localize
 from newsl10n.source.article import Article, discover_articles, planned_slug, read_article
 from newsl10n.source.detect import Detection, detect_language, detect_segments
 from newsl10n.source.segment import Layout, Residue, Segment, segment_blocks
@@ -81,6 +86,8 @@ class PairResult:
     error: str = ""
     skipped: str = ""  # why nothing was done (the article is already in this language)
     reason: str = ""  # why segments were left untranslated (the engine's own words)
+    bundle: BundleResult | None = None  # built with the catalog, when the run asked for it
+    facts: CatalogFacts | None = None  # the catalog as written, for the ledger
 
     @property
     def ok(self) -> bool:
@@ -142,12 +149,14 @@ def _reference(path: Path, settings: Settings) -> str:
         return path.as_posix()
 
 
-def write_template(prepared: PreparedArticle, settings: Settings) -> bool:
+def write_template(prepared: PreparedArticle, settings: Settings) -> CatalogFacts:
+    """Write (or keep) the article's template; its facts for the ledger."""
     path = store.template_path(settings.locales, prepared.slug)
     with store.locked(path):
         previous = store.load_catalog(path)
         pot = store.build_template(prepared.source, prepared.segments, prepared.residue)
-        return store.write_if_changed(pot, path, previous)
+        store.write_if_changed(pot, path, previous)
+        return CatalogFacts(FileStamp.from_stat(os.stat(path)))
 
 
 def translate_pair(
@@ -202,9 +211,14 @@ def translate_articles(
     retranslate: bool = False,
     glossary: Glossary | None = None,
     on_segments: OnSegments | None = None,
+    bundles: bool = False,
 ) -> list[PairResult]:
     """Bring the catalogs of ``articles`` in ``target`` up to date, with one engine call per
     source language and glossary round over the segments of all of them.
+
+    With ``bundles``, each catalog's bundle and review page are built as soon as it is
+    written, from the catalog in memory and the QA findings its write produced (in the
+    job's thread: while this language's pages render, another language's model runs).
 
     Only what is new or changed is translated; the rest is kept. Each catalog is read and
     planned first, translated with no lock held, then re-read under its lock and written:
@@ -214,8 +228,9 @@ def translate_articles(
     memory = memory or TranslationMemory(settings.locales, target)
     results: dict[int, PairResult] = {}
     pairs: dict[int, _Pair] = {}
+    versions = _version_memo(engines)
     for i, prepared in enumerate(articles):
-        started = _start_pair(prepared, target, engines, settings, retranslate)
+        started = _start_pair(prepared, target, versions, settings, retranslate)
         if isinstance(started, PairResult):
             results[i] = started
         else:
@@ -223,9 +238,13 @@ def translate_articles(
     todo = [(i, seg) for i, pair in pairs.items() for seg in pair.plan.todo]
     origins = {i: _origin(pair.path, settings) for i, pair in pairs.items()}
     drafts = draft_translations(todo, target, engines, memory, origins, glossary, on_segments)
+    by_owner: dict[int, dict[str, Suggestion]] = defaultdict(dict)
+    for (owner, seg_id), d in drafts.items():
+        by_owner[owner][seg_id] = d
     for i, pair in pairs.items():
-        mine = {seg_id: d for (owner, seg_id), d in drafts.items() if owner == i}
-        results[i] = _finish_pair(pair, mine, target, retranslate, glossary)
+        results[i] = _finish_pair(
+            pair, by_owner[i], target, retranslate, glossary, settings, bundles
+        )
     return [results[i] for i in range(len(articles))]
 
 
@@ -234,10 +253,32 @@ def _origin(path: Path, settings: Settings) -> str:
     return path.relative_to(settings.locales.parent).as_posix()
 
 
+Versions = Callable[[str, str], str]  # the model version of a pair; raises when none
+
+
+def _version_memo(engines: EngineFor) -> Versions:
+    """Model versions asked once per language pair in a call, not once per article (an
+    engine may scan its packages folder to answer); a missing model is remembered too."""
+    known: dict[tuple[str, str], str | Newsl10nError] = {}
+
+    def version(source: str, target: str) -> str:
+        if (source, target) not in known:
+            try:
+                known[(source, target)] = engines(source).model_version(source, target)
+            except Newsl10nError as err:
+                known[(source, target)] = err
+        found = known[(source, target)]
+        if isinstance(found, Newsl10nError):
+            raise found
+        return found
+
+    return version
+
+
 def _start_pair(
     prepared: PreparedArticle,
     target: str,
-    engines: EngineFor,
+    versions: Versions,
     settings: Settings,
     retranslate: bool,
 ) -> _Pair | PairResult:
@@ -246,7 +287,7 @@ def _start_pair(
     if all(seg.lang == target for seg in prepared.segments):
         return replace(result, catalog="", skipped=f"the article is already in {target}")
     try:
-        model = _models(prepared, target, engines)
+        model = _models(prepared, target, versions)
         snapshot = store.read(path)
     except Newsl10nError as err:
         return replace(result, error=str(err))
@@ -254,15 +295,15 @@ def _start_pair(
     return _Pair(prepared, path, snapshot, plan, replace(result, model=model))
 
 
-def _models(prepared: PreparedArticle, target: str, engines: EngineFor) -> str:
+def _models(prepared: PreparedArticle, target: str, versions: Versions) -> str:
     """The models the pair uses, the article's own language first (its model missing fails
     the pair; another segment language's missing model leaves those segments with a note)."""
     main = prepared.language.lang
     others = sorted({s.lang for s in prepared.segments} - {main, target})
-    names = [engines(main).model_version(main, target)] if main != target else []
+    names = [versions(main, target)] if main != target else []
     for lang in others:
         try:
-            names.append(engines(lang).model_version(lang, target))
+            names.append(versions(lang, target))
         except Newsl10nError:
             continue  # noted on each of its segments
     return " + ".join(dict.fromkeys(names))
@@ -274,10 +315,14 @@ def _finish_pair(
     target: str,
     retranslate: bool,
     glossary: Glossary | None,
+    settings: Settings,
+    bundles: bool = False,
 ) -> PairResult:
     """Commit the pair's drafts: under the catalog's lock the file is read again and the
     catalog planned and built on what it holds then (a translator's save made while the
-    engine ran is the base; their work wins), written in the file's own style."""
+    engine ran is the base; their work wins), written in the file's own style. The
+    catalog as written is checked (QA) once; with ``bundles`` its bundle is built from
+    the same parse and findings."""
     prepared, path, result = pair.prepared, pair.path, pair.result
     draft = store.Draft(
         prepared.source,
@@ -293,7 +338,8 @@ def _finish_pair(
         done = store.commit(pair.snapshot, draft)
     except Newsl10nError as err:
         return replace(result, error=str(err))
-    po, plan, written = done.po, done.plan, done.written
+    plan, written = done.plan, done.written
+    po = done.parsed() if bundles else done.po
     findings = qa.check_entries(po, path, glossary, target) if glossary is not None else []
     used = [drafts[seg.id] for seg in plan.todo if seg.id in drafts and drafts[seg.id].text]
     reasons = [
@@ -301,6 +347,14 @@ def _finish_pair(
         for seg in plan.todo
         if (d := drafts.get(seg.id)) is not None and not d.text and d.note
     ]
+    built = (
+        pair_bundle(po, path, prepared, target, settings, glossary, findings) if bundles else None
+    )
+    facts = None
+    if done.stat is not None:
+        complete = all(e.msgstr for e in live(po))
+        bundled = built is not None and built.ok
+        facts = CatalogFacts(FileStamp.from_stat(done.stat), complete, bundled)
     return replace(
         result,
         qa_errors=sum(f.severity == "error" for f in findings),
@@ -311,7 +365,40 @@ def _finish_pair(
         failed=len(plan.todo) - len(used),
         written=written,
         reason="; ".join(dict.fromkeys(reasons)),
+        bundle=built,
+        facts=facts,
     )
+
+
+def pair_bundle(
+    po: polib.POFile,
+    path: Path,
+    prepared: PreparedArticle,
+    target: str,
+    settings: Settings,
+    glossary: Glossary | None,
+    findings: Sequence[qa.Finding],
+) -> BundleResult:
+    """The bundle of a catalog just written: built from the run's parse of it and the
+    findings of its write, not read and checked again."""
+    article = localize(po, slug=prepared.slug, lang=target, path=path, root=settings.root)
+    return build_bundle(
+        article,
+        settings.bundles,
+        root=settings.root,
+        residue=store.residue_lines(prepared.residue),
+        highlight=highlighter(glossary) if glossary is not None else None,
+        findings=group_findings(findings),
+    )
+
+
+def highlighter(glossary: Glossary) -> Highlighter:
+    """Glossary terms as review pages highlight them."""
+
+    def highlight(text: str, lang: str) -> list[tuple[int, int]]:
+        return [(m.start, m.span_end) for m in find_terms(text, glossary, lang)]
+
+    return highlight
 
 
 def draft_translations(
@@ -411,28 +498,75 @@ def translate_texts(
     return out
 
 
-def unchanged_slug(path: Path, settings: Settings, targets: Sequence[str]) -> str | None:
+def unchanged_slug(
+    path: Path, settings: Settings, targets: Sequence[str], ledger: Ledger | None = None
+) -> str | None:
     """The article's slug when its template and every target catalog were made from these
-    exact bytes (a batch then skips it: no detection, no model), else None."""
+    exact bytes and have nothing left to translate (a batch then skips it: no detection,
+    no model), else None.
+
+    The ledger answers without opening a catalog while every file is as the last run left
+    it; otherwise the template and catalogs are read, and what they show is recorded in
+    the ledger for the next run."""
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    slug = planned_slug(path, data)
+    key = ledger_key(path, settings)
+    if ledger is not None and (known := ledger.unchanged(key, digest, targets)) is not None:
+        return known
+    slug = (ledger.slug(key, digest) if ledger is not None else None) or planned_slug(path, data)
+    facts = _read_unchanged(slug, digest, settings, targets)
+    if facts is None:
+        return None
+    if ledger is not None:
+        ledger.record(key, facts)
+    return slug
+
+
+def ledger_key(path: Path, settings: Settings) -> str:
+    """A source as the ledger names it: its path in the source folder."""
     try:
-        pot = store.load_catalog(store.template_path(settings.locales, slug))
-        if pot is None or source_sha256(pot.metadata) != digest:
+        return path.relative_to(settings.source).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def _read_unchanged(
+    slug: str, digest: str, settings: Settings, targets: Sequence[str]
+) -> ArticleFacts | None:
+    """Facts of an unchanged article, from its template and catalogs themselves (each
+    file's stat taken before it is read: a save in between makes the stat stale, never the
+    facts wrong); None when one is missing, made from other bytes, or incomplete."""
+    try:
+        pot_path = store.template_path(settings.locales, slug)
+        stamp = FileStamp.of(pot_path)
+        pot = store.load_catalog(pot_path)
+        if stamp is None or pot is None or source_sha256(pot.metadata) != digest:
             return None
+        catalogs = {TEMPLATE: CatalogFacts(stamp)}
         source_lang = source_language(pot.metadata)
         for target in targets:
             if target == source_lang:
                 continue
-            po = store.load_catalog(store.catalog_path(settings.locales, target, slug))
-            if po is None or source_sha256(po.metadata) != digest:
+            po_path = store.catalog_path(settings.locales, target, slug)
+            stamp = FileStamp.of(po_path)
+            po = store.load_catalog(po_path)
+            if stamp is None or po is None or source_sha256(po.metadata) != digest:
                 return None
             if any(not e.msgstr for e in live(po)):
                 return None  # something is left to translate (a model was missing)
+            catalogs[target] = CatalogFacts(stamp)
     except Newsl10nError:
         return None  # a broken catalog is for the full path to report
-    return slug
+    return ArticleFacts(digest, slug, source_lang, catalogs)
+
+
+def article_facts(
+    prepared: PreparedArticle, template: CatalogFacts, pairs: Sequence[PairResult]
+) -> ArticleFacts:
+    """What a run knows of an article it has just processed, for the ledger."""
+    catalogs = {TEMPLATE: template}
+    catalogs.update({r.target: r.facts for r in pairs if r.facts is not None})
+    return ArticleFacts(prepared.article.sha256, prepared.slug, prepared.language.lang, catalogs)
 
 
 def discover(settings: Settings) -> list[Path]:
@@ -448,14 +582,18 @@ def build_review(
     *,
     zip_: bool = False,
     keep_source_for_unreviewed: bool = False,
+    index: bool = True,
 ) -> BundleReport:
     """Bundles and review pages from the catalogs alone (no model), with glossary terms
     highlighted and QA findings shown where they occur."""
-    findings = group_findings(qa.check_locales(settings.locales, glossary))
-
-    def highlight(text: str, lang: str) -> list[tuple[int, int]]:
-        return [(m.start, m.span_end) for m in find_terms(text, glossary, lang)]
-
+    wanted = set(slugs) if slugs is not None else None
+    checked = [
+        finding
+        for _lang, path in store.catalogs(settings.locales, languages)
+        if wanted is None or path.stem in wanted
+        for finding in qa.check_catalog(path, glossary)
+    ]  # only the catalogs built here: a rebuild of one article costs the same in any project
+    findings = group_findings(checked)
     return build_bundles(
         settings.locales,
         settings.bundles,
@@ -464,6 +602,7 @@ def build_review(
         root=settings.root,
         keep_source_for_unreviewed=keep_source_for_unreviewed,
         zip_=zip_,
-        highlight=highlight,
+        highlight=highlighter(glossary),
         findings=findings,
+        index=index,
     )

@@ -243,7 +243,9 @@ def numbers(text: str) -> Counter[str]:
     "3,7", whatever the language's conventions; but "4.3" is never "43" (a tenfold error
     passes no check). Full-width and other decimal digits count as their ASCII values.
     """
-    ascii_text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+    ascii_text = text
+    if not text.isascii():  # ASCII digits are already themselves: most text needs no pass
+        ascii_text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
     return Counter(_normalised(m) for m in _NUMBER.finditer(ascii_text))
 
 

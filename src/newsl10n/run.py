@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from newsl10n.catalog.ledger import CatalogFacts, Ledger
 from newsl10n.catalog.memory import TranslationMemory
 from newsl10n.catalog.store import catalog_path, sweep_temporaries
 from newsl10n.config import EngineSettings, Settings, resolve_inside
@@ -32,15 +33,17 @@ from newsl10n.pipeline import (
     OnSegments,
     PairResult,
     PreparedArticle,
+    article_facts,
     build_review,
     discover,
+    ledger_key,
     prepare_article,
     translate_articles,
     unchanged_slug,
     write_template,
 )
 from newsl10n.review import bundle
-from newsl10n.review.bundle import BundleReport
+from newsl10n.review.bundle import BundleReport, BundleResult
 from newsl10n.source.article import ARTICLE_SUFFIXES, slugify, source_paths
 
 UNCHANGED = "unchanged since the last run"
@@ -93,6 +96,7 @@ class Job:
     glossary: Glossary
     retranslate: bool = False
     engines: EngineFactory | None = None  # None: the installed engines (``get_engine``)
+    bundles: bool = False  # build each catalog's bundle as soon as it is written
 
     @property
     def name(self) -> str:
@@ -163,18 +167,25 @@ def run(
     tell = progress or (lambda _event: None)
     glossary = glossary if glossary is not None else load_glossary(settings.glossary)
     sweep_temporaries(settings.locales)  # what killed writes left behind
-    plan = plan_batch(settings, request)
+    ledger = Ledger.load(settings.locales)
+    plan = plan_batch(settings, request, ledger)
     todo, unchanged = len(plan.todo), len(plan.skipped)
     tell(Event("planned", f"{todo} article(s) to process, {unchanged} unchanged", 0, todo))
     prepared, failed = prepare_articles(plan.todo, settings, tell, glossary)
     prepared, clashes = refuse_slug_clashes(prepared, plan.skipped)
-    written, unwritten = write_templates(prepared, settings)
+    written, unwritten, templates = write_templates(prepared, settings)
     for source, target, reason in unavailable_pairs(written, settings, engines):
         tell(Event("unavailable", f"{source} → {target} cannot be translated: {reason}"))
     jobs = plan_jobs(written, settings, glossary, request, engines)
     pairs = translate_jobs(jobs, map_jobs, tell)
     results = (*plan.refused, *failed, *clashes, *unwritten, *pairs, *plan.skipped)
-    bundles = rebuild_bundles(written, settings, glossary, tell) if request.bundles else None
+    record_ledger(ledger, written, templates, pairs, settings)
+    bundles = (
+        finish_bundles(pairs, written, settings, glossary, tell, ledger.bundle_current())
+        if request.bundles
+        else None
+    )
+    ledger.save()
     report = Report(tuple(results), bundles, glossary, settings.glossary)
     tell(Event("done", "", len(pairs), len(pairs), report.results))
     return report
@@ -206,18 +217,39 @@ def translate_jobs(
     return job_results(jobs, thread_map(counted, jobs, job_done))
 
 
-def rebuild_bundles(
-    written: Sequence[PreparedArticle], settings: Settings, glossary: Glossary, tell: Progress
+def finish_bundles(
+    pairs: Sequence[PairResult],
+    written: Sequence[PreparedArticle],
+    settings: Settings,
+    glossary: Glossary,
+    tell: Progress,
+    current: Collection[tuple[str, str]] = (),
 ) -> BundleReport | None:
-    """Bundles of the articles just processed, and of every article whose catalog a
-    translator edited since its bundle was built."""
-    slugs = [a.slug for a in written if _has_catalog(a.slug, settings)]
-    stale = bundle.stale_slugs(settings.locales, settings.bundles, settings.targets)
-    todo = sorted({*slugs, *stale})
-    if not todo:
+    """The run's bundles: those its pairs built as they were written, then those still
+    behind their catalogs (a translator edited one since its bundle was built; a pair of
+    this run failed and its catalog's page must say the source moved on), and the index,
+    once (None when there was nothing to build). ``current``: (slug, language) of the
+    catalogs whose bundle the ledger shows built from the catalog as it is (not hashed)."""
+    built = [r.bundle for r in pairs if r.bundle is not None]
+    done = {(b.slug, b.lang) for b in built}
+    behind = {
+        a.slug
+        for a in written
+        for t in settings.targets
+        if (a.slug, t) not in done and catalog_path(settings.locales, t, a.slug).is_file()
+    }
+    stale = bundle.stale_slugs(settings.locales, settings.bundles, settings.targets, current)
+    todo = sorted(behind | set(stale))
+    if not built and not todo:
         return None
-    tell(Event("bundles", f"bundles for {len(todo)} article(s)"))
-    return build_review(settings, glossary, list(settings.targets), todo)
+    rebuilt: tuple[BundleResult, ...] = ()
+    if todo:
+        tell(Event("bundles", f"bundles for {len(todo)} article(s)"))
+        rebuilt = build_review(
+            settings, glossary, list(settings.targets), todo, index=False
+        ).bundles
+    index, index_written = bundle.write_index(settings.bundles)
+    return BundleReport((*built, *rebuilt), (), index, index_written)
 
 
 def _has_catalog(slug: str, settings: Settings) -> bool:
@@ -312,18 +344,23 @@ def pairs_without_model(
     return missing
 
 
-def plan_batch(settings: Settings, request: Request) -> BatchPlan:
+def plan_batch(settings: Settings, request: Request, ledger: Ledger | None = None) -> BatchPlan:
     """Which articles to process: the given ones, or every source whose bytes differ from
-    those its catalogs were made from (unless ``force``/``retranslate``)."""
+    those its catalogs were made from (unless ``force``/``retranslate``). With the
+    ledger, an article whose catalogs are as the last run left them is known unchanged
+    without opening them (``unchanged_slug``)."""
     if request.articles is not None:
         return BatchPlan(tuple(request.articles))
     todo: list[Path] = []
     skipped: list[PairResult] = []
     scan = source_paths(settings.source)
     refused = [PairResult(_refused_slug(line), "-", error=line) for line in scan.refused]
+    if ledger is not None:
+        present = {ledger_key(path, settings) for path in scan.paths}
+        ledger.forget(set(ledger.articles) - present)
     for path in scan.paths:
         fresh = not request.force and not request.retranslate
-        slug = unchanged_slug(path, settings, settings.targets) if fresh else None
+        slug = unchanged_slug(path, settings, settings.targets, ledger) if fresh else None
         if slug is not None:
             skipped.append(PairResult(slug, "*", skipped=UNCHANGED))
         else:
@@ -405,12 +442,15 @@ def refuse_slug_clashes(
 
 def write_templates(
     prepared: Sequence[PreparedArticle], settings: Settings
-) -> tuple[list[PreparedArticle], list[PairResult]]:
+) -> tuple[list[PreparedArticle], list[PairResult], dict[str, CatalogFacts]]:
+    """Each article's template; those written, the failures, and the templates' facts
+    (for the ledger) by slug."""
     written: list[PreparedArticle] = []
     failed: list[PairResult] = []
+    facts: dict[str, CatalogFacts] = {}
     for article in prepared:
         try:
-            write_template(article, settings)
+            facts[article.slug] = write_template(article, settings)
         except Newsl10nError as err:
             failed.append(PairResult(article.slug, "-", error=str(err)))
         except OSError as err:
@@ -419,7 +459,23 @@ def write_templates(
             failed.append(PairResult(article.slug, "-", error=problem))
         else:
             written.append(article)
-    return written, failed
+    return written, failed, facts
+
+
+def record_ledger(
+    ledger: Ledger,
+    written: Sequence[PreparedArticle],
+    templates: Mapping[str, CatalogFacts],
+    pairs: Sequence[PairResult],
+    settings: Settings,
+) -> None:
+    """What this run wrote, for the next run's plan (``plan_batch``)."""
+    by_slug: dict[str, list[PairResult]] = {}
+    for result in pairs:
+        by_slug.setdefault(result.slug, []).append(result)
+    for article in written:
+        facts = article_facts(article, templates[article.slug], by_slug.get(article.slug, []))
+        ledger.record(ledger_key(article.article.path, settings), facts)
 
 
 def plan_jobs(
@@ -434,7 +490,7 @@ def plan_jobs(
         [tuple(articles)] if request.batching == "language" else [(a,) for a in articles]
     )
     return [
-        Job(target, group, settings, glossary, request.retranslate, engines)
+        Job(target, group, settings, glossary, request.retranslate, engines, request.bundles)
         for target in settings.targets
         for group in groups
         if group
@@ -457,8 +513,8 @@ def job_results(
 
 def translate_job(job: Job, on_segments: OnSegments | None = None) -> list[PairResult]:
     """One target language: engines per source language, a memory for the language,
-    models loaded once per process. Unexpected errors (a model crashing) propagate, so a
-    runner can retry the job."""
+    models loaded once for the job and released at its end. Unexpected errors (a model
+    crashing) propagate, so a runner can retry the job."""
     settings = job.settings
     make = job.engines or get_engine
     engines: dict[str, Engine] = {}
@@ -470,10 +526,23 @@ def translate_job(job: Job, on_segments: OnSegments | None = None) -> list[PairR
         return engines[name]
 
     memory = TranslationMemory(settings.locales, job.target)
-    return translate_articles(
-        job.articles, job.target, engine_for, settings, memory, job.retranslate, job.glossary,
-        on_segments,
-    )  # fmt: skip
+    try:
+        return translate_articles(
+            job.articles, job.target, engine_for, settings, memory, job.retranslate,
+            job.glossary, on_segments, bundles=job.bundles,
+        )  # fmt: skip
+    finally:
+        release_engines(engines.values())
+
+
+def release_engines(engines: Iterable[Engine]) -> None:
+    """A job's language is done: engines that hold models let go of them (optional in the
+    Engine protocol; Argos has it), so a multi-language batch holds no more models than
+    it runs at once."""
+    for engine in engines:
+        release = getattr(engine, "release", None)
+        if callable(release):
+            release()
 
 
 def thread_map(

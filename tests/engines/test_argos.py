@@ -47,6 +47,21 @@ def test_each_model_is_loaded_once_per_process(copy_models: Path) -> None:
     assert argos.loaded_model_count() == loaded
 
 
+def test_a_released_engine_holds_no_model(copy_models: Path) -> None:
+    """What a batch does when a language is done (``run.release_engines``)."""
+    engine = ArgosEngine(EngineSettings(beam_size=3))  # settings of its own: its own models
+    held = argos.held_model_count()
+    engine.translate(["One."], "en", "uk")
+    engine.translate(["Путин прибыл в Пхеньян."], "ru", "uk")  # a pivot: ru→en, en→uk
+    assert argos.held_model_count() == held + 2
+    engine.release()
+    assert argos.held_model_count() == held
+    loaded = argos.loaded_model_count()
+    assert engine.translate(["Again."], "en", "uk") == ["Again."]  # loaded again on use
+    assert argos.loaded_model_count() == loaded + 1
+    engine.release()
+
+
 def test_argos_sentence_splitter_is_never_imported(copy_models: Path) -> None:
     """Argos' translate module pulls in stanza and torch (seconds) and a downloading splitter."""
     code = (

@@ -125,7 +125,7 @@ class StateCounts:
         return tuple(getattr(self, s.value) for s in EntryState)
 
     def get(self, which: EntryState) -> int:
-        return dict(zip(EntryState, self.values(), strict=True))[which]
+        return int(getattr(self, which.value))
 
     @property
     def fuzzy(self) -> int:

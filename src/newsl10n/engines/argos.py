@@ -4,7 +4,8 @@ We use argostranslate for what it is good at offline (finding and installing pac
 and call the package's CTranslate2 model ourselves, because Argos' own translate path
 splits sentences with a model it downloads on first use, and translates one paragraph per
 call. Our segments are already sentences, so one batched call per article and language
-is both offline and as fast as the model allows. Each model is loaded once per process.
+is both offline and as fast as the model allows. Each model is loaded once and held until
+the engine releases it (a batch does when a language is done).
 """
 
 from __future__ import annotations
@@ -302,22 +303,32 @@ def _check_length(tokens: list[str], text: str) -> None:
 
 
 _MAX_SCORES = 100_000
-_MODELS: dict[tuple[Path, EngineSettings], _Model] = {}
+_ModelKey = tuple[Path, EngineSettings]
+_MODELS: dict[_ModelKey, _Model] = {}
 _MODELS_LOCK = threading.Lock()
+_LOADS = [0]  # models this process has loaded
 
 
 def _load(path: Path, settings: EngineSettings, target_prefix: str) -> _Model:
-    """One model object per package and settings for the whole process."""
+    """One model object per package and settings, held until released (``release``)."""
     key = (path, settings)
     with _MODELS_LOCK:
         model = _MODELS.get(key)
         if model is None:
             model = _MODELS[key] = _Model(path, settings, target_prefix)
+            _LOADS[0] += 1
         return model
 
 
 def loaded_model_count() -> int:
-    return len(_MODELS)
+    """Models this process has loaded (one released and loaded again counts twice)."""
+    return _LOADS[0]
+
+
+def held_model_count() -> int:
+    """Models loaded and not released: what the process holds in memory now."""
+    with _MODELS_LOCK:
+        return len(_MODELS)
 
 
 class ArgosEngine:
@@ -329,6 +340,21 @@ class ArgosEngine:
         self.settings = settings or EngineSettings()
         self._scores: dict[tuple[str, str, str], float] = {}
         self._scores_lock = threading.Lock()
+        self._used: set[_ModelKey] = set()
+
+    def _model(self, info: PackageInfo) -> _Model:
+        self._used.add((info.path, self.settings))
+        return _load(info.path, self.settings, _target_prefix(info.path))
+
+    def release(self) -> None:
+        """Let go of the models this engine used: a batch calls it when a language is done,
+        so a run into four languages holds at most as many models as it runs at once (an
+        Argos-size model with its translation buffers is about 190 MB). A later use loads
+        the model again."""
+        with _MODELS_LOCK:
+            for key in self._used:
+                _MODELS.pop(key, None)
+        self._used.clear()
 
     def score(self, text: str, source: str, target: str) -> float | None:
         """The model's score of its latest translation of ``text`` (source → target; the
@@ -380,7 +406,7 @@ class ArgosEngine:
         outputs = list(texts)
         legs: list[list[float]] = []
         for info in self.route(source, target):
-            model = _load(info.path, self.settings, _target_prefix(info.path))
+            model = self._model(info)
             best = [options[0] for options in model.scored(outputs, 1)]
             outputs = [text for text, _score in best]
             legs.append([score for _text, score in best])
@@ -395,9 +421,9 @@ class ArgosEngine:
         route = self.route(source, target)
         outputs = list(texts)
         for info in route[:-1]:
-            outputs = _load(info.path, self.settings, _target_prefix(info.path)).translate(outputs)
+            outputs = self._model(info).translate(outputs)
         last = route[-1]
-        return _load(last.path, self.settings, _target_prefix(last.path)).hypotheses(outputs, n)
+        return self._model(last).hypotheses(outputs, n)
 
 
 def _target_prefix(path: Path) -> str:

@@ -7,7 +7,9 @@ from typing import Protocol
 
 
 class Engine(Protocol):
-    """Translates batches of segments; implementations load each model once per process."""
+    """Translates batches of segments; implementations load each model once and may offer
+    ``release()`` to let go of the models they loaded (a batch calls it when a language is
+    done)."""
 
     name: str
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,13 +96,14 @@ class BundleReport:
 
 
 def write_bytes_if_changed(path: Path, data: bytes) -> bool:
-    """Atomic write (temporary file + rename) unless the file already holds ``data``."""
+    """Atomic write (temporary file + rename) unless the file already holds ``data``; not
+    synced to disk (a bundle is rebuilt from its catalog: see ``atomic_write_bytes``)."""
     try:
         if path.read_bytes() == data:
             return False
     except OSError:
         pass
-    atomic_write_bytes(path, data)
+    atomic_write_bytes(path, data, sync=False)
     return True
 
 
@@ -154,12 +155,23 @@ def catalog_slugs(locales: Path, languages: Iterable[str]) -> list[str]:
     )
 
 
-def stale_slugs(locales: Path, bundles: Path, languages: Iterable[str]) -> list[str]:
+def stale_slugs(
+    locales: Path,
+    bundles: Path,
+    languages: Iterable[str],
+    current: Collection[tuple[str, str]] = (),
+) -> list[str]:
     """Articles with a catalog whose bundle is missing or was built from other bytes (a
-    translator edited the catalog since): a plain run rebuilds those too."""
+    translator edited the catalog since): a plain run rebuilds those too. ``current``:
+    (slug, language) of catalogs known to be exactly what their bundle was built from
+    (the run's ledger): only their bundle's presence is checked, not their bytes."""
     stale: set[str] = set()
     for lang in languages:
         for path in (locales / lang / "LC_MESSAGES").glob("*.po"):
+            if (path.stem, lang) in current:
+                if not (bundle_folder(bundles, lang, path.stem) / MANIFEST).is_file():
+                    stale.add(path.stem)
+                continue
             if not path.is_file():
                 continue
             manifest = read_manifest(bundle_folder(bundles, lang, path.stem) / MANIFEST) or {}
@@ -200,6 +212,7 @@ def build_bundles(
     highlight: Highlighter | None = None,
     findings: Findings | None = None,
     clock: Callable[[], datetime] | None = None,
+    index: bool = True,
 ) -> BundleReport:
     """Build bundles and review pages for every (article, language) with a catalog.
 
@@ -207,7 +220,8 @@ def build_bundles(
     a catalog is skipped (an article is not translated into its own language); a slug with
     no catalog at all, or a broken catalog, is a failed result, and the others go on.
     ``zip_`` also writes ``bundles/<slug>.zip`` with the languages built in this call.
-    The index page always covers every bundle on disk.
+    The index page always covers every bundle on disk; ``index`` False leaves it to the
+    caller (a run writes it once, after its pairs' bundles).
     """
     options = _Options(
         root=root,
@@ -224,9 +238,10 @@ def build_bundles(
         for result in _build_slug(locales, bundles, langs, slug, options, named=slugs is not None)
     ]
     archives = _archives(bundles, wanted, results) if zip_ else []
-    index = bundles / INDEX
-    index_written = write_bytes_if_changed(index, render_index(bundles).encode("utf-8"))
-    return BundleReport(tuple(results), tuple(archives), index, index_written)
+    if not index:
+        return BundleReport(tuple(results), tuple(archives))
+    page, page_written = write_index(bundles)
+    return BundleReport(tuple(results), tuple(archives), page, page_written)
 
 
 def _build_slug(
@@ -276,11 +291,52 @@ def _build_one(
         )
     except Newsl10nError as err:
         return BundleResult(slug, lang, folder, error=str(err))
-    warnings = tuple(source_warnings(article, options.root))
     try:
         residue = template_residue(load_catalog(template_path(locales, slug)))
     except Newsl10nError:
         residue = []  # a broken template is for the run to report
+    return _write_bundle(article, bundles, residue, options)
+
+
+def build_bundle(
+    article: LocalizedArticle,
+    bundles: Path,
+    *,
+    root: Path,
+    residue: Sequence[tuple[int, str]] = (),
+    highlight: Highlighter | None = None,
+    findings: Findings | None = None,
+    keep_source_for_unreviewed: bool = False,
+    clock: Callable[[], datetime] | None = None,
+) -> BundleResult:
+    """The bundle of one catalog a run has in memory (just written, and QA-checked by the
+    run): nothing is read again but the bundle's own manifest. The index is not touched
+    (a run writes it once, at the end: :func:`write_index`)."""
+    options = _Options(
+        root=root,
+        keep_source_for_unreviewed=keep_source_for_unreviewed,
+        highlight=highlight,
+        findings=FindingIndex(findings, root),
+        clock=clock or _now,
+    )
+    return _write_bundle(article, bundles, residue, options)
+
+
+def write_index(bundles: Path) -> tuple[Path, bool]:
+    """``bundles/index.html`` over every bundle on disk; (its path, whether it changed)."""
+    index = bundles / INDEX
+    return index, write_bytes_if_changed(index, render_index(bundles).encode("utf-8"))
+
+
+def _write_bundle(
+    article: LocalizedArticle,
+    bundles: Path,
+    residue: Sequence[tuple[int, str]],
+    options: _Options,
+) -> BundleResult:
+    slug, lang = article.slug, article.lang
+    folder = bundle_folder(bundles, lang, slug)
+    warnings = tuple(source_warnings(article, options.root))
     keep = options.keep_source_for_unreviewed
     files = {
         "article.md": render_markdown(article, keep).encode("utf-8"),

@@ -65,6 +65,7 @@ def templates() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the package's templates do not change under a running process
     )
     env.globals["dir_of"] = text_direction
     env.globals["language_name"] = language_name

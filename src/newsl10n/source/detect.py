@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsl10n.scripts import ARABIC, CYRILLIC, HAN, HANGUL, KANA, LATIN, OTHER, script_of
@@ -278,16 +279,30 @@ def _script_evidence(info: _Letters, candidates: frozenset[str]) -> _Evidence:
 
 
 @cache
-def _langdetect_factory() -> Any:
-    """langdetect's profiles, loaded once; seeded so the same text always gives the same
-    answer."""
+def _langdetect_factory(langs: frozenset[str]) -> Any:
+    """langdetect's profiles of these languages only, loaded once per candidate set (all
+    55 take about 65 MB; a run's candidates a few), seeded so the same text always gives
+    the same answer. langdetect needs two profiles: a lone candidate gets a second one,
+    which the scores then leave out (as lingua's detector does)."""
     from langdetect import DetectorFactory
-    from langdetect.detector_factory import PROFILES_DIRECTORY
 
     DetectorFactory.seed = 0
+    files = _langdetect_profiles()
+    chosen = sorted(name for name in files if _langdetect_code(name) in langs)
+    if len(chosen) < 2:
+        chosen.append(next(n for n in ("en", "de") if n not in chosen))
     factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
+    factory.load_json_profile([files[name].read_text(encoding="utf-8") for name in chosen])
     return factory
+
+
+@cache
+def _langdetect_profiles() -> dict[str, Path]:
+    """langdetect's profile files by code ("en", "zh-cn"), without reading them."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    folder = Path(PROFILES_DIRECTORY)
+    return {p.name: p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
 
 
 def _langdetect_code(code: str) -> str:
@@ -296,7 +311,7 @@ def _langdetect_code(code: str) -> str:
 
 @cache
 def _langdetect_languages() -> frozenset[str]:
-    return frozenset(_langdetect_code(c) for c in _langdetect_factory().get_lang_list())
+    return frozenset(_langdetect_code(c) for c in _langdetect_profiles())
 
 
 @cache
@@ -336,10 +351,12 @@ def _lingua_scores(
     return _normalised(scores, allowed)
 
 
-def _langdetect_scores(text: str, allowed: frozenset[str]) -> dict[str, float]:
+def _langdetect_scores(
+    text: str, allowed: frozenset[str], candidates: frozenset[str]
+) -> dict[str, float]:
     from langdetect.lang_detect_exception import LangDetectException
 
-    factory = _langdetect_factory()
+    factory = _langdetect_factory(candidates & _langdetect_languages())
     codes = [c for c in factory.get_lang_list() if _langdetect_code(c) in allowed]
     if not codes:
         return {}
@@ -419,7 +436,7 @@ def _detect(
             and info.total >= SECOND_OPINION_CHARS
         )
         if (long_text or unsure) and allowed <= _langdetect_languages():
-            extra = _langdetect_scores(text, allowed)
+            extra = _langdetect_scores(text, allowed, candidates)
             if extra:
                 scores = {c: (scores.get(c, 0.0) + extra[c]) / 2 for c in allowed}
                 reason = "lingua+langdetect"

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import lxml.html
-import trafilatura
 from lxml import etree
 
 from newsl10n.errors import ArticleError
@@ -186,6 +185,8 @@ def _extract(tree: Any) -> list[_Found]:
     """The extractor's article and comments, as texts with roles (comments: none).
     Nothing here can fetch: the input is a tree, no URL is given, and metadata (whose date
     search could follow links) is not asked for."""
+    import trafilatura  # here, not at the top: it takes about 0.2 s, and only HTML needs it
+
     document = trafilatura.bare_extraction(
         tree,
         include_comments=True,
