@@ -17,9 +17,7 @@ from newsl10n.catalog import store
 from newsl10n.catalog.ledger import LEDGER, Ledger
 from newsl10n.config import Settings, load_settings
 from tests.conftest import SEED
-from tests.helpers import po_path, pot_path
-from tests.test_one_owner import Echo
-from tests.test_translator_safety import run_cli
+from tests.helpers import invoke, po_path, pot_path, run_echo
 
 TARGETS = ("ru", "de")
 
@@ -29,7 +27,7 @@ def settings_for(project: Path) -> Settings:
 
 
 def batch(settings: Settings) -> newsl10n.run.Report:
-    return newsl10n.run.run(settings, newsl10n.run.Request(), engines=Echo)  # type: ignore[arg-type]
+    return run_echo(settings)
 
 
 def skipped(report: newsl10n.run.Report) -> list[str]:
@@ -197,13 +195,15 @@ def test_the_ledger_forgets_sources_that_are_gone(project: Path) -> None:
 def test_the_end_table_sums_up_unchanged_articles_in_one_line(
     project: Path, copy_models: Path
 ) -> None:
-    assert run_cli(project, "run", "--to", "ru")[0] == 0
-    code, output = run_cli(project, "run", "--to", "ru")
-    assert code == 0
-    assert "skipped: 1 article(s) unchanged since the last run (--verbose lists them)" in output
-    assert SEED.stem not in output
-    code, output = run_cli(project, "run", "--to", "ru", "--verbose")
-    assert code == 0 and SEED.stem in output and "(--verbose lists them)" not in output
+    assert invoke(project, "run", "--to", "ru").exit_code == 0
+    again = invoke(project, "run", "--to", "ru")
+    assert again.exit_code == 0
+    line = "skipped: 1 article(s) unchanged since the last run (--verbose lists them)"
+    assert line in again.output
+    assert SEED.stem not in again.output
+    listed = invoke(project, "run", "--to", "ru", "--verbose")
+    assert listed.exit_code == 0
+    assert SEED.stem in listed.output and "(--verbose lists them)" not in listed.output
 
 
 def test_a_batch_checks_each_catalog_once_and_writes_the_index_once(
