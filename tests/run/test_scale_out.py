@@ -176,10 +176,18 @@ def _task_runs(run_id: Any) -> list[Any]:
         )
 
 
-def _logs(run_id: Any) -> str:
-    with get_client(sync_client=True) as client:
-        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id])))
-    return "\n".join(log.message for log in logs)
+def _logs(run_id: Any, expect: str = "", patience: float = 60.0) -> str:
+    """The run's log as the API has it; with ``expect``, waited for until that text arrives
+    (workers ship log lines in batches, a run's state can be final before its last lines)."""
+    deadline = time.monotonic() + patience
+    while True:
+        with get_client(sync_client=True) as client:
+            found = LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id]))
+            logs = client.read_logs(log_filter=found, limit=200)
+        text = "\n".join(log.message for log in logs)
+        if expect in text or time.monotonic() > deadline:
+            return text
+        time.sleep(1)
 
 
 def _assert_complete(shared: Path, slugs: list[str]) -> None:
@@ -301,4 +309,4 @@ def test_remote_deployment_on_a_second_clone_beside_a_first_worker(cluster: Clus
                             job_variables={"env": {"NEWSL10N_SOURCE": str(missing)}},
                             timeout=300)  # fmt: skip
     assert failed.state is not None and failed.state.is_failed(), failed.state
-    assert str(missing) in _logs(failed.id)
+    assert str(missing) in _logs(failed.id, expect=str(missing))
