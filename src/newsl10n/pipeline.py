@@ -32,11 +32,12 @@ from newsl10n.config import Settings
 from newsl10n.engines.base import Engine
 from newsl10n.errors import Newsl10nError
 from newsl10n.glossary.enforce import Outcome, translate_with_glossary
-from newsl10n.glossary.match import find_terms, known_word
+from newsl10n.glossary.match import known_word
 from newsl10n.glossary.model import Glossary
 from newsl10n.review.bundle import BundleReport, BundleResult, build_bundle, build_bundles
 from newsl10n.review.findings import group_findings
-from newsl10n.review.localized import Highlighter, localize
+from newsl10n.review.localized import localize
+from newsl10n.review.pages import highlighter
 from newsl10n.source.article import Article, discover_articles, planned_slug, read_article
 from newsl10n.source.detect import Detection, detect_language, detect_segments
 from newsl10n.source.segment import Layout, Residue, Segment, segment_blocks
@@ -390,15 +391,6 @@ def pair_bundle(
         highlight=highlighter(glossary) if glossary is not None else None,
         findings=group_findings(findings),
     )
-
-
-def highlighter(glossary: Glossary) -> Highlighter:
-    """Glossary terms as review pages highlight them."""
-
-    def highlight(text: str, lang: str) -> list[tuple[int, int]]:
-        return [(m.start, m.span_end) for m in find_terms(text, glossary, lang)]
-
-    return highlight
 
 
 def draft_translations(

@@ -210,4 +210,4 @@ def test_the_run_form_offers_the_engines_the_library_knows() -> None:
     from newsl10n.config import ENGINE_NAMES
     from newsl10n.flows import translate as flow_module
 
-    assert get_args(flow_module.Engine) == ENGINE_NAMES
+    assert get_args(flow_module.EngineName) == ENGINE_NAMES

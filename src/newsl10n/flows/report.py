@@ -53,7 +53,7 @@ def summarize(result: PairResult) -> str:
     return text
 
 
-class Progress:
+class ProgressArtifact:
     """A progress artifact advanced as pairs finish."""
 
     def __init__(self, total: int) -> None:

@@ -41,7 +41,7 @@ from newsl10n.config import (
 from newsl10n.errors import ArticleError, Newsl10nError
 from newsl10n.flows import names
 from newsl10n.flows.report import (
-    Progress,
+    ProgressArtifact,
     bundle_lines,
     publish,
     publish_bundles,
@@ -74,7 +74,7 @@ Language = Literal[
     "nl", "pl", "pt", "ro", "ru", "sk", "sl", "sq", "sv", "th", "tl", "tr", "uk", "ur", "vi",
     "zh",
 ]  # fmt: skip
-Engine = Literal["argos", "apertium"]  # = config.ENGINE_NAMES (a test keeps them equal)
+EngineName = Literal["argos", "apertium"]  # = config.ENGINE_NAMES (a test keeps them equal)
 
 
 # The run form's help, one text per parameter. Prefect 3.9 stores what a flow docstring's
@@ -156,13 +156,13 @@ def orchestrate(
     progress artifact, the summary (with links to the review pages) as artifacts; a batch
     is renamed ``name(articles)`` once planned."""
     logger = get_run_logger()
-    tracker: list[Progress] = []
+    tracker: list[ProgressArtifact] = []
 
     def show(event: Event) -> None:
         if event.kind == "planned" and name is not None:
             names.rename(name(event.total))
         if event.kind == "pairs" and not tracker:
-            tracker.append(Progress(event.total))
+            tracker.append(ProgressArtifact(event.total))
         elif event.kind == "pairs":
             tracker[0].advance_to(event.done)
             for result in event.results:
@@ -232,7 +232,7 @@ def stopped(title: str, problem: Newsl10nError, settings: Settings | None = None
 def translate_article(
     article: str,
     targets: list[Language] | None = None,
-    engine: Engine | None = None,
+    engine: EngineName | None = None,
     retranslate: bool = False,
 ) -> Report | State[Any]:
     """Translate one article into the target languages."""
@@ -264,7 +264,7 @@ def translate_article(
 @documented
 def translate_batch(
     targets: list[Language] | None = None,
-    engine: Engine | None = None,
+    engine: EngineName | None = None,
     retranslate: bool = False,
     force: bool = False,
 ) -> Report | State[Any]:

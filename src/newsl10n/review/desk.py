@@ -44,7 +44,6 @@ from newsl10n.catalog import fingerprint, store
 from newsl10n.catalog.entry import EntryState, StateCounts, live
 from newsl10n.config import Settings
 from newsl10n.errors import Newsl10nError
-from newsl10n.glossary.match import find_terms
 from newsl10n.glossary.model import Glossary
 from newsl10n.review import editing
 from newsl10n.review.bundle import build_bundles
@@ -62,7 +61,7 @@ from newsl10n.review.forms import (
     text_field,
 )
 from newsl10n.review.localized import LocalizedArticle, Unit, localize, text_direction
-from newsl10n.review.pages import Marked, mark_text
+from newsl10n.review.pages import Marked, highlighter, mark_text
 from newsl10n.review.render import templates
 from newsl10n.source.article import is_slug, read_article
 from newsl10n.source.segment import Residue, segment_blocks
@@ -277,13 +276,6 @@ class View:
                 ),
             )
         return kept
-
-
-def highlighter(glossary: Glossary) -> Callable[[str, str], list[tuple[int, int]]]:
-    def highlight(text: str, lang: str) -> list[tuple[int, int]]:
-        return [(m.start, m.span_end) for m in find_terms(text, glossary, lang)]
-
-    return highlight
 
 
 @dataclass(frozen=True)
@@ -596,10 +588,10 @@ def answer(
         notice = Notice("error", f"{label}: {decision.reason}")
         return form_again(desk, target, view, sub.msgctxt, again, decision.status, notice)
     assert isinstance(decision, Save)
-    return commit(desk, target, view, page, sub, decision, findings)
+    return write_save(desk, target, view, page, sub, decision, findings)
 
 
-def commit(
+def write_save(
     desk: Desk,
     target: Target,
     view: View,

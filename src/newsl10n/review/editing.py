@@ -45,7 +45,7 @@ class SaveOutcome(StrEnum):
 # ---------------------------------------------------------------- what a page saw
 
 
-def digest(text: str) -> str:
+def field_digest(text: str) -> str:
     """A short digest of one field as a page showed it (what a form sends back)."""
     return fingerprint.digest(text)
 
@@ -53,7 +53,7 @@ def digest(text: str) -> str:
 def texts_digest(texts: Sequence[str]) -> str:
     """The digest of a translation's text: the msgstr, or every plural form in order (a
     singular entry's is the digest of its msgstr)."""
-    return digest("\x00".join(texts))
+    return field_digest("\x00".join(texts))
 
 
 def one_line(comment: str) -> str:
@@ -64,7 +64,7 @@ def one_line(comment: str) -> str:
 def comment_digest(comment: str) -> str:
     """The digest of a comment as the form shows it: a multi-line comment sent back
     unchanged on one line is the same comment."""
-    return digest(one_line(comment))
+    return field_digest(one_line(comment))
 
 
 def texts_of(entry: polib.POEntry) -> tuple[str, ...]:
@@ -108,7 +108,7 @@ class Version:
         """One digest of every field above but the state: any change to the entry (a
         comment added, the fuzzy flag cleared, a flag set, the text) changes it."""
         fields = [self.msgid, self.msgid_plural, self.texts, self.comment, self.flags]
-        return digest(json.dumps([*fields, self.previous], ensure_ascii=False))
+        return field_digest(json.dumps([*fields, self.previous], ensure_ascii=False))
 
     @property
     def plural(self) -> bool:

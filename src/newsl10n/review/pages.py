@@ -17,6 +17,8 @@ from typing import Any
 
 from newsl10n import __version__
 from newsl10n.catalog.entry import LIVE_STATES, EntryState, StateCounts
+from newsl10n.glossary.match import find_terms
+from newsl10n.glossary.model import Glossary
 from newsl10n.review.findings import ShownFinding, ordered_findings, severity_rank
 from newsl10n.review.localized import (
     Highlighter,
@@ -30,6 +32,15 @@ from newsl10n.review.render import templates
 from newsl10n.source.segment import Role
 
 Marked = list[tuple[str, bool]]  # text pieces, True where highlighted
+
+
+def highlighter(glossary: Glossary) -> Highlighter:
+    """Glossary terms as review pages and the desk highlight them."""
+
+    def highlight(text: str, lang: str) -> list[tuple[int, int]]:
+        return [(m.start, m.span_end) for m in find_terms(text, glossary, lang)]
+
+    return highlight
 
 
 def merge_spans(spans: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:
