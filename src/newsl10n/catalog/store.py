@@ -513,6 +513,17 @@ _KINDS = {
 }
 
 
+def read_bytes(path: Path) -> bytes | None:
+    """A catalog's bytes unparsed (None when there is no file), refused as ``load_catalog``
+    refuses anything but a regular file: for callers that key on its content first."""
+    return _read_regular(path)
+
+
+def parse_catalog(path: Path, data: bytes) -> polib.POFile:
+    """The catalog ``path`` held as ``data``, checked as strictly as ``load_catalog``."""
+    return _parse(path, data)
+
+
 def load_catalog(path: Path) -> polib.POFile | None:
     """The catalog at ``path``, or None when there is none.
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import os
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -41,7 +42,7 @@ from starlette.routing import Route
 
 from newsl10n import __version__, qa
 from newsl10n.catalog import fingerprint, store
-from newsl10n.catalog.entry import EntryState, StateCounts, live
+from newsl10n.catalog.entry import EntryState, live
 from newsl10n.config import Settings
 from newsl10n.errors import Newsl10nError
 from newsl10n.glossary.model import Glossary
@@ -63,6 +64,7 @@ from newsl10n.review.forms import (
 from newsl10n.review.localized import LocalizedArticle, Unit, localize, text_direction
 from newsl10n.review.pages import Marked, highlighter, mark_text
 from newsl10n.review.render import templates
+from newsl10n.review.summaries import Summaries
 from newsl10n.source.article import is_slug, read_article
 from newsl10n.source.segment import Residue, segment_blocks
 
@@ -111,19 +113,34 @@ class Desk:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     token: str = ""  # when set, every request must carry it (query ``token`` or cookie)
     hosts: frozenset[str] = frozenset()  # Host header names accepted; empty: any
+    summaries: Summaries = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "summaries", Summaries(self.settings.locales, self.glossary))
 
     def catalogs(self) -> dict[tuple[str, str], Path]:
-        """(language, slug) → catalog path: the only way a request reaches a file."""
+        """(language, slug) → catalog path, for every catalog under ``locales/``."""
         return {
             (lang, path.stem): path
             for lang, path in store.catalogs(self.settings.locales)
             if is_slug(path.stem) and is_slug(lang)
         }
 
+    def catalog(self, lang: str, slug: str) -> Path | None:
+        """The path ``catalogs()`` lists for (language, slug), None when it lists none: the
+        only way a request reaches a file. Both must pass the slug rule (one safe name
+        component each), so nothing else from a request becomes a path; one catalog is
+        looked at, not all of them (a page costs the same at 10 and 2,000 catalogs)."""
+        if not (is_slug(lang) and is_slug(slug)):
+            return None
+        path = store.catalog_path(self.settings.locales, lang, slug)
+        return path if path.parent.parent.is_dir() and os.path.lexists(path) else None
+
 
 @dataclass(frozen=True)
 class Target:
-    """One catalog a request names (found among ``Desk.catalogs``, never built from it)."""
+    """One catalog a request names (``Desk.catalog``: a language and a slug that pass the
+    slug rule and name a catalog under ``locales/``)."""
 
     lang: str
     slug: str
@@ -356,20 +373,21 @@ class DeskCell:
 
 
 def index_cells(desk: Desk) -> list[DeskCell]:
+    """Every catalog by article then language, with the figures of its current version
+    (computed once per version: ``summaries``)."""
+    found = sorted(desk.catalogs().items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    summaries = desk.summaries.index([(lang, path) for (lang, _slug), path in found])
     cells = []
-    for (lang, slug), path in sorted(desk.catalogs().items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        try:
-            po = store.load_catalog(path)
-        except Newsl10nError as err:
-            cells.append(DeskCell(lang, slug, 0, 0, 0, 0, 0, error=str(err)))
-            continue
-        if po is None:
-            continue
-        counts = StateCounts.of_entries(live(po))
-        reviewed = counts.reviewed
-        errors, warnings = qa.counts(qa.check_entries(po, path, desk.glossary, lang))
-        total = counts.segments
-        cells.append(DeskCell(lang, slug, total, reviewed, total - reviewed, errors, warnings))
+    for ((lang, slug), _path), summary in zip(found, summaries, strict=True):
+        if isinstance(summary, str):
+            cells.append(DeskCell(lang, slug, 0, 0, 0, 0, 0, error=summary))
+        elif summary is not None:
+            total, reviewed = summary.counts.segments, summary.counts.reviewed
+            cells.append(
+                DeskCell(
+                    lang, slug, total, reviewed, total - reviewed, summary.errors, summary.warnings
+                )
+            )
     return cells
 
 
@@ -478,7 +496,7 @@ def _desk(request: Request) -> Desk:
 
 def _target(request: Request) -> Target | None:
     lang, slug = request.path_params["lang"], request.path_params["slug"]
-    path = _desk(request).catalogs().get((lang, slug))
+    path = _desk(request).catalog(lang, slug)
     return None if path is None else Target(lang, slug, path)
 
 

@@ -1,0 +1,145 @@
+"""The desk's cost does not grow with every request: what the index and "next needing
+review" show per catalog is computed once per catalog version (its bytes, its language,
+the glossary) and reused, in the desk's memory and in ``locales/.cache/`` for the next desk;
+an article page looks at its own catalog only. Shown through counters, never timings."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import polib
+import pytest
+from starlette.testclient import TestClient
+
+from newsl10n import qa
+from newsl10n.catalog import store
+from newsl10n.catalog.cachefile import cache_path
+from newsl10n.config import load_settings
+from newsl10n.glossary.load import load_glossary
+from newsl10n.glossary.model import Glossary
+from newsl10n.review.desk import Desk, create_app, index_cells, make_desk
+from newsl10n.review.summaries import CACHE_NAME
+from tests.conftest import ROOT
+from tests.test_bundle import new_project, translate_seed
+from tests.test_desk import BASE, SLUG, catalog_file
+
+CELL = re.compile(r'data-reviewed="(\d+)" data-segments="(\d+)"')
+
+
+@pytest.fixture
+def site(tmp_path: Path, copy_models: Path) -> Path:
+    project = new_project(tmp_path / "site")
+    shutil.copytree(ROOT / "glossaries", project / "glossaries")
+    translate_seed(project, ["ru", "de"])
+    return project
+
+
+def desk_of(site: Path, glossary: Glossary | None = None) -> Desk:
+    settings = load_settings(site)
+    return make_desk(
+        settings, glossary or load_glossary(settings.glossary), host="127.0.0.1", reviewer="Ann"
+    )
+
+
+@pytest.fixture
+def desk(site: Path) -> Desk:
+    return desk_of(site)
+
+
+@pytest.fixture
+def client(desk: Desk) -> Iterator[TestClient]:
+    with TestClient(create_app(desk), base_url=BASE, follow_redirects=False) as http:
+        yield http
+
+
+def approve_all(path: Path) -> None:
+    """A translator approves every entry in a PO editor (fuzzy cleared)."""
+    po = polib.pofile(str(path))
+    for entry in po:
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    po.save(str(path))
+
+
+def test_each_catalog_version_is_checked_once(client: TestClient, desk: Desk, site: Path) -> None:
+    first = client.get("/")
+    assert first.status_code == 200 and desk.summaries.computed == 2
+    for _ in range(3):
+        assert client.get("/").text == first.text
+        assert client.get("/next").status_code == 303
+    assert desk.summaries.computed == 2  # nothing checked again
+
+    approve_all(catalog_file(site, "de"))  # another tool changes one catalog
+    index = client.get("/").text
+    assert desk.summaries.computed == 3  # that catalog only
+    reviewed, segments = CELL.findall(index)[0]  # de sorts before ru
+    assert reviewed == segments != "0"
+    assert client.get("/next").headers["location"].startswith(f"/ru/{SLUG}")
+
+
+def test_the_figures_are_those_of_a_fresh_check(desk: Desk, site: Path) -> None:
+    glossary = load_glossary(site / "glossaries")
+    for _ in range(2):  # computed, then from memory
+        for cell in index_cells(desk):
+            found = qa.check_catalog(catalog_file(site, cell.lang), glossary, cell.lang)
+            assert (cell.errors, cell.warnings) == qa.counts(found) != (0, 0)
+            po = store.load_catalog(catalog_file(site, cell.lang))
+            assert po is not None
+            live = [e for e in po if not e.obsolete]
+            assert cell.segments == len(live) and cell.needs_review == len(live)
+
+
+def test_a_new_desk_reads_the_summaries_beside_the_catalogs(desk: Desk, site: Path) -> None:
+    before = index_cells(desk)
+    assert cache_path(site / "locales", CACHE_NAME).is_file()
+    again = desk_of(site)  # the desk started again
+    assert index_cells(again) == before and again.summaries.computed == 0
+
+    other = load_glossary(site / "glossaries")
+    edited = Glossary(other.terms[:3], other.files, sha256="an edited glossary")
+    fresh = desk_of(site, edited)
+    cells = index_cells(fresh)
+    assert fresh.summaries.computed == 2  # another glossary: checked again
+    assert sum(c.errors for c in cells) < sum(c.errors for c in before)
+
+
+def test_a_corrupt_cache_file_is_ignored_with_a_warning(
+    desk: Desk, site: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = index_cells(desk)
+    file = cache_path(site / "locales", CACHE_NAME)
+    file.write_bytes(file.read_bytes()[:40])
+    again = desk_of(site)
+    with caplog.at_level(logging.WARNING):
+        assert index_cells(again) == before
+    assert again.summaries.computed == 2 and str(file) in caplog.text
+    assert index_cells(desk_of(site)) == before  # rewritten whole
+
+
+def test_a_broken_catalog_is_reported_on_every_request(desk: Desk, site: Path) -> None:
+    path = catalog_file(site, "ru")
+    good = path.read_bytes()
+    path.write_bytes(good + b'msgid "x\n')
+    for _ in range(2):
+        (broken,) = [c for c in index_cells(desk) if c.lang == "ru"]
+        assert str(path) in broken.error
+    path.write_bytes(good)
+    (back,) = [c for c in index_cells(desk) if c.lang == "ru"]
+    assert not back.error and back.segments
+
+
+def test_a_page_looks_at_its_own_catalog_only(
+    client: TestClient, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def listing(*args: object, **kwargs: object) -> list[tuple[str, Path]]:
+        raise AssertionError("an article page listed every catalog")
+
+    monkeypatch.setattr(store, "catalogs", listing)
+    assert client.get(f"/ru/{SLUG}").status_code == 200
+    for url in ("/fr/" + SLUG, "/ru/nope", "/ru/..%2Fde%2F" + SLUG, "/.locks/" + SLUG):
+        assert client.get(url).status_code == 404, url
+    assert client.post("/ru/nope", data={"csrf": "x"}).status_code == 404
