@@ -32,6 +32,7 @@ from newsl10n.config import Settings
 from newsl10n.engines.base import Engine
 from newsl10n.errors import Newsl10nError
 from newsl10n.glossary.enforce import Outcome, translate_with_glossary
+from newsl10n.glossary.learned import LearnedTerms
 from newsl10n.glossary.match import known_word
 from newsl10n.glossary.model import Glossary
 from newsl10n.review.bundle import BundleReport, BundleResult, build_bundle, build_bundles
@@ -238,7 +239,14 @@ def translate_articles(
             pairs[i] = started
     todo = [(i, seg) for i, pair in pairs.items() for seg in pair.plan.todo]
     origins = {i: _origin(pair.path, settings) for i, pair in pairs.items()}
-    drafts = draft_translations(todo, target, engines, memory, origins, glossary, on_segments)
+    learned = None
+    if todo and glossary is not None and glossary.terms:
+        learned = LearnedTerms.beside(settings.locales, glossary)
+    drafts = draft_translations(
+        todo, target, engines, memory, origins, glossary, on_segments, learned
+    )
+    if learned is not None:
+        learned.save()
     by_owner: dict[int, dict[str, Suggestion]] = defaultdict(dict)
     for (owner, seg_id), d in drafts.items():
         by_owner[owner][seg_id] = d
@@ -401,6 +409,7 @@ def draft_translations(
     origins: Mapping[int, str],
     glossary: Glossary | None = None,
     on_segments: OnSegments | None = None,
+    learned: LearnedTerms | None = None,
 ) -> dict[tuple[int, str], Suggestion]:
     """Drafts by (owner, segment id): reviewed work first (exact memory matches, never from
     the owner's own catalog), the engine for the rest (each distinct text once), and a
@@ -422,7 +431,9 @@ def draft_translations(
     distinct = list(dict.fromkeys((seg.lang, seg.text) for _owner, seg in rest))
     machine = dict(
         zip(
-            distinct, translate_texts(distinct, target, engines, glossary, on_segments), strict=True
+            distinct,
+            translate_texts(distinct, target, engines, glossary, on_segments, learned),
+            strict=True,
         )
     )
     for owner, seg in rest:
@@ -457,9 +468,11 @@ def translate_texts(
     engines: EngineFor,
     glossary: Glossary | None = None,
     on_segments: OnSegments | None = None,
+    learned: LearnedTerms | None = None,
 ) -> list[tuple[str, str]]:
     """Machine translations of (source language, text) items, as (translation, note): one
-    batched call per source language, with the glossary enforced; terms that could not be
+    batched call per source language, with the glossary enforced (and, with ``learned``,
+    terms a model does not write sent protected first); terms that could not be
     enforced are named in the note. A language without a model leaves its texts
     untranslated ("") with the reason as the note."""
     by_lang: dict[str, list[int]] = defaultdict(list)
@@ -471,7 +484,9 @@ def translate_texts(
         try:
             engine = engines(lang)
             if glossary is not None and glossary.terms:
-                outcomes = translate_with_glossary(engine, texts, lang, target, glossary)
+                outcomes = translate_with_glossary(
+                    engine, texts, lang, target, glossary, learned=learned
+                )
             else:
                 outcomes = [Outcome(t, (), "plain") for t in engine.translate(texts, lang, target)]
         except Newsl10nError as err:  # no model for this language, or the engine failed

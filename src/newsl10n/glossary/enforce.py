@@ -28,12 +28,13 @@ can give is reported (``Outcome.cases``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 from newsl10n.engines.base import Engine
+from newsl10n.glossary.learned import LearnedTerms, Scope, term_key
 from newsl10n.glossary.match import find_missing, find_terms, german_genitive, scan, target_entries
 from newsl10n.glossary.model import Glossary, Term, TermMatch
 from newsl10n.glossary.morphology import morph_analyzer
@@ -79,13 +80,16 @@ def translate_with_glossary(
     target: str,
     glossary: Glossary,
     strategies: Sequence[str] | None = None,
+    learned: LearnedTerms | None = None,
 ) -> list[Outcome]:
     """Translate ``texts`` so every glossary term comes out in its target form, or is reported.
 
     One engine call per strategy round, over all segments still failing. Without
     ``strategies``, the engine's ``glossary_strategies`` when it names some (Apertium keeps
-    ``{1}`` but reads inline names word by word), else all of STRATEGIES. Raises what the
-    engine raises (MissingModelError for an unknown pair).
+    ``{1}`` but reads inline names word by word), else all of STRATEGIES. With ``learned``,
+    a segment naming a term this model has failed to write plainly and never written
+    plainly skips the plain try, and every plain try teaches it (``glossary.learned``).
+    Raises what the engine raises (MissingModelError for an unknown pair).
     """
     if strategies is None:
         strategies = tuple(getattr(engine, "glossary_strategies", STRATEGIES))
@@ -95,6 +99,9 @@ def translate_with_glossary(
     jobs = [
         _Job(text, tuple(_enforceable(text, glossary, source, target)), source) for text in texts
     ]
+    memory = None
+    if learned is not None and PLAIN in strategies and any(job.matches for job in jobs):
+        memory = _Memory(learned, Scope(engine.model_version(source, target), source, target))
     best: list[_Candidate | None] = [None] * len(jobs)
     pending = list(range(len(jobs)))
     for rank, name in enumerate(strategies):
@@ -102,19 +109,7 @@ def translate_with_glossary(
             break
         if name == HYPOTHESES and not isinstance(engine, NBestEngine):
             continue
-        prepared = {i: _prepare(name, jobs[i], target) for i in pending}
-        todo = [i for i in pending if prepared[i] is not None]
-        if not todo:
-            continue
-        inputs = [prepared[i] or "" for i in todo]
-        if name == HYPOTHESES:
-            assert isinstance(engine, NBestEngine)
-            outputs = engine.hypotheses(inputs, source, target, NUM_HYPOTHESES)
-        else:
-            outputs = [[text] for text in engine.translate(inputs, source, target)]
-        for i, options in zip(todo, outputs, strict=True):
-            finished = (_finish(name, rank, jobs[i], o, source, target) for o in options)
-            best[i] = _better(best[i], finished)
+        _round(engine, name, rank, jobs, pending, best, source, target, memory)
         pending = [i for i in pending if not _done(best[i])]
     unrun = [i for i, found in enumerate(best) if found is None]
     if unrun:  # no listed strategy could run (hypotheses alone, engine without them)
@@ -122,6 +117,61 @@ def translate_with_glossary(
         for i, output in zip(unrun, plain, strict=True):
             best[i] = _finish(PLAIN, len(strategies), jobs[i], output, source, target)
     return [_outcome(job, found, target) for job, found in zip(jobs, best, strict=True)]
+
+
+def _round(
+    engine: Engine,
+    name: str,
+    rank: int,
+    jobs: Sequence[_Job],
+    pending: Sequence[int],
+    best: list[_Candidate | None],
+    source: str,
+    target: str,
+    memory: _Memory | None,
+) -> None:
+    """One strategy over the pending segments it can serve, in one engine call; ``best``
+    keeps each segment's best output so far."""
+    if name == PLAIN and memory is not None:
+        pending = [i for i in pending if not memory.protect_first(jobs[i])]
+    prepared = {i: _prepare(name, jobs[i], target) for i in pending}
+    todo = [i for i in pending if prepared[i] is not None]
+    if not todo:
+        return
+    inputs = [prepared[i] or "" for i in todo]
+    if name == HYPOTHESES:
+        assert isinstance(engine, NBestEngine)
+        outputs = engine.hypotheses(inputs, source, target, NUM_HYPOTHESES)
+    else:
+        outputs = [[text] for text in engine.translate(inputs, source, target)]
+    for i, options in zip(todo, outputs, strict=True):
+        finished: Iterator[_Candidate] = (
+            _finish(name, rank, jobs[i], o, source, target) for o in options
+        )
+        if name == PLAIN and memory is not None:
+            tried = list(finished)  # one output: what it shows of each term is learned
+            memory.learn(jobs[i], tried[0])
+            finished = iter(tried)
+        best[i] = _better(best[i], finished)
+
+
+@dataclass(frozen=True)
+class _Memory:
+    """``LearnedTerms`` for this call's model and languages."""
+
+    learned: LearnedTerms
+    scope: Scope
+
+    def keys(self, matches: Iterable[TermMatch]) -> set[str]:
+        return {term_key(m.term, self.scope.source, self.scope.target) for m in matches}
+
+    def protect_first(self, job: _Job) -> bool:
+        return bool(job.matches) and self.learned.protect_first(self.scope, self.keys(job.matches))
+
+    def learn(self, job: _Job, plain: _Candidate) -> None:
+        if job.matches:
+            failed = self.keys(plain.missing)
+            self.learned.learn(self.scope, failed, self.keys(job.matches) - failed)
 
 
 @dataclass(frozen=True)
