@@ -98,6 +98,7 @@ class Plan:
     # everything else shows) and on the real-size model.
     nightly_small_articles: int = 500
     nightly_realsize_articles: int = 50
+    desk_articles: tuple[int, ...] = (50, 500)  # × 4 languages: 200 and 2,000 catalogs
 
 
 QUICK = Plan(
@@ -110,6 +111,7 @@ QUICK = Plan(
     shares_segments=30,
     nightly_small_articles=100,
     nightly_realsize_articles=10,
+    desk_articles=(10, 50),
 )
 
 
@@ -138,6 +140,8 @@ class Report:
     scale_out: dict[str, Any] = field(default_factory=dict)
     nightly: list[dict[str, Any]] = field(default_factory=list)
     memory: dict[str, Any] = field(default_factory=dict)
+    desk: dict[str, Any] = field(default_factory=dict)
+    glossary: dict[str, Any] = field(default_factory=dict)
     total_seconds: float = 0.0
 
 
@@ -1073,6 +1077,14 @@ def render(report: Report) -> str:
     if report.scale_out:
         out += render_scale_out(report.scale_out, table)
     out += render_nightly(report)
+    if report.desk:
+        from benchmarks import desk
+
+        out += desk.render(report.desk)
+    if report.glossary:
+        from benchmarks import glossary_cost
+
+        out += glossary_cost.render(report.glossary)
     out.append(f"Whole benchmark: {report.total_seconds:.0f} s.")
     return "\n".join(out)
 
@@ -1191,7 +1203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument(
         "--only",
-        default="pipeline,scaling,rerun,batching,settings,shares,scaleout,nightly,memory",
+        default=(
+            "pipeline,scaling,rerun,batching,settings,shares,scaleout,nightly,memory,desk,glossary"
+        ),
         help="comma-separated benchmarks to run",
     )
     args = parser.parse_args(argv)
@@ -1270,6 +1284,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "memory" in only and report.nightly:
             with stage("10. memory"):
                 report.memory = bench_memory(env, report.nightly[-1])
+        if "desk" in only:
+            from benchmarks import desk
+
+            with stage("11. desk"):
+                report.desk = desk.bench_desk(work, env, ROOT, plan.desk_articles)
+        if "glossary" in only:
+            from benchmarks import glossary_cost
+
+            with stage("12. glossary"):
+                report.glossary = glossary_cost.bench_glossary(work, env, model, knobs, plan.runs)
     finally:
         if args.keep:
             print(f"[bench] work folder kept: {work}", file=sys.stderr)
