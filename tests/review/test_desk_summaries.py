@@ -24,8 +24,9 @@ from newsl10n.glossary.model import Glossary
 from newsl10n.review.desk import Desk, create_app, index_cells, make_desk
 from newsl10n.review.summaries import CACHE_NAME
 from tests.conftest import ROOT
-from tests.test_bundle import new_project, translate_seed
-from tests.test_desk import BASE, SLUG, catalog_file
+from tests.helpers import SLUG, po_path
+from tests.review.test_bundle import new_project, translate_seed
+from tests.review.test_desk import BASE
 
 CELL = re.compile(r'data-reviewed="(\d+)" data-segments="(\d+)"')
 
@@ -73,7 +74,7 @@ def test_each_catalog_version_is_checked_once(client: TestClient, desk: Desk, si
         assert client.get("/next").status_code == 303
     assert desk.summaries.computed == 2  # nothing checked again
 
-    approve_all(catalog_file(site, "de"))  # another tool changes one catalog
+    approve_all(po_path(site, "de"))  # another tool changes one catalog
     index = client.get("/").text
     assert desk.summaries.computed == 3  # that catalog only
     reviewed, segments = CELL.findall(index)[0]  # de sorts before ru
@@ -85,9 +86,9 @@ def test_the_figures_are_those_of_a_fresh_check(desk: Desk, site: Path) -> None:
     glossary = load_glossary(site / "glossaries")
     for _ in range(2):  # computed, then from memory
         for cell in index_cells(desk):
-            found = qa.check_catalog(catalog_file(site, cell.lang), glossary, cell.lang)
+            found = qa.check_catalog(po_path(site, cell.lang), glossary, cell.lang)
             assert (cell.errors, cell.warnings) == qa.counts(found) != (0, 0)
-            po = store.load_catalog(catalog_file(site, cell.lang))
+            po = store.load_catalog(po_path(site, cell.lang))
             assert po is not None
             live = [e for e in po if not e.obsolete]
             assert cell.segments == len(live) and cell.needs_review == len(live)
@@ -121,7 +122,7 @@ def test_a_corrupt_cache_file_is_ignored_with_a_warning(
 
 
 def test_a_broken_catalog_is_reported_on_every_request(desk: Desk, site: Path) -> None:
-    path = catalog_file(site, "ru")
+    path = po_path(site, "ru")
     good = path.read_bytes()
     path.write_bytes(good + b'msgid "x\n')
     for _ in range(2):
