@@ -5,6 +5,7 @@ an article page looks at its own catalog only. Shown through counters, never tim
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -96,7 +97,9 @@ def test_the_figures_are_those_of_a_fresh_check(desk: Desk, site: Path) -> None:
 
 def test_a_new_desk_reads_the_summaries_beside_the_catalogs(desk: Desk, site: Path) -> None:
     before = index_cells(desk)
-    assert cache_path(site / "locales", CACHE_NAME).is_file()
+    file = cache_path(site / "locales", CACHE_NAME)
+    kept = json.loads(file.read_text(encoding="utf-8"))["data"]["catalogs"]
+    assert sorted(kept) == [f"de/{SLUG}", f"ru/{SLUG}"]  # one version per catalog
     again = desk_of(site)  # the desk started again
     assert index_cells(again) == before and again.summaries.computed == 0
 

@@ -3,19 +3,21 @@ catalog version.
 
 Per catalog the index shows its entries by state and its QA errors and warnings. QA is the
 dear part (every entry against the glossary: tens of milliseconds a catalog), so a
-catalog's summary is computed once for each version of it, keyed by the sha256 of its
-bytes, its language folder and the glossary's sha256, and reused: in memory for the desk's
-process, and in ``locales/.cache/desk-summaries.json`` for the next desk (see
-``catalog.cachefile``). A request then reads and hashes the files, which costs less than
-``newsl10n status`` (it parses them), and computes only the catalogs that changed since.
-A catalog that cannot be read is reported every time, never cached.
+catalog's summary is computed once for each version of it and reused: each catalog
+(language, slug) keeps the summary of one version, with the sha256 of the bytes it was
+made from, under the glossary's sha256; in memory for the desk's process, and in
+``locales/.cache/desk-summaries.json`` for the next desk and for runs that already
+checked what they wrote (``record``; see ``catalog.cachefile``). A request then reads and
+hashes the files, which costs less than ``newsl10n status`` (it parses them), and checks
+only the catalogs whose bytes changed since. A catalog that cannot be read is reported
+every time, never cached.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +63,27 @@ def summarize(po: polib.POFile, path: Path, glossary: Glossary, lang: str) -> Su
 
 
 Found = Summary | str | None  # a summary, why the catalog cannot be read, or no file
+Key = tuple[str, str]  # (language, slug): one catalog
+
+
+@dataclass(frozen=True)
+class Version:
+    """A catalog's summary and the sha256 of the bytes it was made from."""
+
+    sha256: str
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A catalog read for the index: its key, path and bytes, and the summary known for
+    exactly these bytes, if any."""
+
+    key: Key
+    path: Path
+    data: bytes
+    sha256: str
+    known: Summary | None
 
 
 class Summaries:
@@ -74,106 +97,103 @@ class Summaries:
     def __init__(self, locales: Path, glossary: Glossary, *, disk: bool = True) -> None:
         self.glossary = glossary
         self.file = cache_path(locales, CACHE_NAME) if disk else None
-        self._known: dict[tuple[str, str], Summary] = {}
+        self._known: dict[Key, Version] = {}
         self._lock = threading.Lock()  # guards _known
         self._computing = threading.Lock()
         self.computed = 0  # catalogs checked by this process (not found in a cache)
 
     def index(self, catalogs: Sequence[tuple[str, Path]]) -> list[Found]:
         """The summary of every catalog of the project, in order. ``catalogs`` is all of
-        them: the cache file keeps summaries of these versions only."""
-        keys: list[tuple[str, str] | None] = []
-        out: list[Found] = []
-        for lang, path in catalogs:
-            try:
-                data = store.read_bytes(path)
-            except Newsl10nError as err:
-                keys.append(None)
-                out.append(str(err))
-                continue
-            key = None if data is None else (lang, hashlib.sha256(data).hexdigest())
-            keys.append(key)
-            out.append(None if key is None else self._lookup(key))
-        missing = [i for i, key in enumerate(keys) if key is not None and out[i] is None]
-        if missing:
+        them: summaries of catalogs not among them are forgotten."""
+        read = [self._read(lang, path) for lang, path in catalogs]
+        todo = [r for r in read if isinstance(r, _Read) and r.known is None]
+        filled: dict[Key, Summary | str] = {}
+        present = {r.key for r in read if isinstance(r, _Read)}
+        if todo:
             with self._computing:
-                self._fill(catalogs, keys, out, missing)
-        return out
-
-    def _lookup(self, key: tuple[str, str]) -> Summary | None:
+                filled = self._fill(todo, present)
         with self._lock:
-            return self._known.get(key)
-
-    def _fill(
-        self,
-        catalogs: Sequence[tuple[str, Path]],
-        keys: Sequence[tuple[str, str] | None],
-        out: list[Found],
-        missing: Sequence[int],
-    ) -> None:
-        """Summaries another request or process has made meanwhile, then the rest."""
-        stored = self._from_disk()
-        with self._lock:
-            self._known.update(stored)
-        made: dict[tuple[str, str], Summary] = {}
-        for i in missing:
-            key = keys[i]
-            assert key is not None
-            found: Found = self._lookup(key) or made.get(key)
-            if found is None:
-                found = self._compute(*catalogs[i])
-                if isinstance(found, Summary):
-                    made[key] = found
-            out[i] = found
-        present = {key for key in keys if key is not None}
-        with self._lock:
-            self._known.update(made)
             self._known = {k: v for k, v in self._known.items() if k in present}
-        if made:
-            self._to_disk(made, present)
+        return [(r.known or filled[r.key]) if isinstance(r, _Read) else r for r in read]
 
-    def _compute(self, lang: str, path: Path) -> Summary | str | None:
-        """Read, count and check one catalog (a file changed since it was hashed is
-        summarised as it is now; the next request hashes it again)."""
+    def _read(self, lang: str, path: Path) -> _Read | Found:
         try:
-            po = store.load_catalog(path)
+            data = store.read_bytes(path)
         except Newsl10nError as err:
             return str(err)
-        if po is None:
-            return None
-        self.computed += 1
-        return summarize(po, path, self.glossary, lang)
+        if data is None:
+            return None  # gone since it was listed
+        key, sha = (lang, path.stem), hashlib.sha256(data).hexdigest()
+        return _Read(key, path, data, sha, self._lookup(key, sha))
 
-    def _from_disk(self) -> dict[tuple[str, str], Summary]:
-        if self.file is None:
-            return {}
-        data = read_cache(self.file, KIND)
-        if data.get("glossary") != self.glossary.sha256:
-            return {}
-        entries = data.get("catalogs")
-        found: dict[tuple[str, str], Summary] = {}
-        for name, value in entries.items() if isinstance(entries, Mapping) else ():
-            lang, _, digest = str(name).partition(":")
-            summary = Summary.from_json(value)
-            if summary is not None and digest:
-                found[(lang, digest)] = summary
-        return found
+    def _lookup(self, key: Key, sha: str) -> Summary | None:
+        with self._lock:
+            version = self._known.get(key)
+        return version.summary if version is not None and version.sha256 == sha else None
 
-    def _to_disk(
-        self, made: Mapping[tuple[str, str], Summary], present: set[tuple[str, str]]
-    ) -> None:
-        if self.file is None:
-            return
-        sha = self.glossary.sha256
+    def _fill(self, todo: Sequence[_Read], present: set[Key]) -> dict[Key, Summary | str]:
+        """The summaries of ``todo``: made meanwhile by another request or process, else
+        made now from the very bytes that were hashed; why, for a broken catalog."""
+        stored = _from_disk(self.file, self.glossary)
+        with self._lock:
+            self._known.update(stored)
+        filled: dict[Key, Summary | str] = {}
+        made: dict[Key, Version] = {}
+        for one in todo:
+            known = self._lookup(one.key, one.sha256)
+            if known is not None:
+                filled[one.key] = known
+                continue
+            try:
+                po = store.parse_catalog(one.path, one.data)
+            except Newsl10nError as err:
+                filled[one.key] = str(err)
+                continue
+            self.computed += 1
+            summary = summarize(po, one.path, self.glossary, one.key[0])
+            filled[one.key], made[one.key] = summary, Version(one.sha256, summary)
+        with self._lock:
+            self._known.update(made)
+        if made and self.file is not None:
+            record(self.file, self.glossary, made, present)
+        return filled
 
-        def merge(data: dict[str, Any]) -> dict[str, Any]:
-            kept = data.get("catalogs") if data.get("glossary") == sha else None
-            entries = {
-                name: value
-                for name, value in (kept.items() if isinstance(kept, Mapping) else ())
-                if tuple(str(name).partition(":")[::2]) in present
-            }
-            entries.update({f"{lang}:{digest}": s.as_json() for (lang, digest), s in made.items()})
-            return {"glossary": sha, "catalogs": entries}
 
-        update_cache(self.file, KIND, merge)
+def record(
+    file: Path, glossary: Glossary, made: Mapping[Key, Version], present: set[Key] | None = None
+) -> bool:
+    """Add summaries to the cache file (re-read and merged under its lock), one per
+    catalog: a newer version replaces the older one. ``present``: every catalog there is
+    (the others' entries are dropped)."""
+    sha = glossary.sha256
+
+    def merge(data: dict[str, Any]) -> dict[str, Any]:
+        entries = {
+            name: value
+            for name, value in _entries(data, sha)
+            if present is None or tuple(str(name).partition("/")[::2]) in present
+        }
+        entries.update(
+            {f"{lang}/{slug}": [v.sha256, *v.summary.as_json()] for (lang, slug), v in made.items()}
+        )
+        return {"glossary": sha, "catalogs": entries}
+
+    return update_cache(file, KIND, merge)
+
+
+def _entries(data: Mapping[str, Any], glossary: str) -> Iterator[tuple[str, Any]]:
+    entries = data.get("catalogs") if data.get("glossary") == glossary else None
+    yield from entries.items() if isinstance(entries, Mapping) else ()
+
+
+def _from_disk(file: Path | None, glossary: Glossary) -> dict[Key, Version]:
+    if file is None:
+        return {}
+    found: dict[Key, Version] = {}
+    for name, value in _entries(read_cache(file, KIND), glossary.sha256):
+        lang, _, slug = str(name).partition("/")
+        ok = isinstance(value, list) and value and isinstance(value[0], str)
+        summary = Summary.from_json(value[1:]) if ok else None
+        if summary is not None and slug:
+            found[(lang, slug)] = Version(value[0], summary)
+    return found
