@@ -36,8 +36,39 @@ def find_terms(text: str, glossary: Glossary | Sequence[Term], source_lang: str)
     an acronym in it ("KCNA" only in capitals), and an English possessive is noted.
     """
     terms = glossary.terms if isinstance(glossary, Glossary) else glossary
+    if isinstance(terms, tuple):  # a glossary's own terms: the same text is asked often
+        return list(_found_terms(text, _Same(terms), source_lang))
     entries = [(t, form) for t in terms for form in t.accepted(source_lang)]
     return scan(text, entries, possessive=source_lang == "en")
+
+
+class _Same:
+    """A tuple of terms compared by identity: a cache key that never hashes the terms
+    (they hold dicts) and never confuses two glossaries; the cache keeps it alive, so its
+    id is not reused while cached."""
+
+    __slots__ = ("terms",)
+
+    def __init__(self, terms: tuple[Term, ...]) -> None:
+        self.terms = terms
+
+    def __hash__(self) -> int:
+        return id(self.terms)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.terms is self.terms
+
+
+@lru_cache(maxsize=64)
+def _source_entries(terms: _Same, lang: str) -> tuple[tuple[Term, str], ...]:
+    return tuple((t, form) for t in terms.terms for form in t.accepted(lang))
+
+
+@lru_cache(maxsize=4096)
+def _found_terms(text: str, terms: _Same, lang: str) -> tuple[TermMatch, ...]:
+    """``find_terms`` for a glossary's terms: QA, highlighting and enforcement look for
+    the terms of one segment several times."""
+    return tuple(scan(text, _source_entries(terms, lang), possessive=lang == "en"))
 
 
 def scan(
@@ -183,6 +214,20 @@ def find_foreign(
     "КНДР") are never foreign.
     """
     terms = glossary.terms if isinstance(glossary, Glossary) else glossary
+    if isinstance(terms, tuple):  # a glossary's own terms: the forms to look for are known
+        return scan(text, _foreign_entries(_Same(terms), lang, source_lang))
+    return scan(text, _foreign_forms(terms, lang, source_lang))
+
+
+@lru_cache(maxsize=64)
+def _foreign_entries(terms: _Same, lang: str, source_lang: str) -> tuple[tuple[Term, str], ...]:
+    return tuple(_foreign_forms(terms.terms, lang, source_lang))
+
+
+def _foreign_forms(
+    terms: Sequence[Term], lang: str, source_lang: str = ""
+) -> list[tuple[Term, str]]:
+    """The (term, form) pairs ``find_foreign`` looks for."""
     others = [o for o in (*NEIGHBOURS.get(lang, ()), source_lang) if o and o != lang]
     entries: list[tuple[Term, str]] = []
     for term in terms:
@@ -199,7 +244,7 @@ def find_foreign(
                     continue
                 seen.add(key)
                 entries.append((term, form))
-    return scan(text, entries)
+    return entries
 
 
 def _unique_terms(matches: Iterable[TermMatch]) -> list[Term]:
