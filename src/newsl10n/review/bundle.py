@@ -221,7 +221,8 @@ def build_bundles(
     no catalog at all, or a broken catalog, is a failed result, and the others go on.
     ``zip_`` also writes ``bundles/<slug>.zip`` with the languages built in this call.
     The index page always covers every bundle on disk; ``index`` False leaves it to the
-    caller (a run writes it once, after its pairs' bundles).
+    caller (a run writes it once, after its pairs' bundles; the desk after a save, off the
+    request: ``review.refresh``).
     """
     options = _Options(
         root=root,

@@ -23,7 +23,8 @@ import hmac
 import ipaddress
 import os
 import secrets
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -47,7 +48,7 @@ from newsl10n.config import Settings
 from newsl10n.errors import Newsl10nError
 from newsl10n.glossary.model import Glossary
 from newsl10n.review import editing
-from newsl10n.review.bundle import build_bundles
+from newsl10n.review.bundle import build_bundles, write_index
 from newsl10n.review.editing import SaveOutcome, Version
 from newsl10n.review.findings import group_findings
 from newsl10n.review.forms import (
@@ -63,6 +64,8 @@ from newsl10n.review.forms import (
 )
 from newsl10n.review.localized import LocalizedArticle, Unit, localize, text_direction
 from newsl10n.review.pages import Marked, highlighter, mark_text
+from newsl10n.review.paths import INDEX
+from newsl10n.review.refresh import IndexRefresh
 from newsl10n.review.render import templates
 from newsl10n.review.summaries import Summaries
 from newsl10n.source.article import is_slug, read_article
@@ -114,9 +117,13 @@ class Desk:
     token: str = ""  # when set, every request must carry it (query ``token`` or cookie)
     hosts: frozenset[str] = frozenset()  # Host header names accepted; empty: any
     summaries: Summaries = field(init=False, repr=False, compare=False)
+    index_page: IndexRefresh = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        bundles = self.settings.bundles
         object.__setattr__(self, "summaries", Summaries(self.settings.locales, self.glossary))
+        refresh = IndexRefresh(bundles / INDEX, lambda: write_index(bundles))
+        object.__setattr__(self, "index_page", refresh)
 
     def catalogs(self) -> dict[tuple[str, str], Path]:
         """(language, slug) → catalog path, for every catalog under ``locales/``."""
@@ -699,7 +706,9 @@ def after(page: Page, ctxt: str, approved: bool) -> str:
 
 
 def rebuild_bundle(desk: Desk, target: Target) -> None:
-    """The bundle of that article and language, as ``newsl10n bundle`` builds it."""
+    """The bundle of that article and language, as ``newsl10n bundle`` builds it; the
+    static index (a row per bundle: its cost grows with the catalogs) follows after the
+    answer (``IndexRefresh``)."""
     findings = group_findings(qa.check_catalog(target.path, desk.glossary, target.lang))
     build_bundles(
         desk.settings.locales,
@@ -709,7 +718,9 @@ def rebuild_bundle(desk: Desk, target: Target) -> None:
         root=desk.settings.root,
         highlight=highlighter(desk.glossary),
         findings=findings,
+        index=False,
     )
+    desk.index_page.soon()
 
 
 @cache
@@ -729,9 +740,22 @@ def create_app(desk: Desk) -> Starlette:
         Route("/{lang}/{slug}", article_page, methods=["GET"]),
         Route("/{lang}/{slug}", save, methods=["POST"]),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(Guard, desk=desk)])
+    app = Starlette(
+        routes=routes, middleware=[Middleware(Guard, desk=desk)], lifespan=_lifespan(desk)
+    )
     app.state.desk = desk
     return app
+
+
+def _lifespan(desk: Desk) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """When the desk stops, the static index is written if a save is still waiting for it."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await run_in_threadpool(desk.index_page.flush)
+
+    return lifespan
 
 
 class Guard(BaseHTTPMiddleware):

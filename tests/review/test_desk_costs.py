@@ -1,7 +1,9 @@
-"""The desk's cost does not grow with every request: what the index and "next needing
-review" show per catalog is computed once per catalog version (its bytes, its language,
-the glossary) and reused, in the desk's memory and in ``locales/.cache/`` for the next desk;
-an article page looks at its own catalog only. Shown through counters, never timings."""
+"""The desk's cost does not grow with every request nor with the catalogs: what the index
+and "next needing review" show per catalog is computed once per catalog version (its
+bytes, its language, the glossary) and reused, in the desk's memory and in
+``locales/.cache/`` for the next desk; an article page looks at its own catalog only; a
+save rebuilds its own bundle and leaves the static index (a row per bundle) to after the
+answer. Shown through counters, never timings."""
 
 from __future__ import annotations
 
@@ -22,12 +24,15 @@ from newsl10n.catalog.cachefile import cache_path
 from newsl10n.config import load_settings
 from newsl10n.glossary.load import load_glossary
 from newsl10n.glossary.model import Glossary
+from newsl10n.review.bundle import write_index
 from newsl10n.review.desk import Desk, create_app, index_cells, make_desk
+from newsl10n.review.refresh import IndexRefresh
 from newsl10n.review.summaries import CACHE_NAME
 from tests.conftest import ROOT
 from tests.helpers import SLUG, po_path
 from tests.review.test_bundle import new_project, translate_seed
-from tests.review.test_desk import BASE
+from tests.review.test_desk import BASE, form_of, post
+from tests.review.test_refresh import Timers
 
 CELL = re.compile(r'data-reviewed="(\d+)" data-segments="(\d+)"')
 
@@ -147,3 +152,28 @@ def test_a_page_looks_at_its_own_catalog_only(
     for url in ("/fr/" + SLUG, "/ru/nope", "/ru/..%2Fde%2F" + SLUG, "/.locks/" + SLUG):
         assert client.get(url).status_code == 404, url
     assert client.post("/ru/nope", data={"csrf": "x"}).status_code == 404
+
+
+def test_a_save_leaves_the_static_index_to_after_the_answer(desk: Desk, site: Path) -> None:
+    bundles = site / "bundles"
+    write_index(bundles)
+    index = bundles / "index.html"
+    before = index.read_text(encoding="utf-8")
+    timers = Timers()
+    refresh = IndexRefresh(index, lambda: write_index(bundles), schedule=timers)
+    object.__setattr__(desk, "index_page", refresh)  # a hand-driven delay
+    with TestClient(create_app(desk), base_url=BASE, follow_redirects=False) as client:
+        html = client.get(f"/ru/{SLUG}").text
+        ctxt = re.findall(r'name="msgctxt" value="([^"]+)"', html)[0]
+        for text in ("Первый вариант", "Второй вариант"):
+            fields = form_of(client.get(f"/ru/{SLUG}").text, ctxt)
+            response = post(client, {**fields, "msgstr": text, "action": "save"})
+            assert response.status_code == 303
+            assert text in (bundles / "ru" / SLUG / "article.md").read_text(encoding="utf-8")
+            assert index.read_text(encoding="utf-8") == before  # the answer did not wait
+        assert refresh.writes == 0 and sum(not t.cancelled for t in timers.armed) == 1
+        timers.fire()  # the delay after the last save
+        assert refresh.writes == 1 and index.read_text(encoding="utf-8") != before
+        fields = form_of(client.get(f"/ru/{SLUG}").text, ctxt)
+        assert post(client, {**fields, "msgstr": "Третий", "action": "save"}).status_code == 303
+    assert refresh.writes == 2  # the desk stopped with a write pending: done then
