@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from newsl10n.glossary.model import Glossary, Term, TermMatch, _key
@@ -77,7 +78,7 @@ def scan(
     """Non-overlapping matches of the given (term, form) pairs, longest first, in text order."""
     found: list[TermMatch] = []
     for term, form in entries:
-        for m in _pattern(form, possessive).finditer(text):
+        for m in _whole_names(form, possessive, text):
             name = m.group("name")
             found.append(
                 TermMatch(term, m.start(), m.end("name"), name, form, m.group("pos") or "")
@@ -98,22 +99,53 @@ def scan(
     return chosen
 
 
+@dataclass(frozen=True)
+class _Form:
+    """A form's pattern (its words, any whitespace between them, the possessive after
+    it) and whether its edges must not run on into a longer word."""
+
+    pattern: re.Pattern[str]
+    left: bool
+    right: bool
+
+
+# Only a letter of a spaced script makes a longer word: "双方在Пекин举行", "KCNA가" hold
+# the whole name, "Пекинский" does not. Checked beside each match rather than as a
+# lookaround in every form's pattern: that class takes some 15 ms to compile, and a
+# glossary has hundreds of forms (seconds at the start of every run).
+_RUNS_ON = re.compile(SPACED_WORD_CHAR)
+
+
 @lru_cache(maxsize=8192)
-def _pattern(form: str, possessive: bool) -> re.Pattern[str]:
+def _pattern(form: str, possessive: bool) -> _Form:
     words = []
     for word in form.split():
         # A soft hyphen (U+00AD) may stand between any two letters of a name as printed.
         chars = [f"[{_APOSTROPHES}]" if ch in _APOSTROPHES else re.escape(ch) for ch in word]
         words.append(f"{_SOFT_HYPHEN}?".join(chars))
     body = r"\s+".join(words)
-    # Only a letter of a spaced script makes a longer word: "双方在Пекин举行", "KCNA가" hold
-    # the whole name, "Пекинский" does not.
-    edge = SPACED_WORD_CHAR
-    left = f"(?<!{edge})" if re.match(r"\w", form) and not attaches(form[:1]) else ""
-    right = f"(?!{edge})" if re.search(r"\w$", form) and not attaches(form[-1:]) else ""
+    left = bool(re.match(r"\w", form)) and not attaches(form[:1])
+    right = bool(re.search(r"\w$", form)) and not attaches(form[-1:])
     flags = 0 if _ACRONYM.search(form) else re.IGNORECASE
     tail = _POSSESSIVE if possessive else "(?P<pos>)"
-    return re.compile(f"{left}(?P<name>{body}){right}{tail}", flags)
+    return _Form(re.compile(f"(?P<name>{body}){tail}", flags), left, right)
+
+
+def _whole_names(form: str, possessive: bool, text: str) -> Iterator[re.Match[str]]:
+    """The form's matches in ``text`` that are whole names, left to right, as ``finditer``
+    would give them with the edges inside the pattern: a match that runs on into a longer
+    word is skipped, and the search goes on from its next character."""
+    found = _pattern(form, possessive)
+    pos = 0
+    while (m := found.pattern.search(text, pos)) is not None:
+        start, end = m.start("name"), m.end("name")
+        if (found.left and start and _RUNS_ON.match(text, start - 1)) or (
+            found.right and _RUNS_ON.match(text, end)
+        ):
+            pos = start + 1
+            continue
+        yield m
+        pos = max(m.end(), start + 1)
 
 
 def known_word(glossary: Glossary | Sequence[Term], lang: str) -> Callable[[str], bool]:
