@@ -39,6 +39,7 @@ from newsl10n.review.bundle import BundleReport, BundleResult, build_bundle, bui
 from newsl10n.review.findings import group_findings
 from newsl10n.review.localized import localize
 from newsl10n.review.pages import highlighter
+from newsl10n.review.summaries import Version, record_beside, version_of
 from newsl10n.source.article import Article, discover_articles, planned_slug, read_article
 from newsl10n.source.detect import Detection, detect_language, detect_segments
 from newsl10n.source.segment import Layout, Residue, Segment, segment_blocks
@@ -90,6 +91,7 @@ class PairResult:
     reason: str = ""  # why segments were left untranslated (the engine's own words)
     bundle: BundleResult | None = None  # built with the catalog, when the run asked for it
     facts: CatalogFacts | None = None  # the catalog as written, for the ledger
+    summary: Version | None = None  # its counts and QA figures, for the desk's index
 
     @property
     def ok(self) -> bool:
@@ -254,6 +256,9 @@ def translate_articles(
         results[i] = _finish_pair(
             pair, by_owner[i], target, retranslate, glossary, settings, bundles
         )
+    if glossary is not None:
+        made = {(target, r.slug): r.summary for r in results.values() if r.summary is not None}
+        record_beside(settings.locales, glossary, made)
     return [results[i] for i in range(len(articles))]
 
 
@@ -364,6 +369,8 @@ def _finish_pair(
         complete = all(e.msgstr for e in live(po))
         bundled = built is not None and built.ok
         facts = CatalogFacts(FileStamp.from_stat(done.stat), complete, bundled)
+    # Parsed from the bytes written and checked: the desk need not check them again.
+    summary = version_of(done.data, po, findings) if bundles and glossary is not None else None
     return replace(
         result,
         qa_errors=sum(f.severity == "error" for f in findings),
@@ -376,6 +383,7 @@ def _finish_pair(
         reason="; ".join(dict.fromkeys(reasons)),
         bundle=built,
         facts=facts,
+        summary=summary,
     )
 
 

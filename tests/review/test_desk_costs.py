@@ -28,6 +28,7 @@ from newsl10n.review.bundle import write_index
 from newsl10n.review.desk import Desk, create_app, index_cells, make_desk
 from newsl10n.review.refresh import IndexRefresh
 from newsl10n.review.summaries import CACHE_NAME
+from newsl10n.run import Request, run
 from tests.conftest import ROOT
 from tests.helpers import SLUG, po_path
 from tests.review.test_bundle import new_project, translate_seed
@@ -177,3 +178,17 @@ def test_a_save_leaves_the_static_index_to_after_the_answer(desk: Desk, site: Pa
         fields = form_of(client.get(f"/ru/{SLUG}").text, ctxt)
         assert post(client, {**fields, "msgstr": "Третий", "action": "save"}).status_code == 303
     assert refresh.writes == 2  # the desk stopped with a write pending: done then
+
+
+def test_a_desk_after_a_run_checks_nothing_again(tmp_path: Path, copy_models: Path) -> None:
+    """A run checks each catalog it writes; the desk takes those figures as they are."""
+    project = new_project(tmp_path / "run")
+    shutil.copytree(ROOT / "glossaries", project / "glossaries")
+    settings = load_settings(project).with_overrides(targets=["ru", "de"])
+    assert run(settings, Request()).ok
+    after_run = desk_of(project)
+    cells = index_cells(after_run)
+    assert after_run.summaries.computed == 0 and len(cells) == 2
+    cache_path(project / "locales", CACHE_NAME).unlink()
+    fresh = desk_of(project)
+    assert index_cells(fresh) == cells and fresh.summaries.computed == 2

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,8 +58,18 @@ class Summary:
 
 def summarize(po: polib.POFile, path: Path, glossary: Glossary, lang: str) -> Summary:
     """Count and check one parsed catalog, as the index shows it."""
-    errors, warnings = qa.counts(qa.check_entries(po, path, glossary, lang))
+    return summary_of(po, qa.check_entries(po, path, glossary, lang))
+
+
+def summary_of(po: polib.POFile, findings: Iterable[qa.Finding]) -> Summary:
+    """The summary of a catalog already checked (a run's, as it wrote it)."""
+    errors, warnings = qa.counts(findings)
     return Summary(StateCounts.of_entries(live(po)), errors, warnings)
+
+
+def version_of(data: bytes, po: polib.POFile, findings: Iterable[qa.Finding]) -> Version:
+    """A catalog version's summary, keyed by the bytes it was parsed from."""
+    return Version(hashlib.sha256(data).hexdigest(), summary_of(po, findings))
 
 
 Found = Summary | str | None  # a summary, why the catalog cannot be read, or no file
@@ -157,6 +167,12 @@ class Summaries:
         if made and self.file is not None:
             record(self.file, self.glossary, made, present)
         return filled
+
+
+def record_beside(locales: Path, glossary: Glossary, made: Mapping[Key, Version]) -> bool:
+    """``record`` into the project's cache (``locales/.cache/desk-summaries.json``): a
+    run that has just checked what it wrote saves the next desk that work."""
+    return record(cache_path(locales, CACHE_NAME), glossary, made) if made else False
 
 
 def record(
