@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
@@ -88,7 +88,8 @@ def translate_with_glossary(
     ``strategies``, the engine's ``glossary_strategies`` when it names some (Apertium keeps
     ``{1}`` but reads inline names word by word), else all of STRATEGIES. With ``learned``,
     a segment naming a term this model has failed to write plainly and never written
-    plainly skips the plain try, and every plain try teaches it (``glossary.learned``).
+    plainly skips the plain try: it goes protected in the first call, beside the plain
+    segments; every plain try teaches it (``glossary.learned``).
     Raises what the engine raises (MissingModelError for an unknown pair).
     """
     if strategies is None:
@@ -103,13 +104,15 @@ def translate_with_glossary(
     if learned is not None and PLAIN in strategies and any(job.matches for job in jobs):
         memory = _Memory(learned, Scope(engine.model_version(source, target), source, target))
     best: list[_Candidate | None] = [None] * len(jobs)
+    tried: list[set[str]] = [set() for _ in jobs]
     pending = list(range(len(jobs)))
     for rank, name in enumerate(strategies):
         if not pending:
             break
         if name == HYPOTHESES and not isinstance(engine, NBestEngine):
             continue
-        _round(engine, name, rank, jobs, pending, best, source, target, memory)
+        tries = _plan(strategies, rank, jobs, pending, tried, target, memory)
+        _send(engine, tries, jobs, best, tried, source, target, memory)
         pending = [i for i in pending if not _done(best[i])]
     unrun = [i for i, found in enumerate(best) if found is None]
     if unrun:  # no listed strategy could run (hypotheses alone, engine without them)
@@ -119,40 +122,88 @@ def translate_with_glossary(
     return [_outcome(job, found, target) for job, found in zip(jobs, best, strict=True)]
 
 
-def _round(
-    engine: Engine,
-    name: str,
+@dataclass(frozen=True)
+class _Try:
+    """One segment in one round: the strategy it is sent with and the engine's input."""
+
+    job: int
+    strategy: str
+    rank: int
+    text: str
+
+
+def _plan(
+    strategies: Sequence[str],
     rank: int,
     jobs: Sequence[_Job],
     pending: Sequence[int],
+    tried: Sequence[set[str]],
+    target: str,
+    memory: _Memory | None,
+) -> list[_Try]:
+    """What a round sends: each pending segment with the round's strategy, unless it had
+    it already or the strategy cannot serve it. In the plain round, a segment naming a
+    term the model does not write (``memory``) goes with its first protected strategy
+    instead, in the same engine call: protected on its first try, at no extra call."""
+    name = strategies[rank]
+    tries: list[_Try] = []
+    for i in pending:
+        chosen = None
+        if name == PLAIN and memory is not None and jobs[i].matches:
+            protected = _protected(strategies, rank, jobs[i], target)
+            if protected is not None and memory.protect_first(jobs[i]):
+                chosen = protected
+        if chosen is None and name not in tried[i]:
+            text = _prepare(name, jobs[i], target)
+            chosen = None if text is None else _Try(i, name, rank, text)
+        if chosen is not None:
+            tries.append(replace(chosen, job=i))
+    return tries
+
+
+def _protected(strategies: Sequence[str], rank: int, job: _Job, target: str) -> _Try | None:
+    """The first strategy after ``rank`` that protects the job's terms in a plain engine
+    call (``hypotheses`` needs a call of its own)."""
+    for later in range(rank + 1, len(strategies)):
+        name = strategies[later]
+        text = _prepare(name, job, target) if name not in (PLAIN, HYPOTHESES) else None
+        if text is not None:
+            return _Try(-1, name, later, text)
+    return None
+
+
+def _send(
+    engine: Engine,
+    tries: Sequence[_Try],
+    jobs: Sequence[_Job],
     best: list[_Candidate | None],
+    tried: Sequence[set[str]],
     source: str,
     target: str,
     memory: _Memory | None,
 ) -> None:
-    """One strategy over the pending segments it can serve, in one engine call; ``best``
-    keeps each segment's best output so far."""
-    if name == PLAIN and memory is not None:
-        pending = [i for i in pending if not memory.protect_first(jobs[i])]
-    prepared = {i: _prepare(name, jobs[i], target) for i in pending}
-    todo = [i for i in pending if prepared[i] is not None]
-    if not todo:
+    """A round's tries in one engine call (a ``hypotheses`` round has only hypotheses
+    tries); ``best`` keeps each segment's best output so far, a plain output teaches the
+    memory what the model writes."""
+    if not tries:
         return
-    inputs = [prepared[i] or "" for i in todo]
-    if name == HYPOTHESES:
+    inputs = [t.text for t in tries]
+    if tries[0].strategy == HYPOTHESES:
         assert isinstance(engine, NBestEngine)
         outputs = engine.hypotheses(inputs, source, target, NUM_HYPOTHESES)
     else:
         outputs = [[text] for text in engine.translate(inputs, source, target)]
-    for i, options in zip(todo, outputs, strict=True):
+    for one, options in zip(tries, outputs, strict=True):
+        job = jobs[one.job]
+        tried[one.job].add(one.strategy)
         finished: Iterator[_Candidate] = (
-            _finish(name, rank, jobs[i], o, source, target) for o in options
+            _finish(one.strategy, one.rank, job, o, source, target) for o in options
         )
-        if name == PLAIN and memory is not None:
-            tried = list(finished)  # one output: what it shows of each term is learned
-            memory.learn(jobs[i], tried[0])
-            finished = iter(tried)
-        best[i] = _better(best[i], finished)
+        if one.strategy == PLAIN and memory is not None:
+            plain = list(finished)  # one output: what it shows of each term is learned
+            memory.learn(job, plain[0])
+            finished = iter(plain)
+        best[one.job] = _better(best[one.job], finished)
 
 
 @dataclass(frozen=True)
