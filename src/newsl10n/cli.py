@@ -32,6 +32,7 @@ from newsl10n.config import (
 from newsl10n.errors import Newsl10nError
 
 if TYPE_CHECKING:
+    from newsl10n.pipeline import PairResult
     from newsl10n.run import Report, Request
 
 # No markup (paths and file names may hold "[...]") and no wrapping (a piped path stays
@@ -172,7 +173,8 @@ def run_options(command: F) -> F:
             "--verbose",
             "-v",
             is_flag=True,
-            help="List every unchanged article in the end table (default: one line for all).",
+            help="List every pair in the end table (default: unchanged articles, and in a batch of "
+            "over 100 pairs those with nothing to report, in one line each).",
         ),
     ]
     decorated: Any = command
@@ -319,14 +321,31 @@ def _run_prefect(settings: Settings, request: Request, runner: str | None) -> Re
         _fail(f"Prefect: {type(err).__name__}: {err}; add --no-prefect to run here without it")
 
 
+#: Above this many rows, the end table lists only the pairs with something to report
+#: (failed, incomplete, skipped for a reason, QA errors) and sums up the others, their
+#: QA warnings included, in one line: a nightly batch of 500 articles into 4 languages is
+#: 2,000 rows, which take the table renderer some 3 s and nobody reads; ``--verbose``
+#: lists them all.
+TABLE_ROWS = 100
+
+
+def _quiet(r: PairResult) -> bool:
+    """A pair with nothing to report: written (or already current), complete, no QA error."""
+    return not (r.error or r.skipped or r.failed or r.qa_errors)
+
+
 def _report(report: Report, verbose: bool = False) -> None:
     """The summary table; exit 1 when any article or pair failed. Articles skipped as
     unchanged are one line under the table (a nightly batch skips most of its archive),
-    one row each with ``verbose``."""
+    and so are, in a batch of more than TABLE_ROWS pairs, the pairs with nothing to
+    report; ``verbose`` lists every row."""
     from newsl10n.run import UNCHANGED
 
     unchanged = [r for r in report.results if r.skipped == UNCHANGED]
     shown = report.results if verbose else [r for r in report.results if r.skipped != UNCHANGED]
+    quiet = [] if verbose or len(shown) <= TABLE_ROWS else [r for r in shown if _quiet(r)]
+    if quiet:
+        shown = [r for r in shown if not _quiet(r)]
     table = Table(title="newsl10n run")
     counts = ("segments", "translated", "memory", "kept", "failed", "qa errors", "qa warnings")
     for column in ("article", "language", *counts, "status"):
@@ -349,6 +368,18 @@ def _report(report: Report, verbose: bool = False) -> None:
         table.add_row(r.slug, r.target, *map(str, numbers), status)
     if shown:
         _print_table(table)
+    if quiet:
+        written = sum(1 for r in quiet if r.written)
+        articles = len({r.slug for r in quiet})
+        console.print(
+            f"nothing to report: {len(quiet)} catalog(s) of {articles} article(s), "
+            f"{written} written, {len(quiet) - written} already current; "
+            f"{sum(r.translated for r in quiet)} segment(s) translated, "
+            f"{sum(r.from_memory for r in quiet)} from memory, "
+            f"{sum(r.qa_warnings for r in quiet)} QA warning(s) (--verbose lists them)",
+            highlight=False,
+            markup=False,
+        )
     if unchanged and not verbose:
         console.print(
             f"skipped: {len(unchanged)} article(s) {UNCHANGED} (--verbose lists them)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 import json
+import os
 from pathlib import Path
 
 import polib
@@ -84,16 +85,14 @@ def _run(project: Path, *args: str) -> tuple[int, str]:
 def test_a_catalog_that_cannot_be_compiled_is_named_and_the_others_go_on(
     reviewed: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tempfile
+    real = os.open
 
-    real = tempfile.mkstemp
-
-    def read_only_ru(*args: object, **kwargs: object) -> tuple[int, str]:
-        if "/ru/" in str(kwargs.get("dir")):
+    def read_only_ru(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if "/ru/" in str(path) and flags & os.O_EXCL:  # a new file in the ru folder
             raise PermissionError(13, "Permission denied")
-        return real(*args, **kwargs)  # type: ignore[call-overload, no-any-return]
+        return real(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(tempfile, "mkstemp", read_only_ru)
+    monkeypatch.setattr(os, "open", read_only_ru)
     code, output = _run(reviewed, "compile")
     assert code == 1 and "Traceback" not in output
     assert f"{po_path(reviewed, 'ru')}: cannot write {SLUG}.mo: Permission denied" in output

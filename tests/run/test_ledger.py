@@ -234,3 +234,25 @@ def test_a_batch_checks_each_catalog_once_and_writes_the_index_once(
     built = sorted((b.slug, b.lang) for b in report.bundles.bundles if b.ok)
     assert built == sorted((s, t) for s in (SEED.stem, "second") for t in TARGETS)
     assert bundle.stale_slugs(settings.locales, settings.bundles, TARGETS) == []
+
+
+def test_a_large_batch_sums_up_the_pairs_with_nothing_to_report(
+    project: Path, copy_models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over TABLE_ROWS pairs, the end table lists only what needs a look; the quiet pairs
+    are one line (a nightly batch has thousands, and the table renderer is slow)."""
+    from newsl10n import cli
+
+    sources = project / "source_articles"
+    (sources / "second.txt").write_text("Second Story\n\nThe council met on Monday.\n", "utf-8")
+    monkeypatch.setattr(cli, "TABLE_ROWS", 1)
+    first = invoke(project, "run", "--to", "ru")
+    assert first.exit_code == 0, first.output
+    line = (
+        "nothing to report: 2 catalog(s) of 2 article(s), 2 written, 0 already current; "
+        "34 segment(s) translated, 0 from memory, 33 QA warning(s) (--verbose lists them)"
+    )
+    assert " ".join(line.split()) in " ".join(first.output.split())
+    assert "second" not in first.output and "newsl10n run" not in first.output  # no table
+    listed = invoke(project, "run", "--to", "ru", "--verbose", "--force")
+    assert "second" in listed.output and "nothing to report" not in listed.output

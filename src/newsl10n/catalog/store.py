@@ -13,21 +13,21 @@ content changes, in their own layout (``powrite.py``), with the mode ``open()`` 
 from __future__ import annotations
 
 import copy
+import errno
 import os
 import re
+import secrets
 import stat
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import Protocol
 
 import polib
-from filelock import FileLock, Timeout
 
 from newsl10n.catalog import fingerprint, powrite
 from newsl10n.catalog.entry import (
@@ -77,13 +77,10 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS, sweep: bool = True
     Whoever takes the lock first removes what killed writes of this file left behind
     (``remove_stale_temporaries``).
     """
-    locks = _locks_dir(path)
-    name = locks / f"{path.parent.parent.name}--{path.name}.lock"
+    name = _locks_dir(path) / f"{path.parent.parent.name}--{path.name}.lock"
     try:
-        _ensure_folder(locks)
-        lock = FileLock(name)
-        lock.acquire(timeout=timeout)
-    except Timeout:
+        lock = _take_lock(name, timeout)
+    except TimeoutError:
         raise CatalogError(
             path, f"another run has been updating this catalog for over {timeout:.0f} s; try later"
         ) from None
@@ -102,10 +99,20 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS, sweep: bool = True
 
 def _ensure_folder(folder: Path) -> None:
     """Create ``folder`` (and its parents) unless it is there: a look first, because a
-    batch writes thousands of files into a few folders, and a refused mkdir costs more
-    than a stat on some file systems (overlay)."""
+    refused mkdir costs more than a stat on some file systems (overlay)."""
     if not folder.is_dir():
         folder.mkdir(parents=True, exist_ok=True)
+
+
+def _open_in_folder(path: Path, flags: int, mode: int) -> int:
+    """``os.open``, creating the file's folder when (and only when) it is missing: a
+    batch writes thousands of files into a few folders, so it asks the disk nothing
+    before an open that will almost always find its folder."""
+    try:
+        return os.open(path, flags, mode)
+    except FileNotFoundError:
+        _ensure_folder(path.parent)
+        return os.open(path, flags, mode)
 
 
 def _locks_dir(path: Path) -> Path:
@@ -657,7 +664,6 @@ def atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True) -> None:
     empty catalog where a translator's work was. Files a run can make again (bundles,
     review pages, the index, templates, a first catalog) pass False: making them again is
     the recovery, and a batch writes thousands of them."""
-    _ensure_folder(path.parent)
     with temporary(path) as (fd, tmp):
         with os.fdopen(fd, "wb", closefd=False) as handle:
             handle.write(data)
@@ -669,7 +675,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, sync: bool = True) -> None:
 
 # ---------------------------------------------------------------- temporary files
 #
-# A write goes through ``.NAME.XXXXXXXX.tmp`` beside its file (mkstemp's random part). A
+# A write goes through ``.NAME.XXXXXXXX.tmp`` beside its file (a random part). A
 # process killed mid-write (kill -9, OOM, power) leaves that file behind; nothing of ours
 # reads it, so it is only litter, but litter translators see in their folders. Who may
 # remove it? Not a file another live process is still writing. Two facts decide it:
@@ -689,18 +695,33 @@ _TEMPORARY = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]{6,}\.tmp")
 @contextmanager
 def temporary(path: Path) -> Iterator[tuple[int, str]]:
     """A temporary file beside ``path`` (``.NAME.XXXXXXXX.tmp``), claimed for as long as
-    the block runs, with the mode a plain ``open()`` of ``path`` gives; removed when the
-    block fails. The block renames it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    the block runs, with the mode a plain ``open()`` of ``path`` gives (a new file 0666
+    less the umask, as ``open`` makes it; an existing file keeps its own); removed when
+    the block fails. The block renames it into place. A missing folder is created."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
+    for _ in range(100):  # as mkstemp does: another random name when one is taken
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            fd = _open_in_folder(tmp, flags, 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(errno.EEXIST, "no free temporary file name", str(path.parent))
     try:
         _claim(fd)
-        os.fchmod(fd, file_mode(path))
-        yield fd, tmp
+        with suppress(FileNotFoundError):  # a new file: the kernel applied the umask to 0666
+            os.fchmod(fd, stat.S_IMODE(os.stat(path).st_mode))
+        yield fd, str(tmp)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     finally:
         os.close(fd)
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def remove_stale_temporaries(path: Path, since: float) -> list[Path]:
@@ -765,6 +786,10 @@ def _remove_if_dead(candidate: Path, since: float) -> bool:
         os.close(fd)
 
 
+class _Lock(Protocol):
+    def release(self) -> None: ...
+
+
 if sys.platform == "win32":  # pragma: no cover - no flock: the lock and the age decide
 
     def _claim(fd: int) -> None:
@@ -772,6 +797,17 @@ if sys.platform == "win32":  # pragma: no cover - no flock: the lock and the age
 
     def _unclaimed(fd: int) -> bool:
         return True
+
+    def _take_lock(name: Path, timeout: float) -> _Lock:
+        from filelock import FileLock, Timeout
+
+        _ensure_folder(name.parent)
+        lock = FileLock(name)
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise TimeoutError(name) from None
+        return lock
 
 else:
     import fcntl
@@ -786,31 +822,37 @@ else:
             return False
         return True
 
+    class _FlockLock:
+        """An exclusive ``flock`` on a lock file, held while it stays open: the lock
+        filelock's Unix lock takes too (each excludes the other), without its probes of
+        the folder at every acquisition (a batch takes thousands). Every acquisition opens
+        the file anew, so two threads of one process exclude each other as two processes
+        do; the kernel drops the lock when its holder dies, however it dies."""
 
-_UMASK_LOCK = threading.Lock()
+        POLL_SECONDS = 0.05
 
+        def __init__(self, name: Path, timeout: float) -> None:
+            self.fd = _open_in_folder(name, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o666)
+            deadline = time.monotonic() + timeout
+            try:
+                while True:
+                    try:
+                        fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        return
+                    except BlockingIOError:
+                        left = deadline - time.monotonic()
+                        if left <= 0:
+                            raise TimeoutError(name) from None
+                        time.sleep(min(self.POLL_SECONDS, left))
+            except BaseException:
+                os.close(self.fd)
+                raise
 
-def file_mode(path: Path) -> int:
-    """The permission bits ``open(path, "w")`` would leave: an existing file's own, else
-    0666 less the process umask (mkstemp's 0600 would hide files from a web server or a
-    Weblate service sharing the folder)."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        return 0o666 & ~_umask()
+        def release(self) -> None:
+            os.close(self.fd)  # the last descriptor closed drops the flock
 
-
-def _umask() -> int:
-    try:  # Linux reports it without changing it (os.umask can only set it)
-        for text in Path("/proc/self/status").read_text().splitlines():
-            if text.startswith("Umask:"):
-                return int(text.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    with _UMASK_LOCK:
-        mask = os.umask(0o077)
-        os.umask(mask)
-    return mask
+    def _take_lock(name: Path, timeout: float) -> _Lock:
+        return _FlockLock(name, timeout)
 
 
 def catalogs(locales: Path, languages: Sequence[str] | None = None) -> list[tuple[str, Path]]:
