@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("engines",),
     ("catalog",),
     ("source",),
-    ("config", "scripts", "errors", "__init__"),
+    ("config", "scripts", "patterns", "errors", "__init__"),
 )
 
 

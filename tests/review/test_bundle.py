@@ -563,3 +563,35 @@ def test_catalogs_edited_since_the_last_build_get_their_bundles_rebuilt(
     assert code == 0 and "unchanged since the last run" in output
     page = project / "bundles" / "fr" / SEED.stem / "article.md"
     assert "Conséquences stratégiques" in page.read_text(encoding="utf-8")
+
+
+def test_a_new_bundle_appears_whole_and_a_leftover_folder_is_not_on_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new bundle is written in a temporary folder and renamed into place (one rename,
+    not one per file); a killed write's temporary folder is not listed as a bundle; a
+    folder made meanwhile by another writer leaves the files to be written one by one."""
+    from newsl10n.review import bundle
+    from newsl10n.review.pages import index_rows
+
+    bundles = tmp_path / "bundles"
+    folder = bundles / "ru" / "story"
+    renames: list[tuple[str, str]] = []
+    real_rename = bundle.os.rename
+
+    def rename(src: str | Path, dst: str | Path) -> None:
+        renames.append((Path(src).name, Path(dst).name))
+        real_rename(src, dst)
+
+    monkeypatch.setattr(bundle.os, "rename", rename)
+    assert bundle.write_new_folder(folder, {"a.txt": b"A", "manifest.json": b"{}"})
+    assert sorted(p.name for p in folder.iterdir()) == ["a.txt", "manifest.json"]
+    assert len(renames) == 1 and renames[0][1] == "story" and renames[0][0].startswith(".story.")
+    assert [p.name for p in (bundles / "ru").iterdir()] == ["story"]  # nothing left beside
+    assert not bundle.write_new_folder(folder, {"a.txt": b"B"})  # there already: not written
+    assert (folder / "a.txt").read_bytes() == b"A"
+    leftover = bundles / "ru" / ".other.0a1b2c3d.tmp"
+    leftover.mkdir()
+    (leftover / "manifest.json").write_text("{}", encoding="utf-8")
+    _, rows = index_rows(bundles)
+    assert ".other.0a1b2c3d.tmp" not in {row.slug for row in rows}

@@ -31,7 +31,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 __all__ = ["PoProblem", "check_po"]
 
@@ -107,6 +107,7 @@ _COMPLEX_ESCAPE = re.compile(r'\\[^nt"\\]')
 _COMMENT = r"\#(?![~|])(?:[^\n]*[^\n\\])?(?:\n|\Z)"
 
 
+@cache
 def _entry_pattern() -> re.Pattern[str]:
     """One whole entry, with the comments before it, in the layout tools write."""
     # Only the escapes polib understands, and no U+0004: _string_problems need not run.
@@ -139,7 +140,6 @@ def _entry_pattern() -> re.Pattern[str]:
     return re.compile(f"(?:{live}|{dead})")
 
 
-_ENTRY = _entry_pattern()
 _TRAILER = re.compile(rf"(?:{_COMMENT}|[ \t\r\f\v]*\n)*[ \t\r\f\v]*")
 _PIECE = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
 _FORM = re.compile(r"^(?:\#~[ \t]*)?msgstr\[([0-9]+)\]", re.MULTILINE)
@@ -401,7 +401,7 @@ def _scan_entries(text: str) -> tuple[_Found, int | None]:
     keys: list[tuple[int, bool, str | None, str]] = []
     plurals: list[tuple[int, int]] = []
     header: tuple[list[str], list[int]] | None = None
-    match_entry = _ENTRY.match
+    match_entry = _entry_pattern().match
     pieces = _PIECE.findall
     position = 0
     end = len(text)

@@ -21,7 +21,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polib
-from babel.messages.pofile import normalize
 from unicode_segmentation_rs import gettext_wrap
 
 from newsl10n.catalog import linebreak
@@ -104,6 +103,8 @@ def string_lines(
     """``keyword "text"`` as the lines of a PO file (without the ``#~ `` prefix of an
     obsolete entry, ``indent`` columns wide)."""
     if style.kind == "babel" and wrap:
+        from babel.messages.pofile import normalize  # only for Babel-written files (30 ms)
+
         return f"{keyword} {normalize(text, width=style.width)}".split("\n")
     lines = _wrapped(text, style, wrap, indent)
     return _quoted(keyword, lines, style, wrap, indent)

@@ -735,6 +735,8 @@ def remove_stale_temporaries(path: Path, since: float) -> list[Path]:
         return []
     removed = []
     for name in found:
+        if not name.endswith(".tmp"):  # a folder of catalogs: a cheap look first
+            continue
         match = _TEMPORARY.fullmatch(name)
         if match and match["name"] in names and _remove_if_dead(path.parent / name, since):
             removed.append(path.parent / name)

@@ -10,9 +10,13 @@ unchanged catalog leaves no diff.
 
 from __future__ import annotations
 
+import errno
 import io
+import os
+import secrets
+import shutil
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,6 +97,47 @@ class BundleReport:
 
 
 # ---------------------------------------------------------------- files
+
+
+def write_new_folder(folder: Path, files: Mapping[str, bytes]) -> bool:
+    """A folder that does not exist yet, with these files, made whole in a temporary
+    folder beside it (``.NAME.XXXXXXXX.tmp``) and renamed into place: readers see no
+    folder or all of it, and a batch of new bundles renames once per bundle instead of once
+    per file (a rename waits on the file system's journal: about 0.5 ms each on this
+    project's machines, against 0.05 ms for a new file). Returns False, having written
+    nothing, when the folder exists (made meanwhile by another writer): the caller then
+    writes file by file."""
+    try:
+        tmp = _new_folder_beside(folder)
+    except FileNotFoundError:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _new_folder_beside(folder)
+    try:
+        for name, data in files.items():
+            fd = os.open(tmp / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC, 0o666)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        os.rename(tmp, folder)  # an empty folder made meanwhile is replaced, a full one not
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if os.path.lexists(folder):
+            return False
+        raise
+    return True
+
+
+def _new_folder_beside(folder: Path) -> Path:
+    for _ in range(100):
+        tmp = folder.with_name(f".{folder.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.mkdir(tmp, 0o777)  # the umask applies, as to any new folder
+            return tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary folder name", str(folder.parent))
+
+
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def write_bytes_if_changed(path: Path, data: bytes) -> bool:
@@ -359,9 +404,14 @@ def _write_bundle(
         REVIEW: page.encode("utf-8"),
     }
     try:
-        written = tuple(
-            name for name, data in outputs.items() if write_bytes_if_changed(folder / name, data)
-        )
+        if not os.path.lexists(folder) and write_new_folder(folder, outputs):
+            written = tuple(outputs)
+        else:
+            written = tuple(
+                name
+                for name, data in outputs.items()
+                if write_bytes_if_changed(folder / name, data)
+            )
     except OSError as err:
         return BundleResult(slug, lang, folder, error=f"{folder}: cannot write bundle: {err}")
     return BundleResult(

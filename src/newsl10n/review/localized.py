@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import polib
@@ -186,11 +186,25 @@ def unwrap_notes(lines: Sequence[str]) -> tuple[str, ...]:
 
 
 def project_ref(path: Path, root: Path) -> str:
-    """A path as pages cite it: relative to the project when inside it."""
+    """A path as pages cite it: relative to the project when inside it (symbolic links
+    resolved, as the file system sees it)."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return _resolved(path).relative_to(_resolved_folder(root)).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, with its folder's resolution remembered: a batch cites
+    thousands of catalogs in a handful of folders, and resolving walks every component."""
+    if path.is_symlink():
+        return path.resolve()
+    return _resolved_folder(path.parent) / path.name
+
+
+@lru_cache(maxsize=256)
+def _resolved_folder(folder: Path) -> Path:
+    return folder.resolve()
 
 
 # ---------------------------------------------------------------- text and language

@@ -29,6 +29,7 @@ from newsl10n.review.localized import (
 from newsl10n.review.manifest import read_manifest
 from newsl10n.review.paths import INDEX, MANIFEST, REVIEW
 from newsl10n.review.render import templates
+from newsl10n.source.article import is_slug
 from newsl10n.source.segment import Role
 
 Marked = list[tuple[str, bool]]  # text pieces, True where highlighted
@@ -213,6 +214,8 @@ def index_rows(bundles: Path) -> tuple[list[str], list[IndexRow]]:
     """Languages and one row per article, from every bundle manifest on disk."""
     found: dict[str, dict[str, Mapping[str, Any]]] = {}
     for path in sorted(bundles.glob(f"*/*/{MANIFEST}")):
+        if not is_slug(path.parent.name):
+            continue  # a bundle being written (``.NAME.XXXXXXXX.tmp``), or not ours
         manifest = read_manifest(path)
         if manifest is None:
             continue

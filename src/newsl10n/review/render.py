@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from functools import cache
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from newsl10n import __version__
 from newsl10n.review.localized import LocalizedArticle, language_name, pieces, text_direction
 from newsl10n.source.segment import Role
+
+if TYPE_CHECKING:
+    import jinja2
 
 # ---------------------------------------------------------------- article.md
 
@@ -57,7 +59,10 @@ def render_markdown(article: LocalizedArticle, keep_source_for_unreviewed: bool 
 
 @cache
 def templates() -> jinja2.Environment:
-    """Package templates, HTML-escaped everywhere: article text and catalogs are untrusted."""
+    """Package templates, HTML-escaped everywhere: article text and catalogs are untrusted.
+    (Jinja is imported here: a run that renders nothing, as a no-change re-run, skips it.)"""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("newsl10n", "templates"),
         autoescape=True,

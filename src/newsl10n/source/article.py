@@ -16,11 +16,9 @@ import unicodedata
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from newsl10n.config import language_from_tag
 from newsl10n.errors import ArticleError, ConfigError
@@ -32,6 +30,9 @@ from newsl10n.source.html import (
     parse_html,
 )
 from newsl10n.source.segment import Block, Line, Role, split_plain_blocks
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 TEXT_SUFFIXES = (".txt",)
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -342,6 +343,8 @@ def _front_matter_line(front: str, key: str) -> int:
 
 
 def _markdown_blocks(body: str, offset: int, have_title: bool) -> Iterator[Block]:
+    from markdown_it import MarkdownIt  # here: a batch of text articles never needs it
+
     tokens = MarkdownIt("commonmark").parse(body)
     pending: Role | None = None
     for tok in tokens:

@@ -26,15 +26,16 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+from newsl10n.patterns import lazy
 from newsl10n.scripts import word_count
 
 # Every combining mark of the Basic Multilingual Plane, read from unicodedata once.
-_COMBINING = re.compile(
+_COMBINING = lazy(
     "["
     + "".join(re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c)))
     + "]"
 )
-_ALNUM = re.compile(r"[^\W_]")
+_ALNUM = lazy(r"[^\W_]")
 
 
 def fold(text: str) -> str:
@@ -137,18 +138,18 @@ _TIME = (
     r"|\(?(?:gmt|utc)\s?[+-]\s?\d{1,2}:?\d{2}\)?"  # "(GMT+0400)"
 )
 _AGE = _alternatives(AGES)
-_STAMP_PART = re.compile(
+_STAMP_PART = lazy(
     rf"(?:{_alternatives(SOURCE_LABELS)})\s*[:：]\s*\S.{{0,30}}$"
     rf"|(?<!\w)(?:{_AGE})|(?<!\d)(?:{_DATE})|(?<!\d)(?:{_TIME})"
     rf"|(?<!\w)(?:{_alternatives(WEEKDAYS)}|{_alternatives(STAMP_WORDS)})(?!\w)",
     re.IGNORECASE,
 )
-_HAS_DATE = re.compile(rf"(?<!\w)(?:{_AGE})|(?<!\d)(?:{_DATE})", re.IGNORECASE)
-_ENDS_IN_STAMP = re.compile(
+_HAS_DATE = lazy(rf"(?<!\w)(?:{_AGE})|(?<!\d)(?:{_DATE})", re.IGNORECASE)
+_ENDS_IN_STAMP = lazy(
     rf"\s(?:(?<!\d)(?:{_DATE})(?:,?\s*(?:{_TIME}))?|(?<!\d)(?:{_TIME})|(?:{_AGE}))\s*$",
     re.IGNORECASE,
 )
-_STARTS_WITH_TIME = re.compile(rf"(?:{_TIME})\s+(?=\S)", re.IGNORECASE)
+_STARTS_WITH_TIME = lazy(rf"(?:{_TIME})\s+(?=\S)", re.IGNORECASE)
 
 #: Words a reader-comment header carries: reply, report, like.
 REPLY_WORDS: Mapping[str, str] = {
@@ -163,12 +164,12 @@ REPLY_WORDS: Mapping[str, str] = {
     "ja": r"返信|通報|いいね",
     "zh": r"回复|举报|点赞|网友",
 }
-_REPLY = re.compile(rf"(?<!\w)(?:{_alternatives(REPLY_WORDS)})(?!\w)", re.IGNORECASE)
-_COMMENT_NUMBER = re.compile(r"(?<!\w)#\d+(?!\w)")
-_USER_NAME = re.compile(r"(?<!\S)(?=\S*[^\W\d])(?=\S*[\d_])[\w.-]{3,30}(?!\S)")
-_SEPARATORS = re.compile(r"[\s,;:：|·•/\\()（）\[\]<>«»\"'“”„–—-]+")
-_DIGIT = re.compile(r"\d")
-_SENTENCE_END = re.compile(r"[.!?。！？]\s*$")
+_REPLY = lazy(rf"(?<!\w)(?:{_alternatives(REPLY_WORDS)})(?!\w)", re.IGNORECASE)
+_COMMENT_NUMBER = lazy(r"(?<!\w)#\d+(?!\w)")
+_USER_NAME = lazy(r"(?<!\S)(?=\S*[^\W\d])(?=\S*[\d_])[\w.-]{3,30}(?!\S)")
+_SEPARATORS = lazy(r"[\s,;:：|·•/\\()（）\[\]<>«»\"'“”„–—-]+")
+_DIGIT = lazy(r"\d")
+_SENTENCE_END = lazy(r"[.!?。！？]\s*$")
 _STAMP_LEFTOVER_WORDS = 2  # "Updated June 15, 2019 8:18 AM ET": "ET" may remain
 _COMMENT_LEFTOVER_WORDS = 5  # "John Smith June 15, 2019 at 8:18 am Reply"
 _STAMP_MAX_CHARS = 120
@@ -194,18 +195,16 @@ def _stamp_kind(text: str) -> str | None:
     return None
 
 
-_COMMENT_START = re.compile(
-    rf"\S{{2,30}}\s+(?:{_DATE})\s*[|,·-]?\s*(?:{_TIME})?\s*#\d+\s", re.IGNORECASE
-)
+_COMMENT_START = lazy(rf"\S{{2,30}}\s+(?:{_DATE})\s*[|,·-]?\s*(?:{_TIME})?\s*#\d+\s", re.IGNORECASE)
 #: A line of nothing but a comment's buttons: "- Reply", "Reply #1", "Report Abuse".
-_COMMENT_BUTTONS = re.compile(
+_COMMENT_BUTTONS = lazy(
     rf"[-•·]?\s*(?:(?:{_alternatives(REPLY_WORDS)})(?:\s+abuse)?|#\d+)"
     rf"(?:\s*[|·]?\s*(?:(?:{_alternatives(REPLY_WORDS)})(?:\s+abuse)?|#\d+))*\s*$",
     re.IGNORECASE,
 )
 
 
-_LABELLED_LINK = re.compile(r"[A-ZА-ЯЁ]{2,}(?:\s+[A-ZА-ЯЁ]{2,}){0,2}:\s+[A-ZА-ЯЁ][^.!?。]{10,120}$")
+_LABELLED_LINK = lazy(r"[A-ZА-ЯЁ]{2,}(?:\s+[A-ZА-ЯЁ]{2,}){0,2}:\s+[A-ZА-ЯЁ][^.!?。]{10,120}$")
 
 
 def _other_story(text: str) -> bool:
@@ -365,7 +364,7 @@ _STARTS: dict[str, str] = {
     "promotion": rf"(?:{_alternatives(TOPIC_WORDS)})(?:\s+\S+){{0,3}}\s*[:：]\s*(?:\S.{{0,150}})?$"
     rf"|(?:{_alternatives(DISCUSS_WORDS)})(?!\w).{{0,60}}$",
 }
-_START = re.compile("|".join(f"(?P<{k}>{fold(p)})" for k, p in _STARTS.items()), re.IGNORECASE)
+_START = lazy("|".join(f"(?P<{k}>{fold(p)})" for k, p in _STARTS.items()), re.IGNORECASE)
 
 #: Phrases a block of a kind contains, per language (any case).
 POLICY_PHRASES: Mapping[str, tuple[str, ...]] = {
@@ -424,24 +423,22 @@ MORE_STORIES: Mapping[str, str] = {
     "ja": r"人気記事|アクセスランキング|最新ニュース",
     "ko": r"많이 본 뉴스|인기 기사|최신 뉴스",
 }
-_MORE_STORIES = re.compile(
-    rf"(?:{_alternatives(MORE_STORIES)})(?:\s+\S+){{0,3}}\s*$", re.IGNORECASE
-)
+_MORE_STORIES = lazy(rf"(?:{_alternatives(MORE_STORIES)})(?:\s+\S+){{0,3}}\s*$", re.IGNORECASE)
 
 # A short block that opens the comment section: it and everything after it are chrome.
-_COMMENTS = re.compile(
+_COMMENTS = lazy(
     r"^(?:\d+\s+)?(?:(?:readers['’]?\s+)?comments?(?:\s*\(\d+\))?|leave a comment"
     r"|kommentare?|neuester kommentar|kommentar schreiben"
     r"|commentaires?|publier un nouveau commentaire|comentarios?|deja un comentario"
     r"|комментари\w*|коментар\w*|评论|网友评论|コメント|댓글|تعليقات?|إضافة تعليق جديد)\W*$",
     re.IGNORECASE,
 )
-_NEWSLETTER = re.compile(
+_NEWSLETTER = lazy(
     r"\b(?:newsletter|sign up|subscribe|abonnieren|s'abonner|suscr[ií]b\w*)", re.IGNORECASE
 )
 _CHROME_MAX_CHARS = 300  # chrome lines are short; a longer block is content
 #: The site's name at the top of the page: "好奇心日报", "USA Today" (capitalised words).
-_MASTHEAD = re.compile(
+_MASTHEAD = lazy(
     rf"(?:\w{{1,8}}|(?-i:[A-Z]\w*\s+){{1,2}})(?:{_alternatives(OUTLET_ENDS)})$", re.IGNORECASE
 )
 _MASTHEAD_BLOCKS = 3  # only among the page's first blocks
@@ -460,7 +457,7 @@ CHROME_WORDS: Mapping[str, str] = {
     "ja": r"広告|コメント|動画",
     "ko": r"광고|댓글|동영상",
 }
-_CHROME_WORD = re.compile(rf"(?:{_alternatives(CHROME_WORDS)})\W*$", re.IGNORECASE)
+_CHROME_WORD = lazy(rf"(?:{_alternatives(CHROME_WORDS)})\W*$", re.IGNORECASE)
 
 CAPTION_LABELS: Mapping[str, str] = {
     "en": r"photograph|photo|picture|image|video|watch",
@@ -474,13 +471,13 @@ CAPTION_LABELS: Mapping[str, str] = {
     "ja": r"写真|動画",
     "ko": r"사진|영상|동영상",
 }
-_CAPTION_LABEL = re.compile(rf"(?:{_alternatives(CAPTION_LABELS)})\s*[:：]", re.IGNORECASE)
-_AGENCY_END = re.compile(
+_CAPTION_LABEL = lazy(rf"(?:{_alternatives(CAPTION_LABELS)})\s*[:：]", re.IGNORECASE)
+_AGENCY_END = lazy(
     r"(?:©|\b(?:Getty(?: Images)?|REUTERS|Reuters|AFP|AP(?: Photo)?|EPA|Keystone|dpa|EFE"
     r"|Xinhua|ANSA|Pool|Sputnik|TASS|Yonhap|Kyodo|Bloomberg)\b)[\w\s/.,-]{0,40}$"
 )
 # A photographer's name in capitals after a slash: "... madrileño. / GORKA LEJARCEGI".
-_PHOTOGRAPHER_END = re.compile(
+_PHOTOGRAPHER_END = lazy(
     r"\s/\s*(?-i:[A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ'’.-]+(?:\s+[A-ZÀ-ÞА-ЯЁ'’.()-]+){0,4})$"
 )
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from newsl10n.patterns import lazy
 from newsl10n.scripts import joins
 from newsl10n.scripts import word_count as word_count
 from newsl10n.source.chrome import chrome_kinds, has_caption_evidence, is_chrome_word
@@ -88,8 +89,8 @@ class Layout:
 
 # Sentence-final punctuation, optionally followed by closing quotes/brackets.
 _CLOSERS = "\"'”’»)]」』）"
-_FINAL = re.compile(rf"[.!?…;:,。！？][{re.escape(_CLOSERS)}]*$")
-_QUESTION = re.compile(rf"[!?！？][{re.escape(_CLOSERS)}]*$")
+_FINAL = lazy(rf"[.!?…;:,。！？][{re.escape(_CLOSERS)}]*$")
+_QUESTION = lazy(rf"[!?！？][{re.escape(_CLOSERS)}]*$")
 _WRAPPED_MAX = 100  # lines at most this long are treated as hard-wrapped prose
 _HEADING_MAX_CHARS = 150
 _HEADING_MAX_WORDS = 20
@@ -98,26 +99,26 @@ _TITLE_MAX_WORDS = 30
 _CAPTION_MIN_WORDS = 5  # a shorter first line is a kicker or the headline, not a caption
 _HEADLINE_MIN_WORDS = 4  # a shorter second line is a section heading ("Background")
 _OPENING_QUOTES = '"“„«「『'
-_DIALOGUE = re.compile(rf"^[{_OPENING_QUOTES}].*[.!?…。！？][{re.escape(_CLOSERS)}]*$")
-_CJK_INNER_STOP = re.compile(r"[。！？](?=.*\w)")  # a second sentence follows: prose
-_CJK_INNER_FULL_STOP = re.compile(r"。(?=.*\w)")  # a headline may hold "！", "？", not "。"
+_DIALOGUE = lazy(rf"^[{_OPENING_QUOTES}].*[.!?…。！？][{re.escape(_CLOSERS)}]*$")
+_CJK_INNER_STOP = lazy(r"[。！？](?=.*\w)")  # a second sentence follows: prose
+_CJK_INNER_FULL_STOP = lazy(r"。(?=.*\w)")  # a headline may hold "！", "？", not "。"
 # A headline may end in an abbreviation's full stop: "... Relations With U.S.", "... Inc."
-_ABBREVIATION_END = re.compile(
+_ABBREVIATION_END = lazy(
     r"(?:(?<![^\W\d_])(?:[^\W\d_]\.){2,}|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|St|Bros|Nr)\.)$"
 )
-_INNER_SENTENCE = re.compile(r"([^\W\d_]{3,})[.!?]\s+([^\W\d_])")
-_QUOTE_MARKS = re.compile(r"[\"'‘’“”„«»「」『』]")
+_INNER_SENTENCE = lazy(r"([^\W\d_]{3,})[.!?]\s+([^\W\d_])")
+_QUOTE_MARKS = lazy(r"[\"'‘’“”„«»「」『』]")
 _KICKER_MAX_WORDS = 4
-_TITLE_TAIL = re.compile(r"\s+[-|–—｜]\s+[^-|–—｜]{1,80}$")
-_SITE_SUFFIX = re.compile(r"\s*[-|–—｜]\s*[^-|–—｜.!?。！？]{1,12}$")
+_TITLE_TAIL = lazy(r"\s+[-|–—｜]\s+[^-|–—｜]{1,80}$")
+_SITE_SUFFIX = lazy(r"\s*[-|–—｜]\s*[^-|–—｜.!?。！？]{1,12}$")
 
 
 #: Whether a word (as written, any case) is known: a glossary form, a dictionary word, a
 #: word the article uses elsewhere. Decides whether a line-end hyphen was only a break.
 WordCheck = Callable[[str], bool]
-_LINE_END_HYPHEN = re.compile(r"(?P<left>[^\W\d_]*)(?<![\s-])-$")
-_LEADING_WORD = re.compile(r"[^\W\d_]+")
-_WORDS = re.compile(r"[^\W\d_]+")
+_LINE_END_HYPHEN = lazy(r"(?P<left>[^\W\d_]*)(?<![\s-])-$")
+_LEADING_WORD = lazy(r"[^\W\d_]+")
+_WORDS = lazy(r"[^\W\d_]+")
 
 
 def join_lines(lines: Sequence[str], known: WordCheck | None = None) -> str:

@@ -31,13 +31,14 @@ from collections.abc import Iterable, Iterator
 
 from sentencex import segment as _sentencex_segment
 
+from newsl10n.patterns import lazy
 from newsl10n.scripts import word_count
 
 _OPEN = "([{（［｛"
 _CLOSE = ")]}）］｝"
 _MASK = str.maketrans(dict.fromkeys(_OPEN, "\u2985") | dict.fromkeys(_CLOSE, "\u2986"))
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "‘": "’", "「": "」", "『": "』", '"': '"'}
-_QUOTE_OPEN = re.compile(f"[{re.escape(''.join(_QUOTE_PAIRS))}]")
+_QUOTE_OPEN = lazy(f"[{re.escape(''.join(_QUOTE_PAIRS))}]")
 
 #: Words that begin sentences, so an abbreviation before them ends one (English news).
 _STARTER_WORDS = """I We You He She It They This That These Those There Then The How What Why
@@ -82,37 +83,37 @@ _QUOTE_SIDE_WORDS_RUN_ON = 8
 _QUOTE_SIDE_WORDS_RUN_ON_BY_LANG = {"ko": 5}
 _QUOTE_MAX_CHARS = 3000
 
-_ENUMERATOR = re.compile(
+_ENUMERATOR = lazy(
     r"^[•⁃▪◦\-–]$|^[•⁃▪◦\-–]?\s*[(\[]?(?:\d{1,3}|[A-Za-z]|[ivxlcdm]{1,6}|[IVXLCDM]{1,6})[.)\]]\)?$"
 )
-_LIST_ITEM = re.compile(r"(?:^|(?<=\s))(?P<n>\d{1,2}|[a-z])(?:\.\)|[.)])\s")
-_BULLET_HINT = re.compile(r"[•⁃▪◦]")
-_INITIALISM_HINT = re.compile(r"[A-Z]\.[A-Z]\.|\b(?:[Cc]o|Inc|Ltd|Corp)\. ")
-_BULLET = re.compile(r"(?:^|(?<=\s))[•⁃▪◦]")
-_TIME = re.compile(r"\b[ap]\.m\.$")
+_LIST_ITEM = lazy(r"(?:^|(?<=\s))(?P<n>\d{1,2}|[a-z])(?:\.\)|[.)])\s")
+_BULLET_HINT = lazy(r"[•⁃▪◦]")
+_INITIALISM_HINT = lazy(r"[A-Z]\.[A-Z]\.|\b(?:[Cc]o|Inc|Ltd|Corp)\. ")
+_BULLET = lazy(r"(?:^|(?<=\s))[•⁃▪◦]")
+_TIME = lazy(r"\b[ap]\.m\.$")
 # An initialism ("U.S.", "E.U.") or a company suffix ("Co.", "Inc.") before a capital.
-_INITIALISM_STARTER = re.compile(
+_INITIALISM_STARTER = lazy(
     r"(?<!\S)(?:(?:[A-Z]\.){2,}|(?:[Cc]o|Inc|Ltd|Corp)\.)\s+(?=(?P<word>[A-ZÆØÅÀ-Ý][a-zæøåß-ÿ]*)\b)"
 )
-_REFERENCE = re.compile(r"\[\d{1,3}\]")
-_STOP_END = re.compile(r"(?P<word>\w*)[.!?…]+(?P<closers>[)\]”’»\"']*)$")
+_REFERENCE = lazy(r"\[\d{1,3}\]")
+_STOP_END = lazy(r"(?P<word>\w*)[.!?…]+(?P<closers>[)\]”’»\"']*)$")
 # "... sin mar. “Nadie entiende nada”": a quotation opening a sentence after a plain word.
-_STOP_BEFORE_QUOTE = re.compile(
+_STOP_BEFORE_QUOTE = lazy(
     r"(?<![^\W\d_])[^\W\d_]*[a-zß-ÿа-я]{3}(?P<stop>[.!?])\s+[“«\"„](?=[A-ZÀ-ÝА-Я])"
 )
-_CITED_STOP = re.compile(r"[.!?](?:\[\d{1,3}\])+(?=\s)")
-_INITIAL = re.compile(r"[A-Z]\.")  # straight after a full stop, no space: "Wag.B.H."
-_WORD = re.compile(r"\s*(\S{1,40})")
-_ALNUM = re.compile(r"[^\W_]")
-_WORD_BEFORE_STOP = re.compile(r"(\w+)\s?[.!?…。！？]$")
-_BRACKET = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
+_CITED_STOP = lazy(r"[.!?](?:\[\d{1,3}\])+(?=\s)")
+_INITIAL = lazy(r"[A-Z]\.")  # straight after a full stop, no space: "Wag.B.H."
+_WORD = lazy(r"\s*(\S{1,40})")
+_ALNUM = lazy(r"[^\W_]")
+_WORD_BEFORE_STOP = lazy(r"(\w+)\s?[.!?…。！？]$")
+_BRACKET = lazy(f"[{re.escape(_OPEN + _CLOSE)}]")
 # A stop inside a quotation: Latin and Cyrillic ones before a space (French puts a space
 # before "?" and "!"), CJK ones with or without.
-_INNER_STOP = re.compile(r"(?:[.!?…]|\s[!?])(?=\s+\S)|[。！？](?=\s*[^\s”」』’\"»])")
-_CJK_STOP_AT_END = re.compile(r"[。！？…]$")
+_INNER_STOP = lazy(r"(?:[.!?…]|\s[!?])(?=\s+\S)|[。！？](?=\s*[^\s”」』’\"»])")
+_CJK_STOP_AT_END = lazy(r"[。！？…]$")
 # "risk. … However", "risk … However": an ellipsis standing alone before a new sentence.
-_ELLIPSIS = re.compile(r"(?:(?<=\s)|(?<=[.!?]))(?:…|\.\.\.)(?=\s+(?P<word>[^\W\d_][\w’'-]*))")
-_ORDINAL = re.compile(r"(?P<before>[^\W\d_]+)\s+\d{1,3}\.$")
+_ELLIPSIS = lazy(r"(?:(?<=\s)|(?<=[.!?]))(?:…|\.\.\.)(?=\s+(?P<word>[^\W\d_][\w’'-]*))")
+_ORDINAL = lazy(r"(?P<before>[^\W\d_]+)\s+\d{1,3}\.$")
 
 
 def split_sentences(text: str, lang: str) -> list[str]:
