@@ -11,6 +11,7 @@ import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -218,7 +219,9 @@ def translate_articles(
     bundles: bool = False,
 ) -> list[PairResult]:
     """Bring the catalogs of ``articles`` in ``target`` up to date, with one engine call per
-    source language and glossary round over the segments of all of them.
+    source language and glossary round over the segments of each chunk of articles (about
+    CHUNK_SEGMENTS segments: all of them in a small batch). The next chunk is translated
+    while this one's catalogs are written, so a batch keeps the model busy.
 
     With ``bundles``, each catalog's bundle and review page are built as soon as it is
     written, from the catalog in memory and the QA findings its write produced (in the
@@ -239,27 +242,62 @@ def translate_articles(
             results[i] = started
         else:
             pairs[i] = started
-    todo = [(i, seg) for i, pair in pairs.items() for seg in pair.plan.todo]
     origins = {i: _origin(pair.path, settings) for i, pair in pairs.items()}
     learned = None
-    if todo and glossary is not None and glossary.terms:
+    if glossary is not None and glossary.terms and any(p.plan.todo for p in pairs.values()):
         learned = LearnedTerms.beside(settings.locales, glossary)
-    drafts = draft_translations(
-        todo, target, engines, memory, origins, glossary, on_segments, learned
-    )
+
+    def drafts_of(chunk: Sequence[int]) -> dict[tuple[int, str], Suggestion]:
+        todo = [(i, seg) for i in chunk for seg in pairs[i].plan.todo]
+        return draft_translations(
+            todo, target, engines, memory, origins, glossary, on_segments, learned
+        )
+
+    # The model drafts the next chunk while this thread writes the catalogs and bundles of
+    # the one before (the engine releases the interpreter's lock; writing holds it).
+    chunks = chunked(pairs, CHUNK_SEGMENTS)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"drafts-{target}") as ahead:
+        coming = ahead.submit(drafts_of, chunks[0]) if chunks else None
+        for k, chunk in enumerate(chunks):
+            assert coming is not None
+            drafts = coming.result()
+            coming = ahead.submit(drafts_of, chunks[k + 1]) if k + 1 < len(chunks) else None
+            by_owner: dict[int, dict[str, Suggestion]] = defaultdict(dict)
+            for (owner, seg_id), d in drafts.items():
+                by_owner[owner][seg_id] = d
+            for i in chunk:
+                results[i] = _finish_pair(
+                    pairs[i], by_owner[i], target, retranslate, glossary, settings, bundles
+                )
     if learned is not None:
         learned.save()
-    by_owner: dict[int, dict[str, Suggestion]] = defaultdict(dict)
-    for (owner, seg_id), d in drafts.items():
-        by_owner[owner][seg_id] = d
-    for i, pair in pairs.items():
-        results[i] = _finish_pair(
-            pair, by_owner[i], target, retranslate, glossary, settings, bundles
-        )
     if glossary is not None:
         made = {(target, r.slug): r.summary for r in results.values() if r.summary is not None}
         record_beside(settings.locales, glossary, made)
     return [results[i] for i in range(len(articles))]
+
+
+#: Segments per engine call in a batch: enough for full batches of 32 and the engine's
+#: sorting by length, few enough that a nightly batch of 2,000 segments per language is
+#: eight chunks, each translated while the one before is written.
+CHUNK_SEGMENTS = 256
+
+
+def chunked(pairs: Mapping[int, _Pair], size: int) -> list[list[int]]:
+    """The pairs in order, cut into runs of whole articles holding about ``size`` segments
+    to translate each (the last may hold fewer; pairs with none ride along)."""
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    count = 0
+    for i, pair in pairs.items():
+        current.append(i)
+        count += len(pair.plan.todo)
+        if count >= size:
+            chunks.append(current)
+            current, count = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def _origin(path: Path, settings: Settings) -> str:

@@ -1,0 +1,69 @@
+"""A batch translates chunk by chunk: the next chunk's engine call runs while the catalogs
+of the one before are written, with the same catalogs as one call over everything."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+import newsl10n.pipeline
+import newsl10n.run
+from newsl10n.config import EngineSettings
+from tests.helpers import Echo, settings_for
+
+
+class Recording(Echo):
+    """The instant engine, noting each call's size and thread."""
+
+    calls: ClassVar[list[tuple[int, str]]] = []
+
+    def __init__(self, _name: str = "echo", _settings: EngineSettings | None = None) -> None:
+        pass
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        Recording.calls.append((len(texts), threading.current_thread().name))
+        return list(texts)
+
+
+def _articles(folder: Path, count: int) -> None:
+    for n in range(count):
+        folder.joinpath(f"story-{n:02d}.txt").write_text(
+            f"Story number {n}\n\nThe council met on day {n}. It agreed on plan {n}.\n",
+            encoding="utf-8",
+        )
+
+
+def _catalogs(locales: Path) -> dict[str, str]:
+    found = sorted((locales / "ru" / "LC_MESSAGES").glob("*.po"))
+    return {p.name: _without_dates(p.read_text(encoding="utf-8")) for p in found}
+
+
+def _without_dates(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if "-Date:" not in line)
+
+
+def test_a_batch_is_translated_in_chunks_beside_the_writing(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = project / "source_articles"
+    for old in sources.iterdir():
+        old.unlink()
+    _articles(sources, 12)  # 3 segments each
+    settings = settings_for(project)
+    whole = settings.with_overrides(locales=tmp_path / "whole", bundles=tmp_path / "b1")
+    Recording.calls = []
+    newsl10n.run.run(whole, engines=Recording)  # type: ignore[arg-type]
+    assert [n for n, _ in Recording.calls] == [36]  # under CHUNK_SEGMENTS: one call
+    monkeypatch.setattr(newsl10n.pipeline, "CHUNK_SEGMENTS", 10)
+    Recording.calls = []
+    report = newsl10n.run.run(settings, engines=Recording)  # type: ignore[arg-type]
+    assert not report.failures
+    assert [n for n, _ in Recording.calls] == [12, 12, 12]  # whole articles, ~10 segments
+    assert all(name.startswith("drafts-ru") for _, name in Recording.calls)
+    chunked = _catalogs(project / "locales")
+    assert len(chunked) == 12
+    assert chunked == _catalogs(tmp_path / "whole")  # the same catalogs as in one call
