@@ -25,10 +25,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from newsl10n import __version__
-from newsl10n.catalog.store import atomic_write_bytes
+from newsl10n.catalog.store import atomic_write_bytes, lock_file
 
 CACHE_DIR = ".cache"
 LOCK_SECONDS = 10.0  # a cache update is a read, a merge and a write: never long
@@ -82,13 +80,12 @@ def update_cache(path: Path, kind: str, merge: Callable[[Data], Data]) -> bool:
     """Under the cache's lock: read it again, ``merge`` what this process learned into
     it, write it atomically. Returns whether it was written."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(path.with_name(f".{path.name}.lock"), timeout=LOCK_SECONDS):
+        with lock_file(path.with_name(f".{path.name}.lock"), LOCK_SECONDS):
             data = merge(read_cache(path, kind))
             document = {"cache": kind, "format": FORMAT, "code": code_version(), "data": data}
             text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
             atomic_write_bytes(path, (text + "\n").encode("utf-8"))
-    except Timeout:
+    except TimeoutError:
         log.warning("%s: locked for over %.0f s; not updated", path, LOCK_SECONDS)
         return False
     except OSError as err:

@@ -97,6 +97,19 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS, sweep: bool = True
         lock.release()
 
 
+@contextmanager
+def lock_file(name: Path, timeout: float) -> Iterator[None]:
+    """Hold an exclusive lock on the lock file ``name`` (made, with its folder, when
+    missing): the project's one kind of lock, for catalogs (``locked``) and the caches
+    beside them. Raises TimeoutError after ``timeout`` seconds, OSError when the file
+    cannot be opened or locked (a read-only folder; a symbolic link, never followed)."""
+    lock = _take_lock(name, timeout)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def _ensure_folder(folder: Path) -> None:
     """Create ``folder`` (and its parents) unless it is there: a look first, because a
     refused mkdir costs more than a stat on some file systems (overlay)."""
