@@ -255,25 +255,29 @@ def translate_articles(
 
     # The model drafts the next chunk while this thread writes the catalogs and bundles of
     # the one before (the engine releases the interpreter's lock; writing holds it).
+    # An engine failure in a later chunk propagates (a runner may retry the job: the
+    # catalogs already written are then up to date), after what was learned is kept.
     chunks = chunked(pairs, CHUNK_SEGMENTS)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"drafts-{target}") as ahead:
-        coming = ahead.submit(drafts_of, chunks[0]) if chunks else None
-        for k, chunk in enumerate(chunks):
-            assert coming is not None
-            drafts = coming.result()
-            coming = ahead.submit(drafts_of, chunks[k + 1]) if k + 1 < len(chunks) else None
-            by_owner: dict[int, dict[str, Suggestion]] = defaultdict(dict)
-            for (owner, seg_id), d in drafts.items():
-                by_owner[owner][seg_id] = d
-            for i in chunk:
-                results[i] = _finish_pair(
-                    pairs[i], by_owner[i], target, retranslate, glossary, settings, bundles
-                )
-    if learned is not None:
-        learned.save()
-    if glossary is not None:
-        made = {(target, r.slug): r.summary for r in results.values() if r.summary is not None}
-        record_beside(settings.locales, glossary, made)
+    try:
+        with ThreadPoolExecutor(1, thread_name_prefix=f"drafts-{target}") as ahead:
+            coming = ahead.submit(drafts_of, chunks[0]) if chunks else None
+            for k, chunk in enumerate(chunks):
+                assert coming is not None
+                drafts = coming.result()
+                coming = ahead.submit(drafts_of, chunks[k + 1]) if k + 1 < len(chunks) else None
+                by_owner: dict[int, dict[str, Suggestion]] = defaultdict(dict)
+                for (owner, seg_id), d in drafts.items():
+                    by_owner[owner][seg_id] = d
+                for i in chunk:
+                    results[i] = _finish_pair(
+                        pairs[i], by_owner[i], target, retranslate, glossary, settings, bundles
+                    )
+    finally:
+        if learned is not None:
+            learned.save()
+        if glossary is not None:
+            made = {(target, r.slug): r.summary for r in results.values() if r.summary}
+            record_beside(settings.locales, glossary, made)
     return [results[i] for i in range(len(articles))]
 
 

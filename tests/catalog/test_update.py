@@ -154,3 +154,25 @@ def test_a_locked_catalog_is_not_updated_by_a_second_run(tmp_path: Path) -> None
     with store.locked(path, timeout=0.1):  # released: free again
         pass
     assert not path.parent.exists() or not any(path.parent.iterdir())
+
+
+def test_a_lock_busy_as_eacces_is_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some network file systems say EACCES, not EWOULDBLOCK, for a lock held elsewhere."""
+    import errno
+    import fcntl
+
+    real = fcntl.flock
+    refusals = [2]
+
+    def busy_twice(fd: int, operation: int) -> None:
+        if refusals[0]:
+            refusals[0] -= 1
+            raise PermissionError(errno.EACCES, "Permission denied")
+        real(fd, operation)
+
+    monkeypatch.setattr(fcntl, "flock", busy_twice)
+    path = tmp_path / "de" / "LC_MESSAGES" / "story.po"
+    with store.locked(path, timeout=5):
+        assert refusals == [0]

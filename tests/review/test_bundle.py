@@ -595,3 +595,21 @@ def test_a_new_bundle_appears_whole_and_a_leftover_folder_is_not_on_the_index(
     (leftover / "manifest.json").write_text("{}", encoding="utf-8")
     _, rows = index_rows(bundles)
     assert ".other.0a1b2c3d.tmp" not in {row.slug for row in rows}
+
+
+def test_a_killed_bundle_write_is_cleared_by_the_next_index(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from newsl10n.review import bundle
+
+    bundles = tmp_path / "bundles"
+    old = bundles / "ru" / ".story.0a1b2c3d.tmp"
+    fresh = bundles / "ru" / ".other.0a1b2c3d.tmp"  # maybe a live writer's: kept
+    for folder in (old, fresh):
+        folder.mkdir(parents=True)
+        (folder / "article.md").write_text("half", encoding="utf-8")
+    hours_ago = time.time() - 2 * bundle.LEFTOVER_SECONDS
+    os.utime(old, (hours_ago, hours_ago))
+    bundle.write_index(bundles)
+    assert not old.exists() and fresh.is_dir()

@@ -67,3 +67,24 @@ def test_a_batch_is_translated_in_chunks_beside_the_writing(
     chunked = _catalogs(project / "locales")
     assert len(chunked) == 12
     assert chunked == _catalogs(tmp_path / "whole")  # the same catalogs as in one call
+
+
+class FailingSecond(Recording):
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        if len(Recording.calls) == 1:
+            raise RuntimeError("the model crashed")
+        return super().translate(texts, source, target)
+
+
+def test_an_engine_crash_in_a_later_chunk_fails_the_job_and_keeps_what_was_written(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = project / "source_articles"
+    for old in sources.iterdir():
+        old.unlink()
+    _articles(sources, 8)
+    monkeypatch.setattr(newsl10n.pipeline, "CHUNK_SEGMENTS", 10)
+    Recording.calls = []
+    report = newsl10n.run.run(settings_for(project), engines=FailingSecond)  # type: ignore[arg-type]
+    assert report.failures and "the model crashed" in report.failures[0].error
+    assert len(_catalogs(project / "locales")) == 4  # the first chunk's four articles

@@ -711,7 +711,7 @@ def temporary(path: Path) -> Iterator[tuple[int, str]]:
     the block runs, with the mode a plain ``open()`` of ``path`` gives (a new file 0666
     less the umask, as ``open`` makes it; an existing file keeps its own); removed when
     the block fails. The block renames it into place. A missing folder is created."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | BINARY
     for _ in range(100):  # as mkstemp does: another random name when one is taken
         tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
         try:
@@ -723,7 +723,7 @@ def temporary(path: Path) -> Iterator[tuple[int, str]]:
         raise FileExistsError(errno.EEXIST, "no free temporary file name", str(path.parent))
     try:
         _claim(fd)
-        with suppress(FileNotFoundError):  # a new file: the kernel applied the umask to 0666
+        with suppress(OSError):  # a new file: the kernel applied the umask to 0666
             os.fchmod(fd, stat.S_IMODE(os.stat(path).st_mode))
         yield fd, str(tmp)
     except BaseException:
@@ -735,6 +735,7 @@ def temporary(path: Path) -> Iterator[tuple[int, str]]:
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation (mkstemp sets it too)
 
 
 def remove_stale_temporaries(path: Path, since: float) -> list[Path]:
@@ -854,7 +855,9 @@ else:
                     try:
                         fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                         return
-                    except BlockingIOError:
+                    except OSError as err:
+                        if err.errno not in _BUSY:  # no flock here (ENOLCK...): by name
+                            raise
                         left = deadline - time.monotonic()
                         if left <= 0:
                             raise TimeoutError(name) from None
@@ -868,6 +871,10 @@ else:
 
     def _take_lock(name: Path, timeout: float) -> _Lock:
         return _FlockLock(name, timeout)
+
+    # A lock held by someone else: EWOULDBLOCK (EAGAIN) locally, EACCES on some network
+    # file systems (filelock waits on all three as well).
+    _BUSY = frozenset({errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES})
 
 
 def catalogs(locales: Path, languages: Sequence[str] | None = None) -> list[tuple[str, Path]]:

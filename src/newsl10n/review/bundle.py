@@ -13,8 +13,11 @@ from __future__ import annotations
 import errno
 import io
 import os
+import re
 import secrets
 import shutil
+import stat
+import time
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +26,7 @@ from pathlib import Path
 
 from newsl10n.catalog.entry import StateCounts
 from newsl10n.catalog.store import (
+    BINARY,
     atomic_write_bytes,
     catalog_path,
     load_catalog,
@@ -114,16 +118,40 @@ def write_new_folder(folder: Path, files: Mapping[str, bytes]) -> bool:
         tmp = _new_folder_beside(folder)
     try:
         for name, data in files.items():
-            fd = os.open(tmp / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC, 0o666)
-            with os.fdopen(fd, "wb") as handle:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC | BINARY
+            with os.fdopen(os.open(tmp / name, flags, 0o666), "wb") as handle:
                 handle.write(data)
         os.rename(tmp, folder)  # an empty folder made meanwhile is replaced, a full one not
-    except OSError:
+    except BaseException as err:
         shutil.rmtree(tmp, ignore_errors=True)
-        if os.path.lexists(folder):
+        if isinstance(err, OSError) and os.path.lexists(folder):
             return False
         raise
     return True
+
+
+#: A bundle being written lives this long at most; a temporary folder older than this was
+#: left by a killed run (``write_new_folder``) and is removed with the next index.
+LEFTOVER_SECONDS = 3600.0
+
+_TEMPORARY_FOLDER = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
+
+
+def remove_leftover_folders(bundles: Path, now: float | None = None) -> list[Path]:
+    """Remove what killed bundle writes left (``bundles/<lang>/.SLUG.XXXXXXXX.tmp/``,
+    older than LEFTOVER_SECONDS): never read, only litter. Returns what was removed."""
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    for folder in bundles.glob("*/.*.tmp"):
+        try:
+            info = folder.lstat()
+        except OSError:
+            continue
+        old = now - info.st_mtime > LEFTOVER_SECONDS
+        if old and stat.S_ISDIR(info.st_mode) and _TEMPORARY_FOLDER.fullmatch(folder.name):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def _new_folder_beside(folder: Path) -> Path:
@@ -371,6 +399,7 @@ def build_bundle(
 def write_index(bundles: Path) -> tuple[Path, bool]:
     """``bundles/index.html`` over every bundle on disk; (its path, whether it changed)."""
     index = bundles / INDEX
+    remove_leftover_folders(bundles)
     return index, write_bytes_if_changed(index, render_index(bundles).encode("utf-8"))
 
 

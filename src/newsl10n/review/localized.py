@@ -202,8 +202,12 @@ def _resolved(path: Path) -> Path:
     return _resolved_folder(path.parent) / path.name
 
 
-@lru_cache(maxsize=256)
 def _resolved_folder(folder: Path) -> Path:
+    return _resolved_absolute(folder) if folder.is_absolute() else folder.resolve()
+
+
+@lru_cache(maxsize=256)
+def _resolved_absolute(folder: Path) -> Path:
     return folder.resolve()
 
 
