@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from babel.messages.plurals import get_plural
-
 from newsl10n import __version__
 
 GENERATOR = "X-Generator"
@@ -63,7 +61,10 @@ def timestamp(now: datetime | None = None) -> str:
 
 
 def plural_forms(lang: str) -> str:
-    """The Plural-Forms header for a language, from CLDR via Babel."""
+    """The Plural-Forms header for a language, from CLDR via Babel (imported here: Babel's
+    catalog module loads time zones, which a run that writes nothing never needs)."""
+    from babel.messages.plurals import get_plural
+
     return str(get_plural(lang))
 
 

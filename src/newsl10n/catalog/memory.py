@@ -18,7 +18,7 @@ from pathlib import Path
 from newsl10n import __version__
 from newsl10n.catalog.entry import is_reviewed
 from newsl10n.catalog.header import source_language
-from newsl10n.catalog.store import load_catalog
+from newsl10n.catalog.store import catalog_folder, load_catalog
 from newsl10n.errors import CatalogError
 
 FUZZY_THRESHOLD = 0.75  # as translate-toolkit's pot2po: below this a match is not worth showing
@@ -44,7 +44,7 @@ def reviewed_units(locales: Path, lang: str, problems: list[str] | None = None) 
     problem goes to ``problems`` when given (``tm export`` reports it; a run reports the
     catalog itself when it reaches it)."""
     units: list[MemoryUnit] = []
-    folder = locales / lang / "LC_MESSAGES"
+    folder = catalog_folder(locales, lang)
     for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
         try:
             po = load_catalog(path)

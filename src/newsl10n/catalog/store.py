@@ -57,12 +57,28 @@ from newsl10n.source.segment import Residue, Segment
 NO_WRAP = 0
 
 
+def template_name(slug: str) -> str:
+    """The template's name in the locales folder."""
+    return f"{slug}.pot"
+
+
+def catalog_parts(lang: str, slug: str) -> tuple[str, str, str]:
+    """A catalog's path below the locales folder, gettext's layout (as parts, so that a
+    caller that stats thousands of them can join strings rather than build Paths)."""
+    return (lang, "LC_MESSAGES", f"{slug}.po")
+
+
+def catalog_folder(locales: Path, lang: str) -> Path:
+    """Where a language's catalogs are."""
+    return locales.joinpath(*catalog_parts(lang, "-")[:-1])
+
+
 def template_path(locales: Path, slug: str) -> Path:
-    return locales / f"{slug}.pot"
+    return locales / template_name(slug)
 
 
 def catalog_path(locales: Path, lang: str, slug: str) -> Path:
-    return locales / lang / "LC_MESSAGES" / f"{slug}.po"
+    return locales.joinpath(*catalog_parts(lang, slug))
 
 
 LOCK_TIMEOUT_SECONDS = 900.0  # generous: a lock is held to re-read, merge and write only

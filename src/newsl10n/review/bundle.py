@@ -28,6 +28,7 @@ from newsl10n.catalog.entry import StateCounts
 from newsl10n.catalog.store import (
     BINARY,
     atomic_write_bytes,
+    catalog_folder,
     catalog_path,
     load_catalog,
     template_path,
@@ -51,6 +52,7 @@ from newsl10n.review.paths import (
     REVIEW,
     archive_path,
     bundle_folder,
+    manifest_file,
 )
 from newsl10n.review.render import render_html, render_markdown
 from newsl10n.source.article import is_slug
@@ -224,8 +226,17 @@ def catalog_languages(locales: Path) -> list[str]:
 
 def catalog_slugs(locales: Path, languages: Iterable[str]) -> list[str]:
     return sorted(
-        {p.stem for lang in languages for p in (locales / lang / "LC_MESSAGES").glob("*.po")}
+        {slug for lang in languages for slug in _catalog_slugs(catalog_folder(locales, lang))}
     )
+
+
+def _catalog_slugs(folder: Path) -> list[str]:
+    """The slugs of a language's ``*.po`` files (none when the folder is missing)."""
+    try:
+        with os.scandir(folder) as entries:
+            return [e.name[: -len(".po")] for e in entries if e.name.endswith(".po")]
+    except OSError:
+        return []
 
 
 def stale_slugs(
@@ -240,18 +251,20 @@ def stale_slugs(
     (the run's ledger): only their bundle's presence is checked, not their bytes."""
     stale: set[str] = set()
     for lang in languages:
-        for path in (locales / lang / "LC_MESSAGES").glob("*.po"):
-            if (path.stem, lang) in current:
-                if not (bundle_folder(bundles, lang, path.stem) / MANIFEST).is_file():
-                    stale.add(path.stem)
+        folder = catalog_folder(locales, lang)
+        for slug in _catalog_slugs(folder):
+            if (slug, lang) in current:
+                if not os.path.isfile(manifest_file(bundles, lang, slug)):
+                    stale.add(slug)
                 continue
+            path = folder / f"{slug}.po"
             if not path.is_file():
                 continue
-            manifest = read_manifest(bundle_folder(bundles, lang, path.stem) / MANIFEST) or {}
+            manifest = read_manifest(bundle_folder(bundles, lang, slug) / MANIFEST) or {}
             recorded = (manifest.get("catalog") or {}).get("sha256")
             try:
                 if recorded != file_sha256(path):
-                    stale.add(path.stem)
+                    stale.add(slug)
             except OSError:
                 continue  # unreadable: reported by the build that reads it
     return sorted(stale)

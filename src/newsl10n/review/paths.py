@@ -5,6 +5,7 @@ are named once here; every folder name goes through the slug check first."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from newsl10n.source.article import check_slug
@@ -17,6 +18,12 @@ INDEX = "index.html"
 
 def bundle_folder(bundles: Path, lang: str, slug: str) -> Path:
     return bundles / lang / check_slug(bundles, slug)
+
+
+def manifest_file(bundles: Path, lang: str, slug: str) -> str:
+    """A bundle's manifest as a string path (a no-change batch checks every bundle's, and
+    joining strings costs a fraction of building Paths)."""
+    return os.path.join(bundles, lang, check_slug(bundles, slug), MANIFEST)
 
 
 def archive_path(bundles: Path, slug: str) -> Path:
