@@ -20,7 +20,7 @@ SRC = Path(__file__).parents[1] / "src" / "newsl10n"
 
 # Top first. A name is a module or a package (every module under it).
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("cli", "flows"),
+    ("cli", "flows", "__main__"),
     ("run",),
     ("pipeline", "compare"),
     ("review",),

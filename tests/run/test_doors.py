@@ -202,3 +202,17 @@ def test_prefect_api_url_outside_a_checkout_says_how_to_run_here(tmp_path: Path)
     assert done.returncode != 0, done.stderr
     assert "--no-prefect" in done.stderr and "Traceback" not in done.stderr
     assert "127.0.0.1:9" in done.stderr
+
+
+def test_python_dash_m_is_the_command(tmp_path: Path) -> None:
+    """``python -m newsl10n`` is the console script, from any folder."""
+    done = subprocess.run(
+        [sys.executable, "-m", "newsl10n", "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Usage: newsl10n" in done.stdout
+    assert "run" in done.stdout
