@@ -16,9 +16,10 @@ space at every line break. The facts live here, once:
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from functools import lru_cache
+
+from newsl10n.patterns import lazy
 
 HANGUL = "hangul"
 KANA = "kana"
@@ -59,13 +60,13 @@ def _class_body(*ranges: tuple[int, int]) -> str:
 
 _SPACELESS = _class_body(*_RANGES[HAN], *_RANGES[KANA], *_CJK_MARKS)
 _ATTACHING = _SPACELESS + _class_body(*_RANGES[HANGUL])
-SPACELESS = re.compile(f"[{_SPACELESS}]")
-ATTACHING = re.compile(f"[{_ATTACHING}]")
+SPACELESS = lazy(f"[{_SPACELESS}]")
+ATTACHING = lazy(f"[{_ATTACHING}]")
 #: A letter or digit that does not attach (of a script written with spaces): only such a
 #: character next to a name means the name runs on inside a longer word ("Пекинский"), so
 #: "双方在Пекин举行" and "KCNA가" hold whole names. Used in regex lookarounds.
 SPACED_WORD_CHAR = f"[^\\W{_ATTACHING}]"
-JOINING = re.compile(f"[{_class_body(*_JOINING)}]")
+JOINING = lazy(f"[{_class_body(*_JOINING)}]")
 # script_of's table: range starts in order, and each range's end and script.
 _TABLE = sorted((lo, hi, script) for script, ranges in _RANGES.items() for lo, hi in ranges)
 _STARTS = [lo for lo, _hi, _script in _TABLE]

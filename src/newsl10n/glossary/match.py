@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from newsl10n.glossary.model import Glossary, Term, TermMatch, _key
 from newsl10n.glossary.morphology import inflects, lemma_present, morph_analyzer
+from newsl10n.patterns import lazy
 from newsl10n.scripts import SPACED_WORD_CHAR, attaches
 
 # ---------------------------------------------------------------- matching
@@ -113,7 +114,7 @@ class _Form:
 # the whole name, "Пекинский" does not. Checked beside each match rather than as a
 # lookaround in every form's pattern: that class takes some 15 ms to compile, and a
 # glossary has hundreds of forms (seconds at the start of every run).
-_RUNS_ON = re.compile(SPACED_WORD_CHAR)
+_RUNS_ON = lazy(SPACED_WORD_CHAR)
 
 
 @lru_cache(maxsize=8192)

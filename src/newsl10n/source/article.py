@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from newsl10n.config import language_from_tag
 from newsl10n.errors import ArticleError, ConfigError
 from newsl10n.source.html import (
@@ -186,7 +184,7 @@ def planned_slug(path: Path, data: bytes) -> str:
         match = _FRONT_MATTER.match(decode_article(path, data))
         loaded = load_front_matter(path, match.group(1) or "") if match else {}
         return slug_from(path, loaded if isinstance(loaded, dict) else {})
-    except (ArticleError, yaml.YAMLError):
+    except ArticleError:
         return slugify(path.stem)
 
 
@@ -295,12 +293,7 @@ def parse_markdown(path: Path, text: str) -> tuple[dict[str, Any], list[Block]]:
     offset = 0
     match = _FRONT_MATTER.match(text)
     if match:
-        try:
-            loaded = load_front_matter(path, match.group(1) or "")
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            line = mark.line + 2 if mark is not None else None
-            raise ArticleError(path, f"front matter is not valid YAML: {err}", line) from None
+        loaded = load_front_matter(path, match.group(1) or "")
         if not isinstance(loaded, dict):
             raise ArticleError(path, "front matter must be a YAML mapping", 2)
         meta = loaded
@@ -318,21 +311,30 @@ def load_front_matter(path: Path, text: str) -> Any:
     """Front matter as plain data. Anchors and aliases are refused before anything is built
     (a few hundred bytes of nested aliases expand to gigabytes), and so is nesting deeper
     than ``_FRONT_MATTER_DEPTH`` (PyYAML composes recursively): both checks read the event
-    stream once, in time linear in the text."""
-    depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        line = event.start_mark.line + 2 if event.start_mark is not None else None
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise ArticleError(path, "front matter may not use YAML anchors or aliases", line)
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > _FRONT_MATTER_DEPTH:
-                raise ArticleError(
-                    path, f"front matter nested deeper than {_FRONT_MATTER_DEPTH} levels", line
-                )
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-    return yaml.safe_load(text) or {}
+    stream once, in time linear in the text. Invalid YAML is an ``ArticleError`` with its
+    line. (PyYAML is imported here: a batch that finds its articles unchanged never parses
+    front matter, and the import is a tenth of its start-up.)"""
+    import yaml
+
+    try:
+        depth = 0
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = event.start_mark.line + 2 if event.start_mark is not None else None
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise ArticleError(path, "front matter may not use YAML anchors or aliases", line)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _FRONT_MATTER_DEPTH:
+                    raise ArticleError(
+                        path, f"front matter nested deeper than {_FRONT_MATTER_DEPTH} levels", line
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        raise ArticleError(path, f"front matter is not valid YAML: {err}", line) from None
 
 
 def _front_matter_line(front: str, key: str) -> int:

@@ -29,12 +29,15 @@ from collections.abc import Mapping
 from newsl10n.patterns import lazy
 from newsl10n.scripts import word_count
 
-# Every combining mark of the Basic Multilingual Plane, read from unicodedata once.
-_COMBINING = lazy(
-    "["
-    + "".join(re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c)))
-    + "]"
-)
+
+def _combining_marks() -> str:
+    """A class of every combining mark of the Basic Multilingual Plane, read from
+    unicodedata (65,000 lookups: done on first use, not at import)."""
+    marks = (chr(c) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c)))
+    return "[" + "".join(re.escape(m) for m in marks) + "]"
+
+
+_COMBINING = lazy(_combining_marks)
 _ALNUM = lazy(r"[^\W_]")
 
 

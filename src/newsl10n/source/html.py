@@ -25,9 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import lxml.html
-from lxml import etree
-
 from newsl10n.errors import ArticleError
 from newsl10n.source.chrome import chrome_kinds
 from newsl10n.source.segment import Block, Line, Role, word_count
@@ -121,7 +118,11 @@ def parse_html(path: Path, text: str) -> tuple[dict[str, Any], list[Block]]:
 
 def _parse(path: Path, text: str) -> Any:
     """A tree with nothing fetched or expanded: no network, entities left as text,
-    comments and processing instructions dropped, nesting limited by libxml2."""
+    comments and processing instructions dropped, nesting limited by libxml2. (lxml is
+    imported by the functions that read a page: a batch of unchanged articles reads none.)"""
+    import lxml.html
+    from lxml import etree
+
     parser = lxml.html.HTMLParser(
         no_network=True, remove_comments=True, remove_pis=True, huge_tree=False
     )
@@ -324,6 +325,8 @@ class _TextIndex:
 def _text_index(tree: Any) -> _TextIndex:
     """One pass over the page's text: every element's span in it, in linear time (a
     element's own text is never joined again for each of its ancestors)."""
+    from lxml import etree
+
     chunks: list[str] = []
     pos = 0
     opened: dict[Any, int] = {}
