@@ -11,7 +11,7 @@ import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -254,16 +254,17 @@ def translate_articles(
         )
 
     # The model drafts the next chunk while this thread writes the catalogs and bundles of
-    # the one before (the engine releases the interpreter's lock; writing holds it).
+    # the one before (the engine releases the interpreter's lock; writing holds it). The
+    # first chunk is drafted here: nothing is written yet to overlap it with (and a batch
+    # of one chunk, such as one article, runs the model in the job's own thread).
     # An engine failure in a later chunk propagates (a runner may retry the job: the
     # catalogs already written are then up to date), after what was learned is kept.
     chunks = chunked(pairs, CHUNK_SEGMENTS)
     try:
         with ThreadPoolExecutor(1, thread_name_prefix=f"drafts-{target}") as ahead:
-            coming = ahead.submit(drafts_of, chunks[0]) if chunks else None
+            coming: Future[dict[tuple[int, str], Suggestion]] | None = None
             for k, chunk in enumerate(chunks):
-                assert coming is not None
-                drafts = coming.result()
+                drafts = coming.result() if coming is not None else drafts_of(chunk)
                 coming = ahead.submit(drafts_of, chunks[k + 1]) if k + 1 < len(chunks) else None
                 by_owner: dict[int, dict[str, Suggestion]] = defaultdict(dict)
                 for (owner, seg_id), d in drafts.items():
