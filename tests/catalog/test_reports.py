@@ -111,3 +111,13 @@ def test_tm_export_names_a_broken_catalog_and_a_folder_it_cannot_write(
     (tmp_path / "a-file").write_text("", encoding="utf-8")
     code, output = _run(reviewed, "tm", "export", "--output", str(tmp_path / "a-file" / "x.tmx"))
     assert code == 1 and "cannot write" in output and "Traceback" not in output
+
+
+def test_an_emptied_catalog_is_not_counted_as_all_reviewed(reviewed: Path) -> None:
+    """A catalog truncated to 0 bytes (a crashed editor, a bad copy) has nothing reviewed:
+    status says 0%, not the 100% a share of nothing used to give."""
+    po_path(reviewed, "de").write_bytes(b"")
+    report = json.loads(cli(reviewed, "status", "--json"))
+    rows = {r["language"]: r for r in report["catalogs"]}
+    assert rows["de"]["reviewed"] == 0 and rows["de"]["share_reviewed"] == 0
+    assert "100%" not in cli(reviewed, "status")

@@ -138,7 +138,9 @@ class StateCounts:
 
     @property
     def reviewed_share(self) -> float:
-        return self.reviewed / self.segments if self.segments else 1.0
+        """Reviewed over live entries; 0 when there are none (an emptied catalog, or no
+        catalog yet, has nothing a person approved: it is never "100% reviewed")."""
+        return self.reviewed / self.segments if self.segments else 0.0
 
 
 # ---------------------------------------------------------------- the position line
