@@ -21,7 +21,7 @@ import polib
 
 from newsl10n.catalog.entry import not_translated_reason, position
 from newsl10n.catalog.header import source_language
-from newsl10n.catalog.store import load_catalog
+from newsl10n.catalog.store import MESSAGES_FOLDER, load_catalog
 from newsl10n.errors import CatalogError
 from newsl10n.glossary.enforce import (
     case_names,
@@ -404,7 +404,7 @@ def _language(code: str) -> str:
 
 
 def _folder_language(path: Path) -> str:
-    return _language(path.parent.parent.name) if path.parent.name == "LC_MESSAGES" else ""
+    return _language(path.parent.parent.name) if path.parent.name == MESSAGES_FOLDER else ""
 
 
 # ---------------------------------------------------------------- output

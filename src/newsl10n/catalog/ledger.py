@@ -85,7 +85,7 @@ class Ledger:
     _seen: dict[str, FileStamp | None] = field(default_factory=dict, repr=False)
     # The folder as a string: a batch stats every article's files, and joining strings
     # costs a fraction of building Path objects (a no-change plan is mostly this).
-    _root: str = field(default="", repr=False)
+    _root: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._root = os.fspath(self.locales)

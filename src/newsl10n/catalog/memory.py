@@ -18,7 +18,7 @@ from pathlib import Path
 from newsl10n import __version__
 from newsl10n.catalog.entry import is_reviewed
 from newsl10n.catalog.header import source_language
-from newsl10n.catalog.store import catalog_folder, load_catalog
+from newsl10n.catalog.store import CATALOG_SUFFIX, catalog_folder, load_catalog
 from newsl10n.errors import CatalogError
 
 FUZZY_THRESHOLD = 0.75  # as translate-toolkit's pot2po: below this a match is not worth showing
@@ -45,7 +45,7 @@ def reviewed_units(locales: Path, lang: str, problems: list[str] | None = None) 
     catalog itself when it reaches it)."""
     units: list[MemoryUnit] = []
     folder = catalog_folder(locales, lang)
-    for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
+    for path in sorted(folder.glob(f"*{CATALOG_SUFFIX}")) if folder.is_dir() else []:
         try:
             po = load_catalog(path)
         except CatalogError as err:

@@ -57,20 +57,34 @@ from newsl10n.source.segment import Residue, Segment
 NO_WRAP = 0
 
 
+CATALOG_SUFFIX = ".po"
+MESSAGES_FOLDER = "LC_MESSAGES"  # gettext's layout: <locales>/<lang>/LC_MESSAGES/<slug>.po
+
+
 def template_name(slug: str) -> str:
     """The template's name in the locales folder."""
     return f"{slug}.pot"
 
 
 def catalog_parts(lang: str, slug: str) -> tuple[str, str, str]:
-    """A catalog's path below the locales folder, gettext's layout (as parts, so that a
-    caller that stats thousands of them can join strings rather than build Paths)."""
-    return (lang, "LC_MESSAGES", f"{slug}.po")
+    """A catalog's path below the locales folder (as parts, so that a caller that stats
+    thousands of them can join strings rather than build Paths)."""
+    return (lang, MESSAGES_FOLDER, f"{slug}{CATALOG_SUFFIX}")
 
 
 def catalog_folder(locales: Path, lang: str) -> Path:
     """Where a language's catalogs are."""
-    return locales.joinpath(*catalog_parts(lang, "-")[:-1])
+    return locales / lang / MESSAGES_FOLDER
+
+
+def catalog_slugs_of(locales: Path, lang: str) -> list[str]:
+    """The slugs of a language's catalogs, in no order (none when its folder is missing)."""
+    try:
+        with os.scandir(catalog_folder(locales, lang)) as entries:
+            names = [e.name for e in entries]
+    except OSError:
+        return []
+    return [n[: -len(CATALOG_SUFFIX)] for n in names if n.endswith(CATALOG_SUFFIX)]
 
 
 def template_path(locales: Path, slug: str) -> Path:
@@ -146,7 +160,7 @@ def _open_in_folder(path: Path, flags: int, mode: int) -> int:
 
 def _locks_dir(path: Path) -> Path:
     """``locales/.locks`` for ``locales/<lang>/LC_MESSAGES/x.po`` and ``locales/x.pot``."""
-    if path.parent.name == "LC_MESSAGES":
+    if path.parent.name == MESSAGES_FOLDER:
         return path.parent.parent.parent / ".locks"
     return path.parent / ".locks"
 
@@ -904,7 +918,10 @@ def catalogs(locales: Path, languages: Sequence[str] | None = None) -> list[tupl
     for folder in sorted(p for p in locales.iterdir() if p.is_dir()):
         if languages and folder.name not in languages:
             continue
-        found.extend((folder.name, po) for po in sorted((folder / "LC_MESSAGES").glob("*.po")))
+        found.extend(
+            (folder.name, po)
+            for po in sorted(catalog_folder(locales, folder.name).glob(f"*{CATALOG_SUFFIX}"))
+        )
     return found
 
 

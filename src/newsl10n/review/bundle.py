@@ -30,6 +30,7 @@ from newsl10n.catalog.store import (
     atomic_write_bytes,
     catalog_folder,
     catalog_path,
+    catalog_slugs_of,
     load_catalog,
     template_path,
     template_residue,
@@ -221,22 +222,11 @@ def catalog_languages(locales: Path) -> list[str]:
     """Languages with a catalog folder (``<lang>/LC_MESSAGES``), sorted."""
     if not locales.is_dir():
         return []
-    return sorted(p.name for p in locales.iterdir() if (p / "LC_MESSAGES").is_dir())
+    return sorted(p.name for p in locales.iterdir() if catalog_folder(locales, p.name).is_dir())
 
 
 def catalog_slugs(locales: Path, languages: Iterable[str]) -> list[str]:
-    return sorted(
-        {slug for lang in languages for slug in _catalog_slugs(catalog_folder(locales, lang))}
-    )
-
-
-def _catalog_slugs(folder: Path) -> list[str]:
-    """The slugs of a language's ``*.po`` files (none when the folder is missing)."""
-    try:
-        with os.scandir(folder) as entries:
-            return [e.name[: -len(".po")] for e in entries if e.name.endswith(".po")]
-    except OSError:
-        return []
+    return sorted({slug for lang in languages for slug in catalog_slugs_of(locales, lang)})
 
 
 def stale_slugs(
@@ -251,16 +241,15 @@ def stale_slugs(
     (the run's ledger): only their bundle's presence is checked, not their bytes."""
     stale: set[str] = set()
     for lang in languages:
-        folder = catalog_folder(locales, lang)
-        for slug in _catalog_slugs(folder):
+        for slug in catalog_slugs_of(locales, lang):
             if (slug, lang) in current:
                 if not os.path.isfile(manifest_file(bundles, lang, slug)):
                     stale.add(slug)
                 continue
-            path = folder / f"{slug}.po"
+            path = catalog_path(locales, lang, slug)
             if not path.is_file():
                 continue
-            manifest = read_manifest(bundle_folder(bundles, lang, slug) / MANIFEST) or {}
+            manifest = read_manifest(Path(manifest_file(bundles, lang, slug))) or {}
             recorded = (manifest.get("catalog") or {}).get("sha256")
             try:
                 if recorded != file_sha256(path):
