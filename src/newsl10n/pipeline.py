@@ -155,9 +155,10 @@ def _reference(path: Path, settings: Settings) -> str:
 
 
 def write_template(prepared: PreparedArticle, settings: Settings) -> CatalogFacts:
-    """Write (or keep) the article's template; its facts for the ledger."""
+    """Write (or keep) the article's template; its facts for the ledger. (Litter of killed
+    writes is swept by the run at its start, once per folder: see ``store.locked``.)"""
     path = store.template_path(settings.locales, prepared.slug)
-    with store.locked(path):
+    with store.locked(path, sweep=False):
         previous = store.load_catalog(path)
         pot = store.build_template(prepared.source, prepared.segments, prepared.residue)
         store.write_if_changed(pot, path, previous)
@@ -392,7 +393,7 @@ def _finish_pair(
         retranslate=retranslate,
     )
     try:
-        done = store.commit(pair.snapshot, draft)
+        done = store.commit(pair.snapshot, draft, sweep=False)  # the run swept at its start
     except Newsl10nError as err:
         return replace(result, error=str(err))
     plan, written = done.plan, done.written

@@ -10,6 +10,7 @@ are in ``.NAME.po.XXXXXXXX.tmp``, the rename has not happened (no timing guesses
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -152,3 +153,30 @@ def test_a_run_sweeps_templates_and_catalogs_of_every_article(project: Path, kin
     os.utime(left, (time.time() - 3600, time.time() - 3600))
     assert run_echo(settings, bundles=False).ok
     assert not left.exists()
+
+
+def test_a_batch_lists_each_folder_once_not_once_per_catalog(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run sweeps every folder once at its start; its own commits and templates then
+    take their locks without listing the folder again (a listing per catalog made the
+    nightly batch quadratic: 0.3 ms per lock with 500 catalogs in a folder, 3 ms with
+    5,000)."""
+    for n in range(4):
+        shutil.copy(SEED, project / "source_articles" / f"story-{n}.txt")
+    settings = settings_for(project, ["ru", "de"])
+    sweeps: list[Path] = []
+    real = store.remove_stale_temporaries
+
+    def counted(path: Path, since: float) -> list[Path]:
+        sweeps.append(path)
+        return real(path, since)
+
+    monkeypatch.setattr(store, "remove_stale_temporaries", counted)
+    report = run_echo(settings)
+    assert report.ok and sum(bool(r.written) for r in report.results) == 10
+    assert sweeps == []
+    left = po_path(project, "ru").parent / f".{SEED.stem}.po.a1b2c3d4.tmp"
+    left.write_bytes(b"half a catalog")  # litter of a killed write: the next run sweeps it
+    os.utime(left, (time.time() - 3600, time.time() - 3600))
+    assert run_echo(settings).ok and not left.exists() and len(sweeps) == 1

@@ -105,7 +105,10 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS, sweep: bool = True
 
     Lock files live in ``.locks/`` beside the language folders, out of translators' way.
     Whoever takes the lock first removes what killed writes of this file left behind
-    (``remove_stale_temporaries``).
+    (``remove_stale_temporaries``), unless ``sweep`` is False: a run sweeps every folder
+    once at its start (:func:`sweep_temporaries`) and its own writes then skip it, since
+    that look lists the whole folder (a batch of n catalogs in one folder would list it n
+    times).
     """
     name = _locks_dir(path) / f"{path.parent.parent.name}--{path.name}.lock"
     try:
@@ -506,17 +509,17 @@ class Committed:
         return polib.pofile(text, encoding=self.po.encoding, wrapwidth=NO_WRAP)
 
 
-def commit(snapshot: Snapshot, draft: Draft) -> Committed:
+def commit(snapshot: Snapshot, draft: Draft, *, sweep: bool = True) -> Committed:
     """Write a run's catalog without losing a save made while the run translated.
 
     Under the catalog's lock, the file is read again and the catalog is planned and built
     on what it holds now: when nobody touched it, that is what the run read; when an
     editor saved it meanwhile, that save is the base, its human work is kept (the plan
     never replaces it) and the run's machine entries fill what is still to do. A file that
-    no longer parses is left as it is and reported.
+    no longer parses is left as it is and reported. ``sweep``: as in :func:`locked`.
     """
     path = snapshot.path
-    with locked(path):
+    with locked(path, sweep=sweep):
         current = read(path)
         plan = plan_update(current.po, draft.segments, draft.retranslate)
         po = build_catalog(
