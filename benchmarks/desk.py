@@ -56,7 +56,8 @@ def build_project(folder: Path, articles: int, root: Path) -> Path:
     """``articles`` × LANGUAGES catalogs and their bundles, as a run leaves them."""
     from benchmarks.corpus import write_articles
     from newsl10n.config import load_settings
-    from newsl10n.pipeline import PreparedArticle, translate_articles, write_template
+    from newsl10n.pipeline import translate_articles, write_template
+    from newsl10n.results import PreparedArticle
     from newsl10n.review.bundle import build_bundles
     from newsl10n.source.article import read_article
     from newsl10n.source.detect import Detection

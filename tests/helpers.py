@@ -23,7 +23,8 @@ from newsl10n.cli import main
 from newsl10n.config import EngineSettings, Settings, load_settings
 from newsl10n.engines.argos import ArgosEngine
 from newsl10n.engines.base import Engine
-from newsl10n.pipeline import PairResult, prepare_article, translate_pair
+from newsl10n.pipeline import prepare_article, translate_pair
+from newsl10n.results import PairResult
 from tests.conftest import ROOT, SEED
 
 FIXTURES = ROOT / "tests" / "fixtures"

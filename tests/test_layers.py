@@ -2,7 +2,8 @@
 
 The layers, top to bottom (README "Where things live"): the command line and the Prefect
 flows beside it (the only package that imports Prefect); the run; the
-per-article pipeline and the engine comparison; review (bundles, pages, desk, editing);
+per-article pipeline, the no-change plan and the engine comparison; the results they hand
+on; review (bundles, pages, desk, editing);
 QA; the glossary (model, formats, matching, enforcement); the engines; catalogs (the PO
 model, entry state, header, strict check, writing, memory); sources (reading, layout,
 sentences, detection); the foundation (errors, settings, script facts). Imports inside a
@@ -22,7 +23,8 @@ SRC = Path(__file__).parents[1] / "src" / "newsl10n"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("cli", "flows", "__main__"),
     ("run",),
-    ("pipeline", "compare"),
+    ("pipeline", "plan", "compare"),
+    ("results",),
     ("review",),
     ("qa",),
     ("glossary",),

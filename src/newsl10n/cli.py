@@ -32,7 +32,7 @@ from newsl10n.config import (
 from newsl10n.errors import Newsl10nError
 
 if TYPE_CHECKING:
-    from newsl10n.pipeline import PairResult
+    from newsl10n.results import PairResult
     from newsl10n.run import Report, Request
 
 # No markup (paths and file names may hold "[...]") and no wrapping (a piped path stays

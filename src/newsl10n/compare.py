@@ -19,7 +19,7 @@ from newsl10n.errors import Newsl10nError
 from newsl10n.glossary.enforce import Outcome, translate_with_glossary
 from newsl10n.glossary.match import find_terms
 from newsl10n.glossary.model import Glossary
-from newsl10n.pipeline import PreparedArticle
+from newsl10n.results import PreparedArticle
 from newsl10n.review.pages import mark_text
 from newsl10n.review.paths import bundle_folder
 from newsl10n.review.render import templates

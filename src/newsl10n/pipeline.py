@@ -7,7 +7,6 @@ so the other pairs of a run go on.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -26,8 +25,7 @@ from newsl10n.catalog.entry import (
     not_translated_note,
     not_translated_reason,
 )
-from newsl10n.catalog.header import SourceInfo, source_language, source_sha256
-from newsl10n.catalog.ledger import TEMPLATE, ArticleFacts, CatalogFacts, FileStamp, Ledger
+from newsl10n.catalog.ledger import CatalogFacts, FileStamp
 from newsl10n.catalog.memory import TranslationMemory
 from newsl10n.config import Settings
 from newsl10n.engines.base import Engine
@@ -36,67 +34,15 @@ from newsl10n.glossary.enforce import Outcome, translate_with_glossary
 from newsl10n.glossary.learned import LearnedTerms
 from newsl10n.glossary.match import known_word
 from newsl10n.glossary.model import Glossary
+from newsl10n.results import PairResult, PreparedArticle
 from newsl10n.review.bundle import BundleReport, BundleResult, build_bundle, build_bundles
 from newsl10n.review.findings import group_findings
 from newsl10n.review.localized import localize
 from newsl10n.review.pages import highlighter
-from newsl10n.review.summaries import Version, record_beside, version_of
-from newsl10n.source.article import Article, discover_articles, planned_slug, read_article
+from newsl10n.review.summaries import record_beside, version_of
+from newsl10n.source.article import Article, read_article
 from newsl10n.source.detect import Detection, detect_language, detect_segments
-from newsl10n.source.segment import Layout, Residue, Segment, segment_blocks
-
-
-@dataclass(frozen=True)
-class PreparedArticle:
-    """An article read, language-detected and segmented: everything a pair needs."""
-
-    article: Article
-    language: Detection
-    segments: tuple[Segment, ...]
-    residue: tuple[Residue, ...]
-    reference: str  # the source path as catalogs cite it (relative to the project)
-
-    @property
-    def slug(self) -> str:
-        return self.article.slug
-
-    @property
-    def source(self) -> SourceInfo:
-        return SourceInfo(
-            self.slug,
-            self.reference,
-            self.article.sha256,
-            self.language.lang,
-            self.language.confidence,
-        )
-
-
-@dataclass(frozen=True)
-class PairResult:
-    """What happened to one article in one language; ``error`` set means the pair failed."""
-
-    slug: str
-    target: str
-    segments: int = 0
-    translated: int = 0  # machine-translated in this run
-    from_memory: int = 0  # taken from reviewed translations in other catalogs
-    kept: int = 0  # existing entries left as they were
-    failed: int = 0  # segments left untranslated
-    qa_errors: int = 0  # catalog check findings (glossary terms, numbers)
-    qa_warnings: int = 0
-    catalog: str = ""
-    written: bool = False
-    model: str = ""
-    error: str = ""
-    skipped: str = ""  # why nothing was done (the article is already in this language)
-    reason: str = ""  # why segments were left untranslated (the engine's own words)
-    bundle: BundleResult | None = None  # built with the catalog, when the run asked for it
-    facts: CatalogFacts | None = None  # the catalog as written, for the ledger
-    summary: Version | None = None  # its counts and QA figures, for the desk's index
-
-    @property
-    def ok(self) -> bool:
-        return not self.error and not self.failed
+from newsl10n.source.segment import Layout, Segment, segment_blocks
 
 
 def prepare_article(
@@ -555,82 +501,6 @@ def translate_texts(
         if on_segments is not None:
             on_segments(len(indexes))
     return out
-
-
-def unchanged_slug(
-    path: Path, settings: Settings, targets: Sequence[str], ledger: Ledger | None = None
-) -> str | None:
-    """The article's slug when its template and every target catalog were made from these
-    exact bytes and have nothing left to translate (a batch then skips it: no detection,
-    no model), else None.
-
-    The ledger answers without opening a catalog while every file is as the last run left
-    it; otherwise the template and catalogs are read, and what they show is recorded in
-    the ledger for the next run."""
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    key = ledger_key(path, settings)
-    if ledger is not None and (known := ledger.unchanged(key, digest, targets)) is not None:
-        return known
-    slug = (ledger.slug(key, digest) if ledger is not None else None) or planned_slug(path, data)
-    facts = _read_unchanged(slug, digest, settings, targets)
-    if facts is None:
-        return None
-    if ledger is not None:
-        ledger.record(key, facts)
-    return slug
-
-
-def ledger_key(path: Path, settings: Settings) -> str:
-    """A source as the ledger names it: its path in the source folder."""
-    try:
-        return path.relative_to(settings.source).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
-
-
-def _read_unchanged(
-    slug: str, digest: str, settings: Settings, targets: Sequence[str]
-) -> ArticleFacts | None:
-    """Facts of an unchanged article, from its template and catalogs themselves (each
-    file's stat taken before it is read: a save in between makes the stat stale, never the
-    facts wrong); None when one is missing, made from other bytes, or incomplete."""
-    try:
-        pot_path = store.template_path(settings.locales, slug)
-        stamp = FileStamp.of(pot_path)
-        pot = store.load_catalog(pot_path)
-        if stamp is None or pot is None or source_sha256(pot.metadata) != digest:
-            return None
-        catalogs = {TEMPLATE: CatalogFacts(stamp)}
-        source_lang = source_language(pot.metadata)
-        for target in targets:
-            if target == source_lang:
-                continue
-            po_path = store.catalog_path(settings.locales, target, slug)
-            stamp = FileStamp.of(po_path)
-            po = store.load_catalog(po_path)
-            if stamp is None or po is None or source_sha256(po.metadata) != digest:
-                return None
-            if any(not e.msgstr for e in live(po)):
-                return None  # something is left to translate (a model was missing)
-            catalogs[target] = CatalogFacts(stamp)
-    except Newsl10nError:
-        return None  # a broken catalog is for the full path to report
-    return ArticleFacts(digest, slug, source_lang, catalogs)
-
-
-def article_facts(
-    prepared: PreparedArticle, template: CatalogFacts, pairs: Sequence[PairResult]
-) -> ArticleFacts:
-    """What a run knows of an article it has just processed, for the ledger."""
-    catalogs = {TEMPLATE: template}
-    catalogs.update({r.target: r.facts for r in pairs if r.facts is not None})
-    return ArticleFacts(prepared.article.sha256, prepared.slug, prepared.language.lang, catalogs)
-
-
-def discover(settings: Settings) -> list[Path]:
-    """Every article under the source folder, in a stable order."""
-    return discover_articles(settings.source)
 
 
 def build_review(

@@ -19,32 +19,23 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from newsl10n.catalog.ledger import CatalogFacts, Ledger
-from newsl10n.catalog.memory import TranslationMemory
 from newsl10n.catalog.store import catalog_path, sweep_temporaries
 from newsl10n.config import EngineSettings, Settings, resolve_inside
 from newsl10n.engines import Engine, get_engine
 from newsl10n.errors import ConfigError, Newsl10nError
 from newsl10n.glossary.load import load_glossary
 from newsl10n.glossary.model import Glossary
-from newsl10n.pipeline import (
-    OnSegments,
-    PairResult,
-    PreparedArticle,
-    article_facts,
-    build_review,
-    discover,
-    ledger_key,
-    prepare_article,
-    translate_articles,
-    unchanged_slug,
-    write_template,
-)
-from newsl10n.review import bundle
-from newsl10n.review.bundle import BundleReport, BundleResult
+from newsl10n.plan import article_facts, discover, ledger_key, unchanged_slug
+from newsl10n.results import PairResult, PreparedArticle
+from newsl10n.review.manifest import stale_slugs
 from newsl10n.source.article import ARTICLE_SUFFIXES, slugify, source_paths
+
+if TYPE_CHECKING:  # translation, QA and pages are imported where a run has work for them
+    from newsl10n.pipeline import OnSegments
+    from newsl10n.review.bundle import BundleReport, BundleResult
 
 UNCHANGED = "unchanged since the last run"
 Batching = Literal["language", "article"]
@@ -238,17 +229,20 @@ def finish_bundles(
         for t in settings.targets
         if (a.slug, t) not in done and catalog_path(settings.locales, t, a.slug).is_file()
     }
-    stale = bundle.stale_slugs(settings.locales, settings.bundles, settings.targets, current)
+    stale = stale_slugs(settings.locales, settings.bundles, settings.targets, current)
     todo = sorted(behind | set(stale))
     if not built and not todo:
         return None
+    from newsl10n.pipeline import build_review
+    from newsl10n.review.bundle import BundleReport, write_index
+
     rebuilt: tuple[BundleResult, ...] = ()
     if todo:
         tell(Event("bundles", f"bundles for {len(todo)} article(s)"))
         rebuilt = build_review(
             settings, glossary, list(settings.targets), todo, index=False
         ).bundles
-    index, index_written = bundle.write_index(settings.bundles)
+    index, index_written = write_index(settings.bundles)
     return BundleReport((*built, *rebuilt), (), index, index_written)
 
 
@@ -379,6 +373,10 @@ def prepare_articles(
     """Read, detect and segment each article; one that fails is its own failed result."""
     prepared: list[PreparedArticle] = []
     failed: list[PairResult] = []
+    if not paths:
+        return prepared, failed  # a no-change run: detection and segmentation not imported
+    from newsl10n.pipeline import prepare_article
+
     for path in paths:
         try:
             article = prepare_article(path, settings, glossary)
@@ -448,6 +446,10 @@ def write_templates(
     written: list[PreparedArticle] = []
     failed: list[PairResult] = []
     facts: dict[str, CatalogFacts] = {}
+    if not prepared:
+        return written, failed, facts
+    from newsl10n.pipeline import write_template
+
     for article in prepared:
         try:
             facts[article.slug] = write_template(article, settings)
@@ -515,6 +517,9 @@ def translate_job(job: Job, on_segments: OnSegments | None = None) -> list[PairR
     """One target language: engines per source language, a memory for the language,
     models loaded once for the job and released at its end. Unexpected errors (a model
     crashing) propagate, so a runner can retry the job."""
+    from newsl10n.catalog.memory import TranslationMemory
+    from newsl10n.pipeline import translate_articles
+
     settings = job.settings
     make = job.engines or get_engine
     engines: dict[str, Engine] = {}

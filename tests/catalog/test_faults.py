@@ -26,7 +26,8 @@ from newsl10n.catalog import status, store
 from newsl10n.config import load_settings
 from newsl10n.engines.argos import ArgosEngine
 from newsl10n.glossary.model import Glossary
-from newsl10n.pipeline import PairResult, prepare_article, translate_pair, write_template
+from newsl10n.pipeline import prepare_article, translate_pair, write_template
+from newsl10n.results import PairResult
 from newsl10n.review.bundle import BundleReport, build_bundles
 from tests.conftest import SEED
 from tests.helpers import (

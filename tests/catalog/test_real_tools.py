@@ -24,7 +24,8 @@ from translate.storage import pypo
 from newsl10n.catalog import fingerprint, powrite, store
 from newsl10n.config import load_settings
 from newsl10n.engines.argos import ArgosEngine
-from newsl10n.pipeline import PairResult, prepare_article, translate_pair, write_template
+from newsl10n.pipeline import prepare_article, translate_pair, write_template
+from newsl10n.results import PairResult
 from tests.conftest import SEED
 from tests.helpers import FIXTURES, msgfmt_check, po_path, pot_path
 

@@ -12,7 +12,8 @@ import pytest
 import newsl10n.run
 from newsl10n.config import Settings, load_settings
 from newsl10n.engines.argos import ArgosEngine
-from newsl10n.pipeline import PairResult, prepare_article, translate_pair
+from newsl10n.pipeline import prepare_article, translate_pair
+from newsl10n.results import PairResult
 from tests.conftest import SEED
 from tests.helpers import msgfmt_check, po_name, po_path
 

@@ -16,7 +16,7 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRun
 from newsl10n.engines.argos import ArgosEngine
 from newsl10n.flows.runners import task_runner
 from newsl10n.flows.translate import rebuild_bundles, translate_article, translate_batch
-from newsl10n.pipeline import PairResult
+from newsl10n.results import PairResult
 from newsl10n.run import Report
 from tests.conftest import SEED
 from tests.helpers import msgfmt_check, po_in, po_path

@@ -212,7 +212,7 @@ def test_a_batch_checks_each_catalog_once_and_writes_the_index_once(
     """Each pair's QA findings and parse make its bundle: no catalog is checked again by a
     QA pass over every catalog, and the review index is rendered once per run."""
     from newsl10n import qa
-    from newsl10n.review import bundle
+    from newsl10n.review import bundle, manifest
 
     extra = project / "source_articles" / "second.txt"
     extra.write_text("Second Story\n\nThe council met on Monday.\n", encoding="utf-8")
@@ -233,7 +233,7 @@ def test_a_batch_checks_each_catalog_once_and_writes_the_index_once(
     assert calls == {"check_entries": 4, "check_catalog": 0, "write_index": 1}
     built = sorted((b.slug, b.lang) for b in report.bundles.bundles if b.ok)
     assert built == sorted((s, t) for s in (SEED.stem, "second") for t in TARGETS)
-    assert bundle.stale_slugs(settings.locales, settings.bundles, TARGETS) == []
+    assert manifest.stale_slugs(settings.locales, settings.bundles, TARGETS) == []
 
 
 def test_a_large_batch_sums_up_the_pairs_with_nothing_to_report(

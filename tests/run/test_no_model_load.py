@@ -1,4 +1,5 @@
-"""A batch re-run with nothing new to translate loads no model, counted in a fresh process.
+"""A batch re-run with nothing new to translate loads no model, counted in a fresh process,
+and imports no detection, translation, QA or page code (its cost is mostly start-up).
 
 Models are cached per process, so only a fresh process shows whether a run loads one: each
 run below is a new Python process calling the library's run (``newsl10n.run.run``, the one
@@ -38,6 +39,8 @@ def counting(self, texts, n):
 
 
 argos._Model.scored = counting
+WORK = ["jinja2", "newsl10n.pipeline", "newsl10n.qa", "newsl10n.review.bundle",
+        "newsl10n.source.detect", "newsl10n.glossary.enforce"]
 
 
 def batch(settings, force):
@@ -52,6 +55,7 @@ def batch(settings, force):
         "engine_calls": calls[0] - before,
         "models_loaded": argos.loaded_model_count(),
         "detectors_imported": "lingua" in sys.modules,
+        "work_imported": sorted(m for m in WORK if m in sys.modules),
     }
 
 
@@ -92,6 +96,7 @@ def test_no_change_batch_rerun_loads_no_model(copy_models: Path, project: Path) 
     assert first["translated"] > 0
     assert first["engine_calls"] == 2  # one batch per language
     assert first["models_loaded"] == 2  # the counter counts: en→ru, en→ko
+    assert len(first["work_imported"]) == 6  # and so does the import check
     before = _catalogs(project)
     assert len(before) == 3  # template + two catalogs
 
@@ -101,6 +106,7 @@ def test_no_change_batch_rerun_loads_no_model(copy_models: Path, project: Path) 
     assert batch["models_loaded"] == 0
     assert batch["engine_calls"] == 0
     assert not batch["detectors_imported"]  # unchanged bytes: not even detection runs
+    assert batch["work_imported"] == []  # nor is its code loaded
     assert forced["skipped"] == 0
     assert forced["translated"] == 0
     assert forced["written"] == 0

@@ -20,7 +20,7 @@ from newsl10n.config import load_settings, settings_elsewhere
 from newsl10n.flows import names
 from newsl10n.flows.tasks import as_planned, placed_here, this_machine
 from newsl10n.glossary.model import Glossary
-from newsl10n.pipeline import PairResult
+from newsl10n.results import PairResult
 from newsl10n.run import Job, Request
 from tests.conftest import ROOT
 from tests.helpers import po_in

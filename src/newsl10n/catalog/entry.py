@@ -27,11 +27,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import polib
 
 from newsl10n.catalog import fingerprint
-from newsl10n.source.segment import Segment
+
+if TYPE_CHECKING:  # segmenting (its layout rules) is not loaded to read a catalog
+    from newsl10n.source.segment import Segment
 
 FUZZY = "fuzzy"
 

@@ -6,7 +6,7 @@ source language, and for the template and each catalog the file's stat as the ru
 (size, mtime, inode), whether every live entry had a translation, and whether its bundle
 was built from exactly that file. A fact is used only while the file's stat is still the
 recorded one: a translator's save (or a deleted catalog) changes it, and the batch then
-falls back to reading the catalog as it always did (``pipeline.unchanged_slug``). The ledger
+falls back to reading the catalog as it always did (``plan.unchanged_slug``). The ledger
 is a cache: deleting it, or two runs writing it at once, costs a slower plan, never a
 wrong one. Its stats are this machine's: keep it out of version control.
 """

@@ -25,7 +25,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import polib
 
@@ -50,7 +50,9 @@ from newsl10n.catalog.header import (
 )
 from newsl10n.catalog.pocheck import check_po
 from newsl10n.errors import CatalogError
-from newsl10n.source.segment import Residue, Segment
+
+if TYPE_CHECKING:  # segmenting (its layout rules) is not loaded to read a catalog
+    from newsl10n.source.segment import Residue, Segment
 
 # Strings and comments are not wrapped (msgmerge --no-wrap): polib would wrap comments too,
 # changing translators' and notes' lines; one line per string also diffs well.

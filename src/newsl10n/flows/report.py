@@ -25,7 +25,7 @@ from prefect.artifacts import (
 from newsl10n import qa
 from newsl10n.config import Settings
 from newsl10n.glossary.model import Glossary
-from newsl10n.pipeline import PairResult
+from newsl10n.results import PairResult
 from newsl10n.review.bundle import BundleReport
 from newsl10n.review.paths import bundle_folder
 from newsl10n.run import Report

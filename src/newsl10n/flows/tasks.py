@@ -23,7 +23,8 @@ from prefect.cache_policies import NO_CACHE
 
 from newsl10n.config import Settings, folder_variable, settings_elsewhere
 from newsl10n.flows.report import summarize
-from newsl10n.pipeline import PairResult, build_review
+from newsl10n.pipeline import build_review
+from newsl10n.results import PairResult
 from newsl10n.review.bundle import BundleReport
 from newsl10n.run import Job, JobRun
 

@@ -52,7 +52,7 @@ from newsl10n.flows.report import (
 from newsl10n.flows.runners import task_runner
 from newsl10n.flows.tasks import PairsFailed, bundle_task, this_machine, translate_task
 from newsl10n.glossary.load import load_glossary
-from newsl10n.pipeline import PairResult
+from newsl10n.results import PairResult
 from newsl10n.review.bundle import BundleReport
 from newsl10n.run import (
     Event,

@@ -19,7 +19,7 @@ import shutil
 import stat
 import time
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,7 +53,6 @@ from newsl10n.review.paths import (
     REVIEW,
     archive_path,
     bundle_folder,
-    manifest_file,
 )
 from newsl10n.review.render import render_html, render_markdown
 from newsl10n.source.article import is_slug
@@ -227,36 +226,6 @@ def catalog_languages(locales: Path) -> list[str]:
 
 def catalog_slugs(locales: Path, languages: Iterable[str]) -> list[str]:
     return sorted({slug for lang in languages for slug in catalog_slugs_of(locales, lang)})
-
-
-def stale_slugs(
-    locales: Path,
-    bundles: Path,
-    languages: Iterable[str],
-    current: Collection[tuple[str, str]] = (),
-) -> list[str]:
-    """Articles with a catalog whose bundle is missing or was built from other bytes (a
-    translator edited the catalog since): a plain run rebuilds those too. ``current``:
-    (slug, language) of catalogs known to be exactly what their bundle was built from
-    (the run's ledger): only their bundle's presence is checked, not their bytes."""
-    stale: set[str] = set()
-    for lang in languages:
-        for slug in catalog_slugs_of(locales, lang):
-            if (slug, lang) in current:
-                if not os.path.isfile(manifest_file(bundles, lang, slug)):
-                    stale.add(slug)
-                continue
-            path = catalog_path(locales, lang, slug)
-            if not path.is_file():
-                continue
-            manifest = read_manifest(Path(manifest_file(bundles, lang, slug))) or {}
-            recorded = (manifest.get("catalog") or {}).get("sha256")
-            try:
-                if recorded != file_sha256(path):
-                    stale.add(slug)
-            except OSError:
-                continue  # unreadable: reported by the build that reads it
-    return sorted(stale)
 
 
 # ---------------------------------------------------------------- the entry point

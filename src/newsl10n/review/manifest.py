@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsl10n import __version__
-from newsl10n.review.findings import ShownFinding
-from newsl10n.review.localized import LocalizedArticle
+from newsl10n.catalog.store import catalog_path, catalog_slugs_of
+from newsl10n.review.paths import manifest_file
+
+if TYPE_CHECKING:  # a run with nothing to rebuild asks only :func:`stale_slugs`
+    from newsl10n.review.findings import ShownFinding
+    from newsl10n.review.localized import LocalizedArticle
 
 MANIFEST_VERSION = 1
 
@@ -123,3 +128,33 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
 
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def stale_slugs(
+    locales: Path,
+    bundles: Path,
+    languages: Iterable[str],
+    current: Collection[tuple[str, str]] = (),
+) -> list[str]:
+    """Articles with a catalog whose bundle is missing or was built from other bytes (a
+    translator edited the catalog since): a plain run rebuilds those too. ``current``:
+    (slug, language) of catalogs known to be exactly what their bundle was built from
+    (the run's ledger): only their bundle's presence is checked, not their bytes."""
+    stale: set[str] = set()
+    for lang in languages:
+        for slug in catalog_slugs_of(locales, lang):
+            if (slug, lang) in current:
+                if not os.path.isfile(manifest_file(bundles, lang, slug)):
+                    stale.add(slug)
+                continue
+            path = catalog_path(locales, lang, slug)
+            if not path.is_file():
+                continue
+            manifest = read_manifest(Path(manifest_file(bundles, lang, slug))) or {}
+            recorded = (manifest.get("catalog") or {}).get("sha256")
+            try:
+                if recorded != file_sha256(path):
+                    stale.add(slug)
+            except OSError:
+                continue  # unreadable: reported by the build that reads it
+    return sorted(stale)
