@@ -155,7 +155,7 @@ def free_port() -> int:
 @contextmanager
 def serving(project: Path, env: dict[str, str]) -> Iterator[Desk]:
     """``newsl10n review`` on a free port, until the block ends."""
-    from benchmarks.run import NEWSL10N
+    from benchmarks.harness import NEWSL10N
 
     port = free_port()
     proc = subprocess.Popen(
@@ -240,7 +240,7 @@ def bench_desk(
 
 
 def _index_row(project: Path, env: dict[str, str], repeat: int) -> dict[str, Any]:
-    from benchmarks.run import NEWSL10N, run_child
+    from benchmarks.harness import NEWSL10N, run_child
 
     status_command = [NEWSL10N, "--project", str(project), "status", "--json"]
     status = min((run_child(status_command, env) for _ in range(repeat)), key=lambda m: m.wall)
@@ -282,7 +282,7 @@ def _page_row(project: Path, env: dict[str, str], repeat: int) -> dict[str, Any]
 
 def render(found: dict[str, Any]) -> list[str]:
     """Section 11 of the report."""
-    from benchmarks.run import table
+    from benchmarks.harness import table
 
     out = [
         f"### 11. The review desk over many catalogs ({found['segments']}-segment articles × "

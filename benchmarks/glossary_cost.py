@@ -28,7 +28,7 @@ def bench_glossary(
 ) -> dict[str, Any]:
     from benchmarks import realsize_model
     from benchmarks.corpus import write_article
-    from benchmarks.run import (
+    from benchmarks.harness import (
         Measured,
         command,
         make_project,
@@ -138,7 +138,7 @@ def _failed_terms(memory: Path) -> int:
 
 def render(found: dict[str, Any]) -> list[str]:
     """Section 12 of the report."""
-    from benchmarks.run import table
+    from benchmarks.harness import table
 
     labels = {
         "raw": "raw script",
