@@ -105,7 +105,7 @@ def test_a_live_writer_keeps_its_temporary_file_through_a_run(
     try:
         (name,) = temporaries(path.parent)
         store.sweep_temporaries(settings.locales)
-        with store.locked(path):  # a run's commit (or a desk save) takes the lock and sweeps
+        with store.locked(path):  # a desk save takes the lock and sweeps
             pass
         assert temporaries(path.parent) == [name]
     finally:

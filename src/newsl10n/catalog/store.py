@@ -796,7 +796,9 @@ def sweep_temporaries(locales: Path) -> list[Path]:
     """Remove the temporary files killed writes left beside the catalogs and templates
     under ``locales`` (a run does this first: an unchanged article is skipped and never
     takes its catalog's lock). One listing per folder; only a catalog with leftovers is
-    locked, and one whose lock is busy is left to its holder, who sweeps on taking it."""
+    locked, and one whose lock is busy is left: a desk save sweeps on taking it, another
+    run's commit does not (it swept at its own start), so a leftover beside a catalog busy
+    at that moment stays until the next run; it is litter, never read."""
     folders = [locales, *sorted(locales.glob("*/LC_MESSAGES"))] if locales.is_dir() else []
     removed: list[Path] = []
     for folder in folders:
