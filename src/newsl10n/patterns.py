@@ -5,9 +5,7 @@ strict PO checker) are large alternations: compiling them all takes about 0.2 s,
 every command paid at start-up whether or not it read a page. A nightly re-run that finds
 nothing changed reads no page and checks no catalog, so it should not compile them:
 ``lazy(pattern, flags)`` stands where ``re.compile(pattern, flags)`` stood, and compiles on
-its first search (once per process: ``re`` keeps it). A pattern that is itself costly to
-write out (every combining mark of the BMP, read from ``unicodedata``) is given as a
-function that returns it, called at the same moment.
+its first search (once per process: ``re`` keeps it).
 """
 
 from __future__ import annotations
@@ -21,22 +19,17 @@ from typing import Any
 class LazyPattern:
     """``re.compile(pattern, flags)``, compiled on first use; the methods rules use."""
 
-    __slots__ = ("_compiled", "_source", "flags")
+    __slots__ = ("_compiled", "flags", "pattern")
 
-    def __init__(self, pattern: str | Callable[[], str], flags: int = 0) -> None:
-        self._source = pattern
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
         self.flags = flags
         self._compiled: re.Pattern[str] | None = None
 
     @property
-    def pattern(self) -> str:
-        return self.compiled.pattern
-
-    @property
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:  # two threads may both compile: same result, no harm
-            source = self._source if isinstance(self._source, str) else self._source()
-            self._compiled = re.compile(source, self.flags)
+            self._compiled = re.compile(self.pattern, self.flags)
         return self._compiled
 
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
@@ -70,6 +63,6 @@ class LazyPattern:
         return self.compiled.split(string, maxsplit)
 
 
-def lazy(pattern: str | Callable[[], str], flags: int = 0) -> LazyPattern:
+def lazy(pattern: str, flags: int = 0) -> LazyPattern:
     """A pattern compiled on its first use (see the module's docstring)."""
     return LazyPattern(pattern, flags)

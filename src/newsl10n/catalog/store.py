@@ -777,7 +777,8 @@ def remove_stale_temporaries(path: Path, since: float) -> list[Path]:
     """Remove the temporary files killed writes of ``path`` (and of its ``.mo``) left in
     its folder: only under ``path``'s lock, only files last written before ``since`` (when
     the lock was taken) and held by no process (see above). Returns what was removed."""
-    names = {path.name, path.with_suffix(".mo").name} if path.suffix == ".po" else {path.name}
+    catalog = path.suffix == CATALOG_SUFFIX
+    names = {path.name, path.with_suffix(".mo").name} if catalog else {path.name}
     try:
         found = os.listdir(path.parent)
     except OSError:
@@ -799,7 +800,7 @@ def sweep_temporaries(locales: Path) -> list[Path]:
     locked, and one whose lock is busy is left: a desk save sweeps on taking it, another
     run's commit does not (it swept at its own start), so a leftover beside a catalog busy
     at that moment stays until the next run; it is litter, never read."""
-    folders = [locales, *sorted(locales.glob("*/LC_MESSAGES"))] if locales.is_dir() else []
+    folders = [locales, *sorted(locales.glob(f"*/{MESSAGES_FOLDER}"))] if locales.is_dir() else []
     removed: list[Path] = []
     for folder in folders:
         try:
@@ -807,8 +808,11 @@ def sweep_temporaries(locales: Path) -> list[Path]:
         except OSError:
             continue
         targets = {m["name"] for m in map(_TEMPORARY.fullmatch, names) if m is not None}
-        owners = {folder / (t[: -len(".mo")] + ".po" if t.endswith(".mo") else t) for t in targets}
-        for owner in sorted(o for o in owners if o.suffix in (".po", ".pot")):
+        owners = {
+            folder / (t[: -len(".mo")] + CATALOG_SUFFIX if t.endswith(".mo") else t)
+            for t in targets
+        }
+        for owner in sorted(o for o in owners if o.suffix in (CATALOG_SUFFIX, ".pot")):
             removed.extend(_sweep_one(owner))
     return removed
 
