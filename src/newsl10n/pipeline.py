@@ -194,10 +194,14 @@ def translate_articles(
     if glossary is not None and glossary.terms and any(p.plan.todo for p in pairs.values()):
         learned = LearnedTerms.beside(settings.locales, glossary)
 
+    # What the engine gave for each text, kept over the job's chunks (drafted one after
+    # another, never at once): a text repeated in a later chunk is not sent again.
+    machine: dict[tuple[str, str], tuple[str, str]] = {}
+
     def drafts_of(chunk: Sequence[int]) -> dict[tuple[int, str], Suggestion]:
         todo = [(i, seg) for i in chunk for seg in pairs[i].plan.todo]
         return draft_translations(
-            todo, target, engines, memory, origins, glossary, on_segments, learned
+            todo, target, engines, memory, origins, glossary, on_segments, learned, machine
         )
 
     # The model drafts the next chunk while this thread writes the catalogs and bundles of
@@ -408,11 +412,14 @@ def draft_translations(
     glossary: Glossary | None = None,
     on_segments: OnSegments | None = None,
     learned: LearnedTerms | None = None,
+    machine: dict[tuple[str, str], tuple[str, str]] | None = None,
 ) -> dict[tuple[int, str], Suggestion]:
     """Drafts by (owner, segment id): reviewed work first (exact memory matches, never from
     the owner's own catalog), the engine for the rest (each distinct text once), and a
     close memory match (≥75%) offered instead of raw machine output, with the machine
-    output kept in the note for the translator."""
+    output kept in the note for the translator. ``machine``: the engine's (translation,
+    note) by (language, text) from earlier calls of the same job, used and extended (a
+    batch's chunks send a repeated text once, as one call over everything would)."""
     drafts: dict[tuple[int, str], Suggestion] = {}
     rest: list[tuple[int, Segment]] = []
     for owner, seg in todo:
@@ -426,14 +433,11 @@ def draft_translations(
             continue
         note = memory_note(f"reviewed translation from {match.unit.origin}")
         drafts[(owner, seg.id)] = Suggestion(match.unit.target, note, "memory")
-    distinct = list(dict.fromkeys((seg.lang, seg.text) for _owner, seg in rest))
-    machine = dict(
-        zip(
-            distinct,
-            translate_texts(distinct, target, engines, glossary, on_segments, learned),
-            strict=True,
-        )
-    )
+    machine = {} if machine is None else machine
+    distinct = dict.fromkeys((seg.lang, seg.text) for _owner, seg in rest)
+    new = [item for item in distinct if item not in machine]
+    translated = translate_texts(new, target, engines, glossary, on_segments, learned)
+    machine.update(zip(new, translated, strict=True))
     for owner, seg in rest:
         mt, note = machine[(seg.lang, seg.text)]
         if not mt:

@@ -90,3 +90,32 @@ def test_an_engine_crash_in_a_later_chunk_fails_the_job_and_keeps_what_was_writt
     report = newsl10n.run.run(settings_for(project), engines=FailingSecond)  # type: ignore[arg-type]
     assert report.failures and "the model crashed" in report.failures[0].error
     assert len(_catalogs(project / "locales")) == 4  # the first chunk's four articles
+
+
+def test_a_text_repeated_across_chunks_goes_to_the_engine_once(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Boilerplate a newsroom repeats (a closing line, a recurring title) costs one engine
+    call per job, as it did when a batch was one call: chunking must not translate it
+    again in every chunk, and the catalogs are those of one call over everything."""
+    sources = project / "source_articles"
+    for old in sources.iterdir():
+        old.unlink()
+    for n in range(12):
+        sources.joinpath(f"story-{n:02d}.txt").write_text(
+            f"Story number {n}\n\nThe council met on day {n}. Follow us for more news.\n",
+            encoding="utf-8",
+        )
+    settings = settings_for(project)
+    whole = settings.with_overrides(locales=tmp_path / "whole", bundles=tmp_path / "b1")
+    Recording.calls = []
+    newsl10n.run.run(whole, engines=Recording)  # type: ignore[arg-type]
+    assert [n for n, _ in Recording.calls] == [25]  # 12 titles, 12 sentences, 1 shared
+    monkeypatch.setattr(newsl10n.pipeline, "CHUNK_SEGMENTS", 10)
+    Recording.calls = []
+    report = newsl10n.run.run(settings, engines=Recording)  # type: ignore[arg-type]
+    assert not report.failures
+    # Three chunks of four articles; the shared sentence is sent in the first only.
+    assert [n for n, _ in Recording.calls] == [9, 8, 8]
+    assert sum(r.translated for r in report.results) == 36  # every catalog still has it
+    assert _catalogs(project / "locales") == _catalogs(tmp_path / "whole")
