@@ -25,7 +25,16 @@ from unicode_segmentation_rs import gettext_wrap
 
 from newsl10n.catalog import linebreak
 
-__all__ = ["UNWRAPPED", "FileLayout", "Style", "detect_layout", "entry_key", "layout", "render"]
+__all__ = [
+    "UNWRAPPED",
+    "FileLayout",
+    "Style",
+    "block_lines",
+    "detect_layout",
+    "entry_key",
+    "layout",
+    "render",
+]
 
 
 @dataclass(frozen=True)
@@ -342,3 +351,25 @@ def _entries(
     for entry in po:
         same = pool.get(entry_key(entry))
         yield same.popleft() if same else render_entry(entry, style)
+
+
+def block_lines(text: str) -> list[int]:
+    """The first line of each block of ``text`` (runs of lines with more than blanks),
+    numbered as polib numbers lines (from 1, by ``str.splitlines``, blank lines counted).
+
+    :func:`render` joins the header's block and one block per entry with blank lines, and
+    no entry holds one (a string's line breaks are escaped), so in a catalog it wrote the
+    blocks after the header's are its entries in order, each starting on the line polib
+    would give it: a commit numbers its catalog from them instead of parsing the file it
+    just wrote (most of a batch's reading). A file laid out otherwise has another count of
+    blocks than of entries, and is parsed."""
+    starts: list[int] = []
+    blank = True
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            if blank:
+                starts.append(number)
+            blank = False
+        else:
+            blank = True
+    return starts
