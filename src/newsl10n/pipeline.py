@@ -24,6 +24,7 @@ from newsl10n.catalog.entry import (
     memory_note,
     not_translated_note,
     not_translated_reason,
+    source_kept_note,
 )
 from newsl10n.catalog.ledger import CatalogFacts, FileStamp
 from newsl10n.catalog.memory import TranslationMemory
@@ -424,7 +425,7 @@ def draft_translations(
     rest: list[tuple[int, Segment]] = []
     for owner, seg in todo:
         if seg.lang == target:  # a quote already in the target language stays as written
-            note = f"source already in {target}: kept as written"
+            note = source_kept_note(target)
             drafts[(owner, seg.id)] = Suggestion(seg.text, note, "source")
             continue
         match = memory.lookup(seg.text, exclude=origins[owner], threshold=1.0)

@@ -95,6 +95,16 @@ def test_into_russian_the_english_is_translated_and_the_russian_kept(mixed: Path
     assert all(RUSSIAN not in texts for *_pair, texts in Recorder.calls)
 
 
+def test_retranslating_a_segment_kept_as_written_notes_it_once(mixed: Path) -> None:
+    """The note on a quote already in the target is the run's own: a new draft replaces
+    it, as it replaces the other notes a run writes, instead of adding it again."""
+    for args in (["run", "--to", "ru"], ["run", "--to", "ru", "--retranslate"]):
+        result = CliRunner().invoke(main, ["--project", str(mixed), *args])
+        assert result.exit_code == 0, result.output
+    comment = entries(mixed, "ru")[RUSSIAN].comment
+    assert comment.count("source already in ru") == 1, comment
+
+
 def test_into_ukrainian_each_paragraph_goes_to_its_own_pair_and_engine(mixed: Path) -> None:
     with (mixed / "pyproject.toml").open("a", encoding="utf-8") as config:
         config.write('\n[tool.newsl10n.engines]\n"ru-uk" = "apertium"\n')

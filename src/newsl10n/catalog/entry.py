@@ -202,11 +202,13 @@ GLOSSARY_MISSING = "glossary: missing "
 GLOSSARY_CASE = "glossary: case "
 MEMORY = "translation memory: "
 NOT_TRANSLATED = "not translated: "
+SOURCE_KEPT = "source already in "
 OWN_NOTE_PREFIXES = (
     GLOSSARY_MISSING,
     GLOSSARY_CASE,
     MEMORY,
     NOT_TRANSLATED,
+    SOURCE_KEPT,
     fingerprint.SCORE_PREFIX,
 )
 
@@ -231,6 +233,11 @@ def is_memory_note(note: str | None) -> bool:
 
 def not_translated_note(why: str) -> str:
     return NOT_TRANSLATED + why
+
+
+def source_kept_note(target: str) -> str:
+    """A segment already in the target language (a quote), kept as written."""
+    return f"{SOURCE_KEPT}{target}: kept as written"
 
 
 def not_translated_reason(comment: str) -> str:
