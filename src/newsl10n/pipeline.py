@@ -364,7 +364,8 @@ def _finish_pair(
         complete = all(e.msgstr for e in live(po))
         bundled = built is not None and built.ok
         facts = CatalogFacts(FileStamp.from_stat(done.stat), complete, bundled)
-    # Parsed from the bytes written and checked: the desk need not check them again.
+    # The catalog as the file holds it (``Committed.parsed``) with its findings: the desk
+    # need not check it again.
     summary = version_of(done.data, po, findings) if bundles and glossary is not None else None
     return replace(
         result,
@@ -419,8 +420,9 @@ def draft_translations(
     the owner's own catalog), the engine for the rest (each distinct text once), and a
     close memory match (≥75%) offered instead of raw machine output, with the machine
     output kept in the note for the translator. ``machine``: the engine's (translation,
-    note) by (language, text) from earlier calls of the same job, used and extended (a
-    batch's chunks send a repeated text once, as one call over everything would)."""
+    note) by (language, text) from earlier calls of the same job, used and extended with
+    this call's translations (a batch's chunks send a repeated text once, as one call over
+    everything would; a text whose call failed is sent again)."""
     drafts: dict[tuple[int, str], Suggestion] = {}
     rest: list[tuple[int, Segment]] = []
     for owner, seg in todo:
@@ -437,10 +439,13 @@ def draft_translations(
     machine = {} if machine is None else machine
     distinct = dict.fromkeys((seg.lang, seg.text) for _owner, seg in rest)
     new = [item for item in distinct if item not in machine]
-    translated = translate_texts(new, target, engines, glossary, on_segments, learned)
-    machine.update(zip(new, translated, strict=True))
+    translated = dict(
+        zip(new, translate_texts(new, target, engines, glossary, on_segments, learned), strict=True)
+    )
+    # Kept for the chunks to come: translations only (a failed call is tried again there).
+    machine.update((item, out) for item, out in translated.items() if out[0])
     for owner, seg in rest:
-        mt, note = machine[(seg.lang, seg.text)]
+        mt, note = translated.get((seg.lang, seg.text)) or machine[(seg.lang, seg.text)]
         if not mt:
             drafts[(owner, seg.id)] = Suggestion("", note)
             continue

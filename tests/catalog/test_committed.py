@@ -6,6 +6,7 @@ on a first catalog, on real catalogs saved by other tools, on CRLF files with a 
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import polib
@@ -117,3 +118,45 @@ def test_a_layout_that_is_not_one_block_per_entry_is_parsed(tmp_path: Path) -> N
     )
     assert len(powrite.block_lines(squeezed.data.decode())) == 1
     _same_as_a_parse(squeezed, path, numbered=False)
+
+
+def test_a_kept_block_starting_with_a_line_polib_skips_is_parsed(tmp_path: Path) -> None:
+    """A translator's tool left a bare ``#.`` atop an entry: polib starts the entry on the
+    next line, so the block's first line is not the entry's (found by a second reading)."""
+    path = tmp_path / "de" / "LC_MESSAGES" / "story.po"
+    store.commit(store.read(path), _draft({"paragraph:bbbb": "Die Preise stiegen."}))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n\n#. paragraph,", "\n\n#.\n#. paragraph,", 1), "utf-8")
+    done = store.commit(store.read(path), _draft({"title:aaaa": "Gespräche stocken"}))
+    _same_as_a_parse(done, path, numbered=False)
+
+
+def test_a_source_file_name_with_a_space_is_parsed(tmp_path: Path) -> None:
+    """``#: source_articles/my story.txt:3`` reads back as two references; the bundle
+    must say what the desk, which reads the file, will say."""
+    path = tmp_path / "de" / "LC_MESSAGES" / "story.po"
+    spaced = replace(SOURCE, reference="source_articles/my story.txt")
+    draft = replace(_draft({"title:aaaa": "Gespräche"}), source=spaced)
+    _same_as_a_parse(store.commit(store.read(path), draft), path, numbered=False)
+
+
+@pytest.mark.parametrize(
+    "note", ["not translated: apertium said\n\nnothing", "not translated: timeout   "]
+)
+def test_a_note_the_file_cannot_hold_as_it_is_is_parsed(tmp_path: Path, note: str) -> None:
+    """An empty line in a note (``#.`` alone, which polib skips) or trailing spaces (the
+    writer trims them): the file's reading is what QA and the bundle get."""
+    path = tmp_path / "de" / "LC_MESSAGES" / "story.po"
+    draft = replace(_draft({}), notes={"title:aaaa": note})
+    _same_as_a_parse(store.commit(store.read(path), draft), path, numbered=False)
+
+
+def test_a_string_with_a_line_separator_fails_as_a_parse_does(tmp_path: Path) -> None:
+    """U+2028 in a string: polib's reading of the text breaks the line there. The catalog
+    is not numbered around it; what a parse says of it is said."""
+    path = tmp_path / "de" / "LC_MESSAGES" / "story.po"
+    done = store.commit(store.read(path), _draft({"title:aaaa": "Gespräche\u2028stocken"}))
+    with pytest.raises(OSError):
+        _as_parsed(done)
+    with pytest.raises(OSError):
+        done.parsed()

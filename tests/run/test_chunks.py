@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+import polib
 import pytest
 
 import newsl10n.pipeline
 import newsl10n.run
 from newsl10n.config import EngineSettings
+from newsl10n.errors import Newsl10nError
 from tests.helpers import Echo, settings_for
 
 
@@ -119,3 +121,34 @@ def test_a_text_repeated_across_chunks_goes_to_the_engine_once(
     assert [n for n, _ in Recording.calls] == [9, 8, 8]
     assert sum(r.translated for r in report.results) == 36  # every catalog still has it
     assert _catalogs(project / "locales") == _catalogs(tmp_path / "whole")
+
+
+class TimingOutFirst(Recording):
+    """An engine whose first call fails as an engine fails (a timeout): a run's error."""
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        if not Recording.calls:
+            Recording.calls.append((len(texts), "failed"))
+            raise Newsl10nError(f"engine {source}-{target}: no answer in 60 s")
+        return super().translate(texts, source, target)
+
+
+def test_a_text_an_earlier_chunk_failed_is_sent_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only translations are kept over the chunks: a text whose call failed is tried again
+    where it recurs, not left empty with a note about another article's call."""
+    sources = project / "source_articles"
+    for old in sources.iterdir():
+        old.unlink()
+    for n in range(8):
+        sources.joinpath(f"story-{n:02d}.txt").write_text(
+            f"Story number {n}\n\nThe council met on day {n}. Follow us for more news.\n",
+            encoding="utf-8",
+        )
+    monkeypatch.setattr(newsl10n.pipeline, "CHUNK_SEGMENTS", 10)
+    Recording.calls = []
+    newsl10n.run.run(settings_for(project), engines=TimingOutFirst)  # type: ignore[arg-type]
+    assert [n for n, _ in Recording.calls] == [9, 9]  # the shared sentence sent again
+    later = polib.pofile(str(project / "locales" / "ru" / "LC_MESSAGES" / "story-07.po"))
+    assert all(e.msgstr for e in later if not e.obsolete)

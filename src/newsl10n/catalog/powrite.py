@@ -32,6 +32,7 @@ __all__ = [
     "block_lines",
     "detect_layout",
     "entry_key",
+    "entry_lines",
     "layout",
     "render",
 ]
@@ -355,14 +356,7 @@ def _entries(
 
 def block_lines(text: str) -> list[int]:
     """The first line of each block of ``text`` (runs of lines with more than blanks),
-    numbered as polib numbers lines (from 1, by ``str.splitlines``, blank lines counted).
-
-    :func:`render` joins the header's block and one block per entry with blank lines, and
-    no entry holds one (a string's line breaks are escaped), so in a catalog it wrote the
-    blocks after the header's are its entries in order, each starting on the line polib
-    would give it: a commit numbers its catalog from them instead of parsing the file it
-    just wrote (most of a batch's reading). A file laid out otherwise has another count of
-    blocks than of entries, and is parsed."""
+    numbered as polib numbers lines (from 1, by ``str.splitlines``, blank lines counted)."""
     starts: list[int] = []
     blank = True
     for number, line in enumerate(text.splitlines(), start=1):
@@ -373,3 +367,52 @@ def block_lines(text: str) -> list[int]:
         else:
             blank = True
     return starts
+
+
+def entry_lines(po: polib.POFile, text: str) -> list[int] | None:
+    """The line on which polib would start each entry of ``po`` in ``text``, when ``text``
+    is ``po`` as :func:`render` lays it out and each entry reads back as itself; None
+    when that is not sure (then parse ``text``).
+
+    :func:`render` joins the header's block and one block per entry with blank lines, and
+    no entry holds one, so the blocks after the header's are the entries in order. That
+    holds unless polib reads the text otherwise than it was written: it breaks lines at
+    every ``str.splitlines`` break (the writer escapes only ``\\n`` and ``\\r``), skips a
+    bare ``#.``, ``#,`` or ``#:`` (atop a kept block it would start the entry a line later;
+    inside a note it drops an empty line), trims comments, splits references at spaces
+    and flags at commas; obsolete entries keep in memory what the file leaves out."""
+    if _SPLIT_LINES.search(text):
+        return None
+    lines = text.splitlines()
+    starts = block_lines(text)
+    header = 1 if po.header or po.metadata else 0
+    if len(starts) != header + len(po):
+        return None
+    for entry, start in zip(po, starts[header:], strict=True):
+        if entry.obsolete or not _reads_back(entry) or _skipped(lines[start - 1]):
+            return None
+    return starts[header:]
+
+
+# Line breaks for str.splitlines (polib's reading of a text) other than \n and \r.
+_SPLIT_LINES = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _skipped(line: str) -> bool:
+    """A line polib passes over: a comment marker with nothing after it."""
+    return line.strip() in ("#.", "#,", "#:")
+
+
+def _reads_back(entry: polib.POEntry) -> bool:
+    """Whether polib reads the entry's comments, references and flags back as they are."""
+    comments, notes = _lines(entry.comment), _lines(entry.tcomment)
+    if any(ln != ln.rstrip() or "\r" in ln for ln in comments + notes):  # trimmed
+        return False
+    if any(not ln for ln in comments):  # a bare "#.", which polib skips
+        return False
+    if any(not f or f != f.strip() or "," in f for f in entry.flags):
+        return False
+    return all(
+        file and not any(c.isspace() for c in file) and (not line or str(line).isdigit())
+        for file, line in entry.occurrences
+    )

@@ -506,18 +506,15 @@ class Committed:
     def parsed(self) -> polib.POFile:
         """The catalog as the file now holds it, with its line numbers (``po`` was built
         in memory and has none). The file's bytes are ``po`` as the writer laid it out, so
-        its entries are numbered from the file's blocks (``powrite.block_lines``) rather
-        than parsed again. Parsed instead, without the strict check a translator's file
-        gets (``load_catalog``: this run wrote them): bytes laid out otherwise (not one
-        block per entry), and a catalog with obsolete entries (in memory they keep the
-        references and comments the file leaves out, as gettext does)."""
+        the entries are numbered from the file's blocks (``powrite.entry_lines``) rather
+        than parsed again; where polib might read the file otherwise than it was written,
+        the bytes are parsed, without the strict check a translator's file gets
+        (``load_catalog``): this run wrote them."""
         text = self.data.decode(self.po.encoding).removeprefix("\ufeff")
-        entries = list(self.po)
-        header = 1 if self.po.header or self.po.metadata else 0
-        starts = powrite.block_lines(text)
-        if len(starts) != header + len(entries) or any(e.obsolete for e in entries):
+        lines = powrite.entry_lines(self.po, text)
+        if lines is None:
             return polib.pofile(text, encoding=self.po.encoding, wrapwidth=NO_WRAP)
-        for entry, line in zip(entries, starts[header:], strict=True):
+        for entry, line in zip(self.po, lines, strict=True):
             entry.linenum = line
         return self.po
 
