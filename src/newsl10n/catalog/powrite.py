@@ -34,6 +34,7 @@ __all__ = [
     "entry_key",
     "entry_lines",
     "layout",
+    "po_lines",
     "render",
 ]
 
@@ -354,12 +355,27 @@ def _entries(
         yield same.popleft() if same else render_entry(entry, style)
 
 
+def po_lines(text: str) -> list[str]:
+    """The lines of PO text as gettext reads them: broken at ``\\n`` (and ``\\r\\n``,
+    ``\\r``) only. ``str.splitlines`` also breaks at U+2028, U+2029, form feed, NEL,
+    vertical tab and the separators \\x1c-\\x1e, which a PO string may hold raw (gettext
+    reads them as text; scraped pages carry them inside paragraphs)."""
+    lines = _LINE_BREAKS.split(text)
+    if lines and not lines[-1]:
+        lines.pop()  # as splitlines: a final break ends the last line, starts none
+    return lines
+
+
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+
+
 def block_lines(text: str) -> list[int]:
     """The first line of each block of ``text`` (runs of lines with more than blanks),
-    numbered as polib numbers lines (from 1, by ``str.splitlines``, blank lines counted)."""
+    numbered as the catalog reader numbers lines (from 1, by :func:`po_lines`, blank lines
+    counted)."""
     starts: list[int] = []
     blank = True
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(po_lines(text), start=1):
         if line.strip():
             if blank:
                 starts.append(number)
@@ -376,14 +392,11 @@ def entry_lines(po: polib.POFile, text: str) -> list[int] | None:
 
     :func:`render` joins the header's block and one block per entry with blank lines, and
     no entry holds one, so the blocks after the header's are the entries in order. That
-    holds unless polib reads the text otherwise than it was written: it breaks lines at
-    every ``str.splitlines`` break (the writer escapes only ``\\n`` and ``\\r``), skips a
-    bare ``#.``, ``#,`` or ``#:`` (atop a kept block it would start the entry a line later;
+    holds unless polib reads the text otherwise than it was written: it skips a bare
+    ``#.``, ``#,`` or ``#:`` (atop a kept block it would start the entry a line later;
     inside a note it drops an empty line), trims comments, splits references at spaces
     and flags at commas; obsolete entries keep in memory what the file leaves out."""
-    if _SPLIT_LINES.search(text):
-        return None
-    lines = text.splitlines()
+    lines = po_lines(text)
     starts = block_lines(text)
     header = 1 if po.header or po.metadata else 0
     if len(starts) != header + len(po):
@@ -392,10 +405,6 @@ def entry_lines(po: polib.POFile, text: str) -> list[int] | None:
         if entry.obsolete or not _reads_back(entry) or _skipped(lines[start - 1]):
             return None
     return starts[header:]
-
-
-# Line breaks for str.splitlines (polib's reading of a text) other than \n and \r.
-_SPLIT_LINES = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _skipped(line: str) -> bool:

@@ -513,7 +513,7 @@ class Committed:
         text = self.data.decode(self.po.encoding).removeprefix("\ufeff")
         lines = powrite.entry_lines(self.po, text)
         if lines is None:
-            return polib.pofile(text, encoding=self.po.encoding, wrapwidth=NO_WRAP)
+            return parse_text(text, self.po.encoding)
         for entry, line in zip(self.po, lines, strict=True):
             entry.linenum = line
         return self.po
@@ -607,7 +607,7 @@ def _parse(path: Path, data: bytes) -> polib.POFile:
     try:
         encoding = polib.detect_encoding(data.decode("latin-1"))  # the header's charset
         text = data.decode(encoding).removeprefix("\ufeff")
-        po = polib.pofile(text, encoding=encoding, wrapwidth=NO_WRAP)
+        po = parse_text(text, encoding)
     except (OSError, ValueError, UnicodeDecodeError, LookupError) as err:
         raise CatalogError(path, f"cannot parse catalog: {err}") from None
     if _utf8_under_another_charset(data, po.encoding):
@@ -617,6 +617,23 @@ def _parse(path: Path, data: bytes) -> polib.POFile:
             "converted it); set charset=UTF-8 in the header. The file was left as it is",
         )
     return po
+
+
+def parse_text(text: str, encoding: str, wrapwidth: int = NO_WRAP) -> polib.POFile:
+    """polib's reading of PO text (already checked, or written by this run), with the text
+    broken into lines where gettext breaks it (``powrite.po_lines``): polib reads a text
+    through ``str.splitlines``, which also breaks inside a string holding U+2028 or a form
+    feed raw, and then calls a catalog msgfmt accepts broken."""
+    return polib.pofile(_GettextText(text), encoding=encoding, wrapwidth=wrapwidth)
+
+
+class _GettextText(str):
+    """A PO text whose ``splitlines`` is gettext's (the one method polib reads it by)."""
+
+    def splitlines(self, keepends: bool = False) -> list[str]:
+        if keepends:
+            raise NotImplementedError("polib reads lines without their ends")
+        return powrite.po_lines(self)
 
 
 def _utf8_under_another_charset(data: bytes, encoding: str) -> bool:
@@ -655,7 +672,7 @@ def _layout(
         return None
     try:
         text = data.decode(encoding)
-        po = parsed or polib.pofile(text.removeprefix("\ufeff"), encoding=encoding, wrapwidth=0)
+        po = parsed or parse_text(text.removeprefix("\ufeff"), encoding, wrapwidth=0)
     except (ValueError, UnicodeDecodeError, LookupError, OSError):
         return None
     return powrite.layout(text, po)

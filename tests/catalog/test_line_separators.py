@@ -1,0 +1,74 @@
+"""Characters Python breaks lines at and gettext does not (U+2028, U+2029, form feed, NEL,
+vertical tab, the file and group separators) may stand raw in a PO string: gettext reads
+them as text, msgfmt accepts them, and so must our reader. Scraped pages carry them inside
+paragraphs; a catalog that held one used to be written and then refused by its own run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import newsl10n.run
+from newsl10n.catalog import store
+from tests.helpers import Echo, msgfmt_check, settings_for
+
+ODD = ["\u2028", "\u2029", "\x0c", "\x85", "\x0b", "\x1c", "\x1d", "\x1e"]
+
+HEADER = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: de\\n"
+
+"""
+
+
+@pytest.mark.parametrize("odd", ODD, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_catalog_holding_one_raw_reads_as_gettext_reads_it(tmp_path: Path, odd: str) -> None:
+    path = tmp_path / "de" / "LC_MESSAGES" / "story.po"
+    path.parent.mkdir(parents=True)
+    text = (
+        HEADER
+        + f'#. a note\nmsgctxt "p:1"\nmsgid "one{odd}two"\nmsgstr "eins{odd}zwei"\n\n'
+        + 'msgctxt "p:2"\nmsgid "three"\nmsgstr "drei"\n'
+    )
+    path.write_text(text, encoding="utf-8")
+    msgfmt_check(path)
+    po = store.load_catalog(path)
+    assert po is not None
+    assert [(e.msgid, e.msgstr, e.linenum) for e in po] == [
+        (f"one{odd}two", f"eins{odd}zwei", 6),  # lines as gettext counts them: at \n
+        ("three", "drei", 11),
+    ]
+
+
+def test_an_article_holding_them_is_translated_and_run_again(
+    project: Path,
+) -> None:
+    sources = project / "source_articles"
+    for old in sources.iterdir():
+        old.unlink()
+    sources.joinpath("story.txt").write_text(
+        "Talks Stall Over Prices\n\n"
+        "The council\u2028met on Monday\x0cand agreed\x85on a plan. It will vote in May.\n",
+        encoding="utf-8",
+    )
+    settings = settings_for(project)
+    first = newsl10n.run.run(settings, engines=Echo)  # type: ignore[arg-type]
+    assert not first.failures, [r.error for r in first.failures]
+    catalogs = sorted((project / "locales").rglob("*.po"))
+    assert catalogs
+    for path in catalogs:
+        msgfmt_check(path)
+        assert store.load_catalog(path) is not None
+    written = {p: p.read_bytes() for p in catalogs}
+    again = newsl10n.run.run(settings, engines=Echo)  # type: ignore[arg-type]
+    assert not again.failures and (again.bundles is None or again.bundles.ok)
+    forced = newsl10n.run.run(  # every catalog read, planned and compared again
+        settings,
+        newsl10n.run.Request(force=True),
+        engines=Echo,  # type: ignore[arg-type]
+    )
+    assert not forced.failures and (forced.bundles is None or forced.bundles.ok)
+    assert {p: p.read_bytes() for p in catalogs} == written
