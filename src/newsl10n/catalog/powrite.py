@@ -356,17 +356,15 @@ def _entries(
 
 
 def po_lines(text: str) -> list[str]:
-    """The lines of PO text as gettext reads them: broken at ``\\n`` (and ``\\r\\n``,
-    ``\\r``) only. ``str.splitlines`` also breaks at U+2028, U+2029, form feed, NEL,
-    vertical tab and the separators \\x1c-\\x1e, which a PO string may hold raw (gettext
-    reads them as text; scraped pages carry them inside paragraphs)."""
-    lines = _LINE_BREAKS.split(text)
+    """The lines of PO text as gettext reads them: broken at ``\\n`` only (a CRLF file's
+    ``\\r`` ends its line as trailing white space, which readers strip). ``str.splitlines``
+    also breaks at a lone ``\\r``, U+2028, U+2029, form feed, NEL, vertical tab and the
+    separators \\x1c-\\x1e, which a PO string or comment may hold raw (msgfmt reads them as
+    text; scraped pages carry them inside paragraphs, engines in their messages)."""
+    lines = text.split("\n")
     if lines and not lines[-1]:
         lines.pop()  # as splitlines: a final break ends the last line, starts none
     return lines
-
-
-_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 
 
 def block_lines(text: str) -> list[int]:

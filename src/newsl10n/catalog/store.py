@@ -25,7 +25,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import polib
 
@@ -620,20 +620,41 @@ def _parse(path: Path, data: bytes) -> polib.POFile:
 
 
 def parse_text(text: str, encoding: str, wrapwidth: int = NO_WRAP) -> polib.POFile:
-    """polib's reading of PO text (already checked, or written by this run), with the text
-    broken into lines where gettext breaks it (``powrite.po_lines``): polib reads a text
-    through ``str.splitlines``, which also breaks inside a string holding U+2028 or a form
-    feed raw, and then calls a catalog msgfmt accepts broken."""
-    return polib.pofile(_GettextText(text), encoding=encoding, wrapwidth=wrapwidth)
+    """polib's reading of PO text (already checked, or written by this run), with lines and
+    header fields broken where gettext breaks them (``powrite.po_lines``: at ``\\n``).
+    polib breaks both with ``str.splitlines``, which also breaks at a lone ``\\r``,
+    U+2028, a form feed and others that msgfmt reads as text: a catalog holding one in a
+    string was called broken, and one in a header field was split into two fields."""
+    return polib.pofile(
+        _GettextText(text), encoding=encoding, wrapwidth=wrapwidth, klass=_GettextCatalog
+    )
 
 
 class _GettextText(str):
-    """A PO text whose ``splitlines`` is gettext's (the one method polib reads it by)."""
+    """A text whose ``splitlines`` is gettext's (the one method polib reads lines by)."""
 
     def splitlines(self, keepends: bool = False) -> list[str]:
         if keepends:
             raise NotImplementedError("polib reads lines without their ends")
         return powrite.po_lines(self)
+
+
+class _GettextCatalog(polib.POFile):
+    """polib's catalog, whose parser finds the header entry with ``find("")`` and then
+    splits its msgstr into fields with ``splitlines``: the header's msgstr is handed over
+    as a text that splits as gettext does. Nothing else changes."""
+
+    def find(
+        self,
+        st: str,
+        by: str = "msgid",
+        include_obsolete_entries: bool = False,
+        msgctxt: str | Literal[False] = False,
+    ) -> polib.POEntry | None:
+        entry = super().find(st, by, include_obsolete_entries, msgctxt)
+        if entry is not None and st == "" and by == "msgid":
+            entry.msgstr = _GettextText(entry.msgstr)
+        return entry
 
 
 def _utf8_under_another_charset(data: bytes, encoding: str) -> bool:
