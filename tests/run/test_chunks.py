@@ -94,20 +94,24 @@ def test_an_engine_crash_in_a_later_chunk_fails_the_job_and_keeps_what_was_writt
     assert len(_catalogs(project / "locales")) == 4  # the first chunk's four articles
 
 
+def _articles_sharing_a_line(folder: Path, count: int) -> None:
+    """``count`` articles of 3 segments, the last one the same in all (boilerplate)."""
+    for old in folder.iterdir():
+        old.unlink()
+    for n in range(count):
+        folder.joinpath(f"story-{n:02d}.txt").write_text(
+            f"Story number {n}\n\nThe council met on day {n}. Follow us for more news.\n",
+            encoding="utf-8",
+        )
+
+
 def test_a_text_repeated_across_chunks_goes_to_the_engine_once(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Boilerplate a newsroom repeats (a closing line, a recurring title) costs one engine
     call per job, as it did when a batch was one call: chunking must not translate it
     again in every chunk, and the catalogs are those of one call over everything."""
-    sources = project / "source_articles"
-    for old in sources.iterdir():
-        old.unlink()
-    for n in range(12):
-        sources.joinpath(f"story-{n:02d}.txt").write_text(
-            f"Story number {n}\n\nThe council met on day {n}. Follow us for more news.\n",
-            encoding="utf-8",
-        )
+    _articles_sharing_a_line(project / "source_articles", 12)
     settings = settings_for(project)
     whole = settings.with_overrides(locales=tmp_path / "whole", bundles=tmp_path / "b1")
     Recording.calls = []
@@ -138,14 +142,7 @@ def test_a_text_an_earlier_chunk_failed_is_sent_again(
 ) -> None:
     """Only translations are kept over the chunks: a text whose call failed is tried again
     where it recurs, not left empty with a note about another article's call."""
-    sources = project / "source_articles"
-    for old in sources.iterdir():
-        old.unlink()
-    for n in range(8):
-        sources.joinpath(f"story-{n:02d}.txt").write_text(
-            f"Story number {n}\n\nThe council met on day {n}. Follow us for more news.\n",
-            encoding="utf-8",
-        )
+    _articles_sharing_a_line(project / "source_articles", 8)
     monkeypatch.setattr(newsl10n.pipeline, "CHUNK_SEGMENTS", 10)
     Recording.calls = []
     newsl10n.run.run(settings_for(project), engines=TimingOutFirst)  # type: ignore[arg-type]
