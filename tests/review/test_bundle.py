@@ -17,7 +17,7 @@ import polib
 import pytest
 from markdown_it import MarkdownIt
 
-from newsl10n.catalog.entry import EntryState
+from newsl10n.catalog.entry import EntryState, not_translated_reason
 from newsl10n.config import load_settings
 from newsl10n.review.bundle import BundleReport, build_bundles
 from newsl10n.review.findings import group_findings
@@ -613,3 +613,24 @@ def test_a_killed_bundle_write_is_cleared_by_the_next_index(tmp_path: Path) -> N
     os.utime(old, (hours_ago, hours_ago))
     bundle.write_index(bundles)
     assert not old.exists() and fresh.is_dir()
+
+
+def test_a_note_holding_a_line_separator_or_a_carriage_return_is_one_note(
+    tmp_path: Path,
+) -> None:
+    """A comment's lines are what the catalog holds between ``\\n`` (as gettext reads it):
+    U+2028 or an engine's ``\\r`` inside a note does not cut it in two, on the page or in
+    the reason a run gives for an entry left empty."""
+    note = "not translated: engine crashed: loading 10%\rloading 100%"
+    entry = polib.POEntry(
+        msgctxt="paragraph:p1",
+        msgid="One.",
+        msgstr="",
+        comment=f"paragraph, paragraph 1, sentence 1; source language en\n{note}\nteam:\u2028b",
+    )
+    po = polib.POFile()
+    po.metadata = {"Language": "ru"}
+    po.append(entry)
+    article = localize(po, slug="story", lang="ru", path=tmp_path / "story.po", root=tmp_path)
+    assert article.units[0].notes == (note, "team:\u2028b")
+    assert not_translated_reason(entry.comment) == "engine crashed: loading 10%\rloading 100%"

@@ -242,7 +242,8 @@ def source_kept_note(target: str) -> str:
 
 def not_translated_reason(comment: str) -> str:
     """Why a run left the entry empty, as its note says ("" when it says nothing)."""
-    found = next((ln for ln in comment.splitlines() if ln.startswith(NOT_TRANSLATED)), "")
+    lines = comment.split("\n")  # not splitlines: an engine's message may hold a \r
+    found = next((ln for ln in lines if ln.startswith(NOT_TRANSLATED)), "")
     return found.removeprefix(NOT_TRANSLATED)
 
 

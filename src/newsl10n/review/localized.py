@@ -140,7 +140,7 @@ def read_localized(path: Path, *, slug: str, lang: str, root: Path) -> Localized
 
 
 def _unit(entry: polib.POEntry, source_lang: str) -> Unit:
-    lines = (entry.comment or "").splitlines()
+    lines = (entry.comment or "").split("\n")  # polib joins a comment's lines with \n only
     found = position(entry)
     ctxt = entry.msgctxt or ""
     role_name = found.role if found else ctxt.split(":", 1)[0]
