@@ -371,9 +371,13 @@ def block_lines(text: str) -> list[int]:
     """The first line of each block of ``text`` (runs of lines with more than blanks),
     numbered as the catalog reader numbers lines (from 1, by :func:`po_lines`, blank lines
     counted)."""
+    return _block_starts(po_lines(text))
+
+
+def _block_starts(lines: Sequence[str]) -> list[int]:
     starts: list[int] = []
     blank = True
-    for number, line in enumerate(po_lines(text), start=1):
+    for number, line in enumerate(lines, start=1):
         if line.strip():
             if blank:
                 starts.append(number)
@@ -395,7 +399,7 @@ def entry_lines(po: polib.POFile, text: str) -> list[int] | None:
     inside a note it drops an empty line), trims comments, splits references at spaces
     and flags at commas; obsolete entries keep in memory what the file leaves out."""
     lines = po_lines(text)
-    starts = block_lines(text)
+    starts = _block_starts(lines)
     header = 1 if po.header or po.metadata else 0
     if len(starts) != header + len(po):
         return None
