@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -157,7 +157,7 @@ class _Pair:
 
 
 def translate_articles(
-    articles: Sequence[PreparedArticle],
+    articles: Iterable[PreparedArticle],
     target: str,
     engines: EngineFor,
     settings: Settings,
@@ -170,7 +170,9 @@ def translate_articles(
     """Bring the catalogs of ``articles`` in ``target`` up to date, with one engine call per
     source language and glossary round over the segments of each chunk of articles (about
     CHUNK_SEGMENTS segments: all of them in a small batch). The next chunk is translated
-    while this one's catalogs are written, so a batch keeps the model busy.
+    while this one's catalogs are written, so a batch keeps the model busy. ``articles``
+    may still be arriving (a batch streams them as they are prepared): each chunk is
+    translated as soon as it is whole.
 
     With ``bundles``, each catalog's bundle and review page are built as soon as it is
     written, from the catalog in memory and the QA findings its write produced (in the
@@ -185,17 +187,29 @@ def translate_articles(
     memory = memory or TranslationMemory(settings.locales, target)
     results: dict[int, PairResult] = {}
     pairs: dict[int, _Pair] = {}
+    origins: dict[int, str] = {}
     versions = _version_memo(engines)
-    for i, prepared in enumerate(articles):
-        started = _start_pair(prepared, target, versions, settings, retranslate)
-        if isinstance(started, PairResult):
-            results[i] = started
-        else:
-            pairs[i] = started
-    origins = {i: _origin(pair.path, settings) for i, pair in pairs.items()}
-    learned = None
-    if glossary is not None and glossary.terms and any(p.plan.todo for p in pairs.values()):
-        learned = LearnedTerms.beside(settings.locales, glossary)
+    enforcing = glossary is not None and bool(glossary.terms)
+    learned: LearnedTerms | None = None
+
+    def chunks() -> Iterator[list[int]]:
+        """Runs of whole articles holding about CHUNK_SEGMENTS segments to translate (the
+        last may hold fewer; pairs with none ride along), each planned as it arrives."""
+        current: list[int] = []
+        count = 0
+        for i, prepared in enumerate(articles):
+            started = _start_pair(prepared, target, versions, settings, retranslate)
+            if isinstance(started, PairResult):
+                results[i] = started
+                continue
+            pairs[i], origins[i] = started, _origin(started.path, settings)
+            current.append(i)
+            count += len(started.plan.todo)
+            if count >= CHUNK_SEGMENTS:
+                yield current
+                current, count = [], 0
+        if current:
+            yield current
 
     # What the engine gave for each text, kept over the job's chunks (drafted one after
     # another, never at once): a text repeated in a later chunk is not sent again.
@@ -207,19 +221,32 @@ def translate_articles(
             todo, target, engines, memory, origins, glossary, on_segments, learned, machine
         )
 
+    def learning(chunk: Sequence[int]) -> None:
+        """The glossary's term memory, read before the first chunk with work for it."""
+        nonlocal learned
+        if enforcing and learned is None and any(pairs[i].plan.todo for i in chunk):
+            assert glossary is not None
+            learned = LearnedTerms.beside(settings.locales, glossary)
+
     # The model drafts the next chunk while this thread writes the catalogs and bundles of
     # the one before (the engine releases the interpreter's lock; writing holds it). The
     # first chunk is drafted here: nothing is written yet to overlap it with (and a batch
     # of one chunk, such as one article, runs the model in the job's own thread).
     # An engine failure in a later chunk propagates (a runner may retry the job: the
     # catalogs already written are then up to date), after what was learned is kept.
-    chunks = chunked(pairs, CHUNK_SEGMENTS)
+    coming = chunks()
     try:
         with ThreadPoolExecutor(1, thread_name_prefix=f"drafts-{target}") as ahead:
-            coming: Future[dict[tuple[int, str], Suggestion]] | None = None
-            for k, chunk in enumerate(chunks):
-                drafts = coming.result() if coming is not None else drafts_of(chunk)
-                coming = ahead.submit(drafts_of, chunks[k + 1]) if k + 1 < len(chunks) else None
+            chunk = next(coming, None)
+            if chunk is not None:
+                learning(chunk)
+                drafts = drafts_of(chunk)
+            while chunk is not None:
+                following = next(coming, None)  # planned as its articles arrive
+                future: Future[dict[tuple[int, str], Suggestion]] | None = None
+                if following is not None:
+                    learning(following)
+                    future = ahead.submit(drafts_of, following)
                 by_owner: dict[int, dict[str, Suggestion]] = defaultdict(dict)
                 for (owner, seg_id), d in drafts.items():
                     by_owner[owner][seg_id] = d
@@ -228,13 +255,15 @@ def translate_articles(
                         results[i] = _finish_pair(
                             pairs[i], by_owner[i], target, retranslate, glossary, settings, bundles
                         )
+                chunk = following
+                drafts = future.result() if future is not None else {}
     finally:
         if learned is not None:
             learned.save()
         if glossary is not None:
             made = {(target, r.slug): r.summary for r in results.values() if r.summary}
             record_beside(settings.locales, glossary, made)
-    return [results[i] for i in range(len(articles))]
+    return [results[i] for i in range(len(results))]
 
 
 #: Held while a pair is finished (its catalog written, checked, its bundle built): Python
@@ -251,23 +280,6 @@ FINISHING = threading.Lock()
 #: sorting by length, few enough that a nightly batch of 2,000 segments per language is
 #: eight chunks, each translated while the one before is written.
 CHUNK_SEGMENTS = 256
-
-
-def chunked(pairs: Mapping[int, _Pair], size: int) -> list[list[int]]:
-    """The pairs in order, cut into runs of whole articles holding about ``size`` segments
-    to translate each (the last may hold fewer; pairs with none ride along)."""
-    chunks: list[list[int]] = []
-    current: list[int] = []
-    count = 0
-    for i, pair in pairs.items():
-        current.append(i)
-        count += len(pair.plan.todo)
-        if count >= size:
-            chunks.append(current)
-            current, count = [], 0
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def _origin(path: Path, settings: Settings) -> str:

@@ -2,10 +2,12 @@
 
 :func:`run` plans the batch (which articles are new or changed, which languages to do),
 prepares each article (read, detect, segment, template), translates per target language
-over the segments of all articles at once, writes the catalogs, rebuilds the bundles of
-what changed, and reports. It knows nothing of Prefect: concurrency is one injectable
-:data:`MapJobs` over per-language :class:`Job` s (threads by default; the flows map jobs
-onto Prefect tasks), and progress goes to a callback. Settings arrive as a value.
+over the segments of all articles, writes the catalogs, rebuilds the bundles of what
+changed, and reports. It knows nothing of Prefect: concurrency is one injectable
+:data:`MapJobs` over per-language :class:`Job` s (the flows map jobs onto Prefect tasks,
+each job with its articles prepared), or by default threads of this process, to which
+the articles stream as they are prepared (:func:`stream_batch`); progress goes to a
+callback. Settings arrive as a value.
 
 One article's failure (unreadable, undetectable, a template that cannot be written) is
 that article's result, named with its file; the others and their bundles complete.
@@ -14,10 +16,12 @@ that article's result, named with its file; the others and their bundles complet
 from __future__ import annotations
 
 import os
+import threading
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -31,7 +35,7 @@ from newsl10n.glossary.model import Glossary
 from newsl10n.plan import article_facts, discover, ledger_key, unchanged_slug
 from newsl10n.results import PairResult, PreparedArticle
 from newsl10n.review.manifest import stale_slugs
-from newsl10n.source.article import ARTICLE_SUFFIXES, slugify, source_paths
+from newsl10n.source.article import ARTICLE_SUFFIXES, planned_slug_of, slugify, source_paths
 
 if TYPE_CHECKING:  # translation, QA and pages are imported where a run has work for them
     from newsl10n.pipeline import OnSegments
@@ -91,6 +95,8 @@ class Job:
 
     @property
     def name(self) -> str:
+        if not self.articles:  # a streamed batch's job: its articles are still arriving
+            return f"the batch → {self.target}"
         if len(self.articles) == 1:
             return f"{self.articles[0].slug} → {self.target}"
         return f"{len(self.articles)} articles → {self.target}"
@@ -135,6 +141,18 @@ class Report:
         return glossary_note(self.glossary, self.glossary_folder)
 
 
+@dataclass(frozen=True)
+class Batch:
+    """The batch prepared: the articles whose templates are written (in the order their
+    jobs get them), the templates' facts by slug (for the ledger), and a result for each
+    article left out: unreadable or undetectable, a slug another source uses, a template
+    that could not be written (in that order)."""
+
+    written: tuple[PreparedArticle, ...] = ()
+    templates: Mapping[str, CatalogFacts] = field(default_factory=dict)
+    failed: tuple[PairResult, ...] = ()
+
+
 def glossary_note(glossary: Glossary, folder: Path) -> str:
     """Said first and in the summary: a run without names to enforce must not look like
     one that enforced them."""
@@ -152,7 +170,7 @@ def run(
     glossary: Glossary | None = None,
     engines: EngineFactory | None = None,
 ) -> Report:
-    """BatchPlan, prepare, translate, write, bundle, report. Raises only for what stops the whole
+    """Plan, prepare, translate, write, bundle, report. Raises only for what stops the whole
     run before any work (a broken glossary, a missing source folder). ``engines`` makes an
     engine by name (tests and benchmarks hand in their own; default: ``get_engine``)."""
     tell = progress or (lambda _event: None)
@@ -162,17 +180,16 @@ def run(
     plan = plan_batch(settings, request, ledger)
     todo, unchanged = len(plan.todo), len(plan.skipped)
     tell(Event("planned", f"{todo} article(s) to process, {unchanged} unchanged", 0, todo))
-    prepared, failed = prepare_articles(plan.todo, settings, tell, glossary)
-    prepared, clashes = refuse_slug_clashes(prepared, plan.skipped)
-    written, unwritten, templates = write_templates(prepared, settings)
-    for source, target, reason in unavailable_pairs(written, settings, engines):
-        tell(Event("unavailable", f"{source} → {target} cannot be translated: {reason}"))
-    jobs = plan_jobs(written, settings, glossary, request, engines)
-    pairs = translate_jobs(jobs, map_jobs, tell)
-    results = (*plan.refused, *failed, *clashes, *unwritten, *pairs, *plan.skipped)
-    record_ledger(ledger, written, templates, pairs, settings)
+    if map_jobs is None and request.batching == "language" and plan.todo:
+        batch, pairs = stream_batch(plan, settings, glossary, request, engines, tell)
+    else:
+        batch = prepare_batch(plan, settings, glossary, engines, tell)
+        jobs = plan_jobs(batch.written, settings, glossary, request, engines)
+        pairs = translate_jobs(jobs, map_jobs, tell)
+    results = (*plan.refused, *batch.failed, *pairs, *plan.skipped)
+    record_ledger(ledger, batch.written, batch.templates, pairs, settings)
     bundles = (
-        finish_bundles(pairs, written, settings, glossary, tell, ledger.bundle_current())
+        finish_bundles(pairs, batch.written, settings, glossary, tell, ledger.bundle_current())
         if request.bundles
         else None
     )
@@ -180,6 +197,175 @@ def run(
     report = Report(tuple(results), bundles, glossary, settings.glossary)
     tell(Event("done", "", len(pairs), len(pairs), report.results))
     return report
+
+
+def prepare_batch(
+    plan: BatchPlan,
+    settings: Settings,
+    glossary: Glossary,
+    engines: EngineFactory | None,
+    tell: Progress,
+) -> Batch:
+    """Every article prepared and its template written before any job starts: the batch
+    the Prefect and Dask runners map over (their jobs travel whole)."""
+    prepared, failed = prepare_articles(plan.todo, settings, tell, glossary)
+    prepared, clashes = refuse_slug_clashes(prepared, plan.skipped)
+    written, unwritten, templates = write_templates(prepared, settings)
+    tell_unavailable(written, settings, engines, tell)
+    return Batch(tuple(written), templates, (*failed, *clashes, *unwritten))
+
+
+def stream_batch(
+    plan: BatchPlan,
+    settings: Settings,
+    glossary: Glossary,
+    request: Request,
+    engines: EngineFactory | None,
+    tell: Progress,
+) -> tuple[Batch, list[PairResult]]:
+    """The batch on this process's threads, streamed: each article goes to every
+    language's job as soon as it is prepared and its template written, so the models
+    start on the first chunk while the rest are still read and detected (preparing 500
+    short articles took a quarter of such a batch, with one core idle). This thread
+    prepares (an interrupt stops it here, as before); the jobs run beside it. What is
+    written and reported is what ``prepare_batch`` then ``translate_jobs`` give."""
+    arrivals = Arrivals()
+    jobs = [
+        Job(target, (), settings, glossary, request.retranslate, engines, request.bundles)
+        for target in settings.targets
+    ]
+    planned = len(plan.todo) * len(jobs)  # the pairs, until the articles are all prepared
+    tell(Event("pairs", f"{planned} article × language pair(s)", 0, planned))
+    done = [0]
+
+    def job_run(job: Job) -> list[PairResult]:
+        def on_segments(n: int) -> None:
+            tell(Event("segments", job.name, n))
+
+        return translate_job(job, on_segments, arrivals)
+
+    def job_done(job: Job, outcome: list[PairResult] | BaseException) -> None:
+        total = len(arrivals.articles) * len(jobs) if arrivals.closed else planned
+        finished = tuple(outcome) if isinstance(outcome, list) else ()
+        done[0] += len(finished) if isinstance(outcome, list) else len(arrivals.articles)
+        tell(Event("pairs", job.name, done[0], total, finished))
+
+    with ThreadPoolExecutor(1, thread_name_prefix="jobs") as runner:
+        translating = runner.submit(thread_map, job_run, jobs, job_done)
+        try:
+            batch = feed_batch(plan, settings, glossary, engines, tell, arrivals)
+        finally:
+            arrivals.close()  # the jobs finish what they were given, then end
+        outcomes = translating.result()
+    given = [replace(job, articles=batch.written) for job in jobs]
+    return batch, job_results(given, outcomes)
+
+
+class Arrivals:
+    """Prepared articles as they arrive, read in order by every language's job: a reader
+    waits for the next one until the batch is closed."""
+
+    def __init__(self) -> None:
+        self._articles: list[PreparedArticle] = []
+        self._closed = False
+        self._changed = threading.Condition()
+
+    def add(self, article: PreparedArticle) -> None:
+        with self._changed:
+            self._articles.append(article)
+            self._changed.notify_all()
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+    @property
+    def closed(self) -> bool:
+        with self._changed:
+            return self._closed
+
+    @property
+    def articles(self) -> tuple[PreparedArticle, ...]:
+        with self._changed:
+            return tuple(self._articles)
+
+    def __iter__(self) -> Iterator[PreparedArticle]:
+        seen = 0
+        while True:
+            with self._changed:
+                while seen == len(self._articles) and not self._closed:
+                    self._changed.wait()
+                if seen == len(self._articles):
+                    return
+                article = self._articles[seen]
+            seen += 1
+            yield article
+
+
+def feed_batch(
+    plan: BatchPlan,
+    settings: Settings,
+    glossary: Glossary,
+    engines: EngineFactory | None,
+    tell: Progress,
+    arrivals: Arrivals,
+) -> Batch:
+    """Prepare each article, write its template, hand it to the jobs. An article whose
+    slug another source plans to use too (``shared_slugs``) is held back until all are
+    prepared, then refused or handed over as ``refuse_slug_clashes`` decides."""
+    shared = shared_slugs(plan)
+    failed: list[PairResult] = []
+    unwritten: list[PairResult] = []
+    templates: dict[str, CatalogFacts] = {}
+    handed: dict[str, PreparedArticle] = {}
+    held: list[PreparedArticle] = []
+    told: set[str] = set()
+
+    def hand_over(articles: Sequence[PreparedArticle]) -> None:
+        written, refused, facts = write_templates(articles, settings)
+        unwritten.extend(refused)
+        templates.update(facts)
+        tell_unavailable(written, settings, engines, tell, told)
+        for article in written:
+            handed[article.slug] = article
+            arrivals.add(article)
+
+    for path in plan.todo:
+        outcome = prepare_article_of(path, settings, tell, glossary)
+        if isinstance(outcome, PairResult):
+            failed.append(outcome)
+        elif outcome.slug in shared or outcome.slug in handed:
+            held.append(outcome)
+        else:
+            hand_over([outcome])
+    taken = {slug: article.reference for slug, article in handed.items()}
+    kept, clashes = refuse_slug_clashes(held, plan.skipped, taken)
+    hand_over(kept)
+    return Batch(tuple(handed.values()), templates, (*failed, *clashes, *unwritten))
+
+
+def shared_slugs(plan: BatchPlan) -> set[str]:
+    """Slugs that two sources of the batch plan to use, or one of them and an unchanged
+    article (``planned_slug_of``: front matter included)."""
+    counts = Counter(planned_slug_of(path) for path in plan.todo)
+    return {slug for slug, n in counts.items() if n > 1} | {r.slug for r in plan.skipped}
+
+
+def tell_unavailable(
+    articles: Sequence[PreparedArticle],
+    settings: Settings,
+    engines: EngineFactory | None,
+    tell: Progress,
+    told: set[str] | None = None,
+) -> None:
+    """Say which language pairs of these articles no engine can do (those pairs then fail
+    alone); with ``told``, source languages already said are left out, then added."""
+    fresh = [a for a in articles if told is None or a.language.lang not in told]
+    for source, target, reason in unavailable_pairs(fresh, settings, engines):
+        tell(Event("unavailable", f"{source} → {target} cannot be translated: {reason}"))
+    if told is not None:
+        told.update(a.language.lang for a in fresh)
 
 
 def translate_jobs(
@@ -375,27 +561,36 @@ def prepare_articles(
     failed: list[PairResult] = []
     if not paths:
         return prepared, failed  # a no-change run: detection and segmentation not imported
+    for path in paths:
+        outcome = prepare_article_of(path, settings, tell, glossary)
+        if isinstance(outcome, PairResult):
+            failed.append(outcome)
+        else:
+            prepared.append(outcome)
+    return prepared, failed
+
+
+def prepare_article_of(
+    path: Path, settings: Settings, tell: Progress, glossary: Glossary | None = None
+) -> PreparedArticle | PairResult:
+    """Read, detect and segment one article; one that fails is its own failed result."""
     from newsl10n.pipeline import prepare_article
 
-    for path in paths:
-        try:
-            article = prepare_article(path, settings, glossary)
-        except Newsl10nError as err:
-            failed.append(article_failure(path, str(err)))
-            continue
-        except (OSError, ValueError, RecursionError, MemoryError) as err:
-            failed.append(article_failure(path, f"{path}: {_describe(err)}"))
-            continue
-        prepared.append(article)
-        for residue in article.residue:
-            tell(
-                Event(
-                    "residue",
-                    f"{article.reference}:{residue.line}: left out scrape residue {residue.text!r}",
-                )
+    try:
+        article = prepare_article(path, settings, glossary)
+    except Newsl10nError as err:
+        return article_failure(path, str(err))
+    except (OSError, ValueError, RecursionError, MemoryError) as err:
+        return article_failure(path, f"{path}: {_describe(err)}")
+    for residue in article.residue:
+        tell(
+            Event(
+                "residue",
+                f"{article.reference}:{residue.line}: left out scrape residue {residue.text!r}",
             )
-        tell(Event("prepared", f"{article.reference}: {len(article.segments)} segments"))
-    return prepared, failed
+        )
+    tell(Event("prepared", f"{article.reference}: {len(article.segments)} segments"))
+    return article
 
 
 def article_failure(path: Path, problem: str) -> PairResult:
@@ -409,22 +604,28 @@ def _describe(err: BaseException) -> str:
 
 
 def refuse_slug_clashes(
-    prepared: Sequence[PreparedArticle], skipped: Sequence[PairResult]
+    prepared: Sequence[PreparedArticle],
+    skipped: Sequence[PairResult],
+    taken: Mapping[str, str] | None = None,
 ) -> tuple[list[PreparedArticle], list[PairResult]]:
     """Two sources with one slug would share one catalog: refuse both by name (or the new
-    one, when the other is an unchanged article that owns the catalog already)."""
+    one, when the other is an unchanged article that owns the catalog already, or one of
+    ``taken``: slug → the reference of an article this run is translating already)."""
     owners: dict[str, list[PreparedArticle]] = {}
     for article in prepared:
         owners.setdefault(article.slug, []).append(article)
     unchanged = {r.slug for r in skipped}
+    taken = taken or {}
     kept: list[PreparedArticle] = []
     refused: list[PairResult] = []
     for article in prepared:
         same = owners[article.slug]
-        if len(same) == 1 and article.slug not in unchanged:
+        if len(same) == 1 and article.slug not in unchanged and article.slug not in taken:
             kept.append(article)
             continue
         others = [a.reference for a in same if a is not article]
+        if article.slug in taken:
+            others.append(taken[article.slug])
         if article.slug in unchanged:
             others.append(f"an unchanged article's catalogs ({article.slug}.pot)")
         refused.append(
@@ -513,10 +714,13 @@ def job_results(
     return results
 
 
-def translate_job(job: Job, on_segments: OnSegments | None = None) -> list[PairResult]:
-    """One target language: engines per source language, a memory for the language,
-    models loaded once for the job and released at its end. Unexpected errors (a model
-    crashing) propagate, so a runner can retry the job."""
+def translate_job(
+    job: Job, on_segments: OnSegments | None = None, articles: Iterable[PreparedArticle] = ()
+) -> list[PairResult]:
+    """One target language over ``job.articles``, or ``articles`` as they arrive (a
+    streamed batch): engines per source language, a memory for the language, models
+    loaded once for the job and released at its end. Unexpected errors (a model crashing)
+    propagate, so a runner can retry the job."""
     from newsl10n.catalog.memory import TranslationMemory
     from newsl10n.pipeline import translate_articles
 
@@ -533,7 +737,7 @@ def translate_job(job: Job, on_segments: OnSegments | None = None) -> list[PairR
     memory = TranslationMemory(settings.locales, job.target)
     try:
         return translate_articles(
-            job.articles, job.target, engine_for, settings, memory, job.retranslate,
+            job.articles or articles, job.target, engine_for, settings, memory, job.retranslate,
             job.glossary, on_segments, bundles=job.bundles,
         )  # fmt: skip
     finally:

@@ -188,6 +188,18 @@ def planned_slug(path: Path, data: bytes) -> str:
         return slugify(path.stem)
 
 
+def planned_slug_of(path: Path) -> str:
+    """``planned_slug``, reading the file only when its slug may come from front matter
+    (an unreadable file gets its file name's slug; the full read reports the problem)."""
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        return slugify(path.stem)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return slugify(path.stem)
+    return planned_slug(path, data)
+
+
 def _read_bytes(path: Path, limit: int | None) -> bytes:
     """The file's bytes; a regular file only, and refused unread when over ``limit``."""
     try:

@@ -1,0 +1,152 @@
+"""A batch on this process's threads streams: each article goes to every language's job as
+soon as it is prepared, so the models start while the rest are still read and detected;
+what it writes and reports is what the staged batch (the Prefect and Dask doors) gives."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+import newsl10n.pipeline
+import newsl10n.run
+from newsl10n.config import Settings
+from newsl10n.results import PairResult
+from tests.helpers import Echo, settings_for
+
+
+def _story(folder: Path, name: str, n: int) -> None:
+    folder.joinpath(name).write_text(
+        f"Story number {n}\n\nThe council met on day {n}. It agreed on plan {n}.\n",
+        encoding="utf-8",
+    )
+
+
+def _stories(project: Path, count: int) -> Path:
+    sources = project / "source_articles"
+    for old in sources.iterdir():
+        old.unlink()
+    for n in range(count):
+        _story(sources, f"story-{n:02d}.txt", n)
+    return sources
+
+
+class Announcing(Echo):
+    """The instant engine, saying when it is first called."""
+
+    called = threading.Event()
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        Announcing.called.set()
+        return list(texts)
+
+
+def test_the_models_start_while_the_batch_is_still_prepared(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stories(project, 8)  # 3 segments each: chunks of two articles
+    monkeypatch.setattr(newsl10n.pipeline, "CHUNK_SEGMENTS", 6)
+    prepare = newsl10n.pipeline.prepare_article
+    waited: list[bool] = []
+
+    def last_waits_for_the_model(path: Path, *args: object, **kwargs: object) -> object:
+        if path.name == "story-07.txt":
+            waited.append(Announcing.called.wait(timeout=10))
+        return prepare(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(newsl10n.pipeline, "prepare_article", last_waits_for_the_model)
+    Announcing.called = threading.Event()
+    report = newsl10n.run.run(settings_for(project, ("ru", "uk")), engines=Announcing)  # type: ignore[arg-type]
+    assert waited == [True]  # the engine ran before the last article was prepared
+    assert not report.failures
+    assert len(report.results) == 16
+
+
+def _row(r: PairResult) -> tuple[str, str, str | None, str | None, int]:
+    return (r.slug, r.target, r.error, r.skipped, r.segments)
+
+
+def _files(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): "\n".join(
+            line for line in p.read_text(encoding="utf-8").splitlines() if "-Date:" not in line
+        )
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.suffix in (".po", ".pot") and ".locks" not in p.parts
+    }
+
+
+def _mixed_batch(sources: Path) -> None:
+    """Articles that fail alone: unreadable, empty, a slug two sources share, one already
+    in a target language."""
+    sources.joinpath("empty.txt").write_text("   \n", encoding="utf-8")
+    sources.joinpath("broken.md").write_text("---\nslug: [\n---\nText.\n", encoding="utf-8")
+    _story(sources, "twin.txt", 90)
+    sources.joinpath("twin.md").write_text("# Twin\n\nThe same slug again.\n", encoding="utf-8")
+    sources.joinpath("named.md").write_text(
+        "---\nslug: story-03\n---\n# Named\n\nIt claims another story's slug.\n",
+        encoding="utf-8",
+    )
+    sources.joinpath("russian.txt").write_text(
+        "Совет собрался в понедельник\n\nСовет собрался в понедельник и принял план.\n",
+        encoding="utf-8",
+    )
+
+
+def _run(
+    settings: Settings, **options: object
+) -> list[tuple[str, str, str | None, str | None, int]]:
+    report = newsl10n.run.run(settings, engines=Echo, **options)  # type: ignore[arg-type]
+    return sorted(_row(r) for r in report.results)
+
+
+def test_the_streamed_batch_writes_and_reports_what_the_staged_batch_does(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = _stories(project, 6)
+    _mixed_batch(sources)
+    monkeypatch.setattr(newsl10n.pipeline, "CHUNK_SEGMENTS", 4)
+    streamed = settings_for(project, ("ru", "uk", "de"))
+    staged = streamed.with_overrides(locales=tmp_path / "staged", bundles=tmp_path / "sb")
+    rows = _run(streamed)
+    assert rows == _run(staged, map_jobs=newsl10n.run.serial_map)
+    assert _files(streamed.locales) == _files(staged.locales)
+    refused = {slug for slug, target, error, _, _ in rows if error and target == "-"}
+    assert refused == {"empty", "broken", "twin", "story-03"}
+    # and again: nothing changed, nothing written, the same refusals
+    assert _run(streamed) == _run(staged, map_jobs=newsl10n.run.serial_map)
+
+
+class Crashing(Echo):
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        if target == "uk":
+            raise RuntimeError("the model crashed")
+        return list(texts)
+
+
+def test_a_language_whose_model_crashes_fails_each_of_its_pairs_alone(project: Path) -> None:
+    _stories(project, 5)
+    report = newsl10n.run.run(settings_for(project, ("ru", "uk")), engines=Crashing)  # type: ignore[arg-type]
+    failed = sorted(r.slug for r in report.results if r.error)
+    assert failed == [f"story-{n:02d}" for n in range(5)]
+    assert all("the model crashed" in (r.error or "") for r in report.results if r.error)
+    assert len(list((project / "locales" / "ru" / "LC_MESSAGES").glob("*.po"))) == 5
+
+
+@pytest.mark.timeout(60)
+def test_a_preparation_that_breaks_stops_the_run_without_hanging(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stories(project, 6)
+    prepare = newsl10n.pipeline.prepare_article
+
+    def breaks(path: Path, *args: object, **kwargs: object) -> object:
+        if path.name == "story-03.txt":
+            raise RuntimeError("detector bug")
+        return prepare(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(newsl10n.pipeline, "prepare_article", breaks)
+    with pytest.raises(RuntimeError, match="detector bug"):
+        newsl10n.run.run(settings_for(project, ("ru", "uk")), engines=Echo)  # type: ignore[arg-type]
