@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from newsl10n.review.localized import LocalizedArticle
+from newsl10n.review.localized import LocalizedArticle, resolved_path
 
 
 class FindingProtocol(Protocol):
@@ -76,13 +76,13 @@ class FindingIndex:
         resolved: dict[str, Path] = {}
         for (path, ctxt), found in (findings or {}).items():
             if path not in resolved:
-                resolved[path] = (root / Path(path)).resolve()
+                resolved[path] = resolved_path(root / Path(path))
             by_ctxt = self._by_catalog.setdefault(resolved[path], {})
             by_ctxt.setdefault(ctxt or "", []).extend(found)
 
     def for_article(self, article: LocalizedArticle) -> dict[str, list[ShownFinding]]:
         """Findings by segment id ("" for the whole catalog), most severe first."""
-        by_ctxt = self._by_catalog.get(article.catalog.resolve(), {})
+        by_ctxt = self._by_catalog.get(resolved_path(article.catalog), {})
         lines = {u.id: u.catalog_line for u in article.units} if by_ctxt else {}
         out: dict[str, list[ShownFinding]] = {}
         for ctxt, found in by_ctxt.items():

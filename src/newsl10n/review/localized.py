@@ -189,12 +189,12 @@ def project_ref(path: Path, root: Path) -> str:
     """A path as pages cite it: relative to the project when inside it (symbolic links
     resolved, as the file system sees it)."""
     try:
-        return _resolved(path).relative_to(_resolved_folder(root)).as_posix()
+        return resolved_path(path).relative_to(_resolved_folder(root)).as_posix()
     except ValueError:
         return path.as_posix()
 
 
-def _resolved(path: Path) -> Path:
+def resolved_path(path: Path) -> Path:
     """``path.resolve()``, with its folder's resolution remembered: a batch cites
     thousands of catalogs in a handful of folders, and resolving walks every component."""
     if path.is_symlink():
