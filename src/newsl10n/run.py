@@ -227,8 +227,10 @@ def stream_batch(
     language's job as soon as it is prepared and its template written, so the models
     start on the first chunk while the rest are still read and detected (preparing 500
     short articles took a quarter of such a batch, with one core idle). This thread
-    prepares (an interrupt stops it here, as before); the jobs run beside it. What is
-    written and reported is what ``prepare_batch`` then ``translate_jobs`` give."""
+    prepares; the jobs run beside it. An interrupt (or any exception) while preparing
+    stops the jobs at their next article (an engine call under way ends first) and is
+    raised. What is written and reported is what ``prepare_batch`` then ``translate_jobs``
+    give; an article held back for its slug comes last."""
     arrivals = Arrivals()
     jobs = [
         Job(target, (), settings, glossary, request.retranslate, engines, request.bundles)
@@ -254,20 +256,32 @@ def stream_batch(
         translating = runner.submit(thread_map, job_run, jobs, job_done)
         try:
             batch = feed_batch(plan, settings, glossary, engines, tell, arrivals)
-        finally:
-            arrivals.close()  # the jobs finish what they were given, then end
+        except BaseException:
+            arrivals.close(abort=True)  # the jobs stop at their next article
+            raise
+        arrivals.close()  # the jobs finish what they were given, then end
         outcomes = translating.result()
     given = [replace(job, articles=batch.written) for job in jobs]
+    total = len(batch.written) * len(jobs)
+    if done[0] != total:  # a job that failed was counted with the articles it had then
+        tell(Event("pairs", "", total, total))
     return batch, job_results(given, outcomes)
+
+
+class BatchAborted(Exception):
+    """The preparation of a streamed batch ended with an exception (an interrupt): the
+    jobs reading its articles stop there."""
 
 
 class Arrivals:
     """Prepared articles as they arrive, read in order by every language's job: a reader
-    waits for the next one until the batch is closed."""
+    waits for the next one until the batch is closed (and raises BatchAborted once it is
+    aborted)."""
 
     def __init__(self) -> None:
         self._articles: list[PreparedArticle] = []
         self._closed = False
+        self._aborted = False
         self._changed = threading.Condition()
 
     def add(self, article: PreparedArticle) -> None:
@@ -275,9 +289,10 @@ class Arrivals:
             self._articles.append(article)
             self._changed.notify_all()
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         with self._changed:
             self._closed = True
+            self._aborted = self._aborted or abort
             self._changed.notify_all()
 
     @property
@@ -296,6 +311,8 @@ class Arrivals:
             with self._changed:
                 while seen == len(self._articles) and not self._closed:
                     self._changed.wait()
+                if self._aborted:
+                    raise BatchAborted("the batch's preparation stopped")
                 if seen == len(self._articles):
                     return
                 article = self._articles[seen]

@@ -4,7 +4,9 @@ what it writes and reports is what the staged batch (the Prefect and Dask doors)
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -150,3 +152,71 @@ def test_a_preparation_that_breaks_stops_the_run_without_hanging(
     monkeypatch.setattr(newsl10n.pipeline, "prepare_article", breaks)
     with pytest.raises(RuntimeError, match="detector bug"):
         newsl10n.run.run(settings_for(project, ("ru", "uk")), engines=Echo)  # type: ignore[arg-type]
+
+
+@pytest.mark.timeout(30)
+def test_a_fifo_named_as_an_article_is_refused_unread(project: Path) -> None:
+    sources = project / "source_articles"
+    os.mkfifo(sources / "pipe.md")  # planning its slug must not open it
+    request = newsl10n.run.Request(articles=(sources / "pipe.md",))
+    report = newsl10n.run.run(settings_for(project), request, engines=Echo)  # type: ignore[arg-type]
+    assert "not a regular file" in (report.results[0].error or "")
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_front_matter_value_yaml_cannot_build_is_that_articles_failure(
+    project: Path, force: bool
+) -> None:
+    sources = project / "source_articles"
+    sources.joinpath("dated.md").write_text(
+        "---\ndate: 2024-13-45\n---\n# Dated\n\nText.\n", encoding="utf-8"
+    )
+    request = newsl10n.run.Request(force=force)
+    report = newsl10n.run.run(settings_for(project), request, engines=Echo)  # type: ignore[arg-type]
+    (failure,) = report.failures
+    assert failure.slug == "dated"
+    assert "dated.md" in (failure.error or "") and "month must be in 1..12" in (failure.error or "")
+
+
+class Slow(Echo):
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        time.sleep(0.5)
+        return list(texts)
+
+
+def test_an_interrupt_while_preparing_stops_the_languages_soon(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The jobs stop at their next article (an engine call under way ends first), instead
+    of translating every article handed to them before the interrupt."""
+    _stories(project, 12)
+    monkeypatch.setattr(newsl10n.pipeline, "CHUNK_SEGMENTS", 3)
+    prepare = newsl10n.pipeline.prepare_article
+
+    def interrupted(path: Path, *args: object, **kwargs: object) -> object:
+        if path.name == "story-10.txt":
+            raise KeyboardInterrupt
+        return prepare(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(newsl10n.pipeline, "prepare_article", interrupted)
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        newsl10n.run.run(settings_for(project, ("ru", "uk")), engines=Slow)  # type: ignore[arg-type]
+    assert time.monotonic() - started < 2.5  # each language: one call of 0.5 s at most
+    written = list((project / "locales").rglob("*.po"))
+    assert len(written) <= 4
+
+
+def test_the_progress_reaches_its_total_when_a_language_crashes(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stories(project, 10)
+    monkeypatch.setattr(newsl10n.pipeline, "CHUNK_SEGMENTS", 3)
+    events: list[newsl10n.run.Event] = []
+    newsl10n.run.run(
+        settings_for(project, ("ru", "uk")),
+        engines=Crashing,  # type: ignore[arg-type]
+        progress=events.append,
+    )
+    last = [e for e in events if e.kind == "pairs"][-1]
+    assert (last.done, last.total) == (20, 20)

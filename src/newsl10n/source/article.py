@@ -194,8 +194,8 @@ def planned_slug_of(path: Path) -> str:
     if path.suffix.lower() not in MARKDOWN_SUFFIXES:
         return slugify(path.stem)
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = _read_bytes(path, None)  # a regular file only: a FIFO would never answer
+    except ArticleError:
         return slugify(path.stem)
     return planned_slug(path, data)
 
@@ -347,6 +347,8 @@ def load_front_matter(path: Path, text: str) -> Any:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
         raise ArticleError(path, f"front matter is not valid YAML: {err}", line) from None
+    except (ValueError, TypeError, OverflowError) as err:  # a value it cannot build: 2024-13-45
+        raise ArticleError(path, f"front matter has a value YAML cannot read: {err}") from None
 
 
 def _front_matter_line(front: str, key: str) -> int:
