@@ -244,9 +244,13 @@ def numbers(text: str) -> Counter[str]:
     passes no check). Full-width and other decimal digits count as their ASCII values.
     """
     ascii_text = text
-    if not text.isascii():  # ASCII digits are already themselves: most text needs no pass
+    if not text.isascii() and _OTHER_DIGIT.search(text):  # most text has ASCII digits only
         ascii_text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
     return Counter(_normalised(m) for m in _NUMBER.finditer(ascii_text))
+
+
+#: A decimal digit other than 0-9 (full-width, Arabic-Indic, ...): ``\d`` is every decimal.
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
 def _normalised(found: re.Match[str]) -> str:
@@ -282,6 +286,7 @@ def _numeric(number: str) -> tuple[int, str]:
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 _JOINERS = frozenset("\u200c\u200d")  # ZWNJ, ZWJ: spelling in Persian, Arabic, Indic text
+_INVISIBLE = re.compile(f"[{''.join(sorted(_BIDI_CONTROLS | _ZERO_WIDTH))}]")
 
 
 def invisible_characters(msgid: str, msgstr: str) -> list[Issue]:
@@ -290,6 +295,8 @@ def invisible_characters(msgid: str, msgstr: str) -> list[Issue]:
     of a script that spells with them are allowed."""
     issues: list[Issue] = []
     for where, text in (("source", msgid), ("translation", msgstr)):
+        if not _INVISIBLE.search(text):  # nearly every text: no character-by-character pass
+            continue
         found: dict[str, list[int]] = {}
         for index, ch in enumerate(text):
             if ch not in _BIDI_CONTROLS and ch not in _ZERO_WIDTH:
