@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -108,9 +108,20 @@ def _run(name: str, parameters: dict[str, Any]) -> Any:
     return run_deployment(f"{name}/{name}", parameters=parameters, timeout=300)
 
 
-def _logs(run_id: Any) -> list[Any]:
-    with get_client(sync_client=True) as client:
-        return client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id])))
+def _logs(
+    run_id: Any, until: Callable[[list[Any]], bool] | None = None, timeout: float = 30.0
+) -> list[Any]:
+    """The run's logs; with ``until``, read again until it holds (or ``timeout`` passes): a
+    worker ships its logs to the API in batches, which may land after the run's state."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with get_client(sync_client=True) as client:
+            found = client.read_logs(
+                log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id]))
+            )
+        if until is None or until(found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
 
 
 def _artifacts(run_id: Any) -> list[Any]:
@@ -160,6 +171,10 @@ def test_a_plain_worker_runs_translate_article_given_a_slug(plain: dict[str, Any
     assert {"markdown", "table", "progress"} <= kinds
 
 
+def _reason_logged(log: Any) -> bool:
+    return bool(log.level >= 40 and "en → it" in log.message and "install" in log.message)
+
+
 def test_an_unavailable_target_fails_its_task_and_reads_as_a_failure(
     plain: dict[str, Any],
 ) -> None:
@@ -174,7 +189,7 @@ def test_an_unavailable_target_fails_its_task_and_reads_as_a_failure(
     states = {t.name: t.state.type.value for t in tasks if t.state and "→" in t.name}
     assert any("→ it" in name and state == "FAILED" for name, state in states.items()), states
     assert any("→ de" in name and state == "COMPLETED" for name, state in states.items()), states
-    logs = _logs(run.id)
+    logs = _logs(run.id, until=lambda found: any(_reason_logged(log) for log in found))
     text = "\n".join(log.message for log in logs)
     assert "Unexpected result for failed state" not in text
     assert "Unexpected result for failed state" not in plain["log"].read_text()
