@@ -36,7 +36,7 @@ from newsl10n.glossary.enforce import Outcome, translate_with_glossary
 from newsl10n.glossary.learned import LearnedTerms
 from newsl10n.glossary.match import known_word
 from newsl10n.glossary.model import Glossary
-from newsl10n.results import PairResult, PreparedArticle
+from newsl10n.results import JobStopped, PairResult, PreparedArticle
 from newsl10n.review.bundle import BundleReport, BundleResult, build_bundle, build_bundles
 from newsl10n.review.findings import group_findings
 from newsl10n.review.localized import localize
@@ -232,8 +232,9 @@ def translate_articles(
     # the one before (the engine releases the interpreter's lock; writing holds it). The
     # first chunk is drafted here: nothing is written yet to overlap it with (and a batch
     # of one chunk, such as one article, runs the model in the job's own thread).
-    # An engine failure in a later chunk propagates (a runner may retry the job: the
-    # catalogs already written are then up to date), after what was learned is kept.
+    # An engine failure in a later chunk propagates as JobStopped with the results of the
+    # pairs finished before it (a runner may retry the job: the catalogs already written
+    # are then up to date), after what was learned is kept.
     coming = chunks()
     try:
         with ThreadPoolExecutor(1, thread_name_prefix=f"drafts-{target}") as ahead:
@@ -257,6 +258,11 @@ def translate_articles(
                         )
                 chunk = following
                 drafts = future.result() if future is not None else {}
+    except Exception as err:
+        if not results:
+            raise
+        done = [results[i] for i in sorted(results)]
+        raise JobStopped(f"{type(err).__name__}: {err}", done) from err
     finally:
         if learned is not None:
             learned.save()

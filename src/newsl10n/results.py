@@ -73,3 +73,25 @@ class PairResult:
     @property
     def ok(self) -> bool:
         return not self.error and not self.failed
+
+
+class JobStopped(Exception):
+    """A language's job that failed (its engine crashed) after some of its pairs had their
+    results, catalogs written: those results travel with the error, so a report fails only
+    the pairs left undone. ``args`` only (the problem's text and the results), so it
+    pickles across processes and Dask workers."""
+
+    def __init__(self, problem: str, results: list[PairResult]) -> None:
+        super().__init__(problem, results)
+
+    @property
+    def problem(self) -> str:
+        return str(self.args[0])
+
+    @property
+    def results(self) -> list[PairResult]:
+        found: list[PairResult] = self.args[1]
+        return found
+
+    def __str__(self) -> str:
+        return self.problem

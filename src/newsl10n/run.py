@@ -33,7 +33,7 @@ from newsl10n.errors import ConfigError, Newsl10nError
 from newsl10n.glossary.load import load_glossary
 from newsl10n.glossary.model import Glossary
 from newsl10n.plan import article_facts, discover, ledger_key, unchanged_slug
-from newsl10n.results import PairResult, PreparedArticle
+from newsl10n.results import JobStopped, PairResult, PreparedArticle
 from newsl10n.review.manifest import stale_slugs
 from newsl10n.source.article import ARTICLE_SUFFIXES, planned_slug_of, slugify, source_paths
 
@@ -720,10 +720,17 @@ def plan_jobs(
 def job_results(
     jobs: Sequence[Job], outcomes: Sequence[list[PairResult] | BaseException]
 ) -> list[PairResult]:
-    """Results in job order; a job that raised (retries exhausted) fails each of its pairs."""
+    """Results in job order; a job that raised (retries exhausted) fails each of its pairs
+    it had not finished (JobStopped carries the finished ones' results)."""
     results: list[PairResult] = []
     for job, outcome in zip(jobs, outcomes, strict=True):
-        if isinstance(outcome, BaseException):
+        if isinstance(outcome, JobStopped):
+            finished = {r.slug: r for r in outcome.results}
+            results += [
+                finished.get(a.slug) or PairResult(a.slug, job.target, error=outcome.problem)
+                for a in job.articles
+            ]
+        elif isinstance(outcome, BaseException):
             problem = f"{type(outcome).__name__}: {outcome}"
             results += [PairResult(a.slug, job.target, error=problem) for a in job.articles]
         else:
