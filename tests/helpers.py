@@ -95,6 +95,25 @@ def echo_catalog(project: Path, lang: str = "de") -> Path:
     return Path(result.catalog)
 
 
+def write_story(folder: Path, name: str, n: int) -> None:
+    """A short story numbered ``n``: a title and two sentences (3 segments)."""
+    folder.joinpath(name).write_text(
+        f"Story number {n}\n\nThe council met on day {n}. It agreed on plan {n}.\n",
+        encoding="utf-8",
+    )
+
+
+def only_stories(project: Path, count: int) -> Path:
+    """The project's sources replaced by ``count`` stories (``story-00.txt`` ...), for the
+    batch tests; returns the source folder."""
+    sources = project / "source_articles"
+    for old in sources.iterdir():
+        old.unlink()
+    for n in range(count):
+        write_story(sources, f"story-{n:02d}.txt", n)
+    return sources
+
+
 def settings_for(project: Path, targets: Sequence[str] = ("ru",)) -> Settings:
     return load_settings(project).with_overrides(targets=list(targets))
 

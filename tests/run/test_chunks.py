@@ -15,7 +15,7 @@ import newsl10n.pipeline
 import newsl10n.run
 from newsl10n.config import EngineSettings
 from newsl10n.errors import Newsl10nError
-from tests.helpers import Echo, settings_for
+from tests.helpers import Echo, only_stories, settings_for
 
 
 class Recording(Echo):
@@ -31,14 +31,6 @@ class Recording(Echo):
         return list(texts)
 
 
-def _articles(folder: Path, count: int) -> None:
-    for n in range(count):
-        folder.joinpath(f"story-{n:02d}.txt").write_text(
-            f"Story number {n}\n\nThe council met on day {n}. It agreed on plan {n}.\n",
-            encoding="utf-8",
-        )
-
-
 def _catalogs(locales: Path) -> dict[str, str]:
     found = sorted((locales / "ru" / "LC_MESSAGES").glob("*.po"))
     return {p.name: _without_dates(p.read_text(encoding="utf-8")) for p in found}
@@ -51,10 +43,7 @@ def _without_dates(text: str) -> str:
 def test_a_batch_is_translated_in_chunks_beside_the_writing(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sources = project / "source_articles"
-    for old in sources.iterdir():
-        old.unlink()
-    _articles(sources, 12)  # 3 segments each
+    only_stories(project, 12)  # 3 segments each
     settings = settings_for(project)
     whole = settings.with_overrides(locales=tmp_path / "whole", bundles=tmp_path / "b1")
     Recording.calls = []
@@ -84,10 +73,7 @@ class FailingSecond(Recording):
 def test_an_engine_crash_in_a_later_chunk_fails_the_pairs_left_undone_only(
     project: Path, monkeypatch: pytest.MonkeyPatch, map_jobs: newsl10n.run.MapJobs | None
 ) -> None:
-    sources = project / "source_articles"
-    for old in sources.iterdir():
-        old.unlink()
-    _articles(sources, 8)
+    only_stories(project, 8)
     monkeypatch.setattr(newsl10n.pipeline, "CHUNK_SEGMENTS", 10)
     Recording.calls = []
     report = newsl10n.run.run(
@@ -166,10 +152,7 @@ def test_the_languages_write_their_catalogs_one_pair_at_a_time(
     """Writing a catalog, its QA and its bundle is Python that holds the interpreter's lock:
     two languages' jobs finish one pair at a time (their models draft beside it) instead of
     taking that lock from each other every few milliseconds."""
-    sources = project / "source_articles"
-    for old in sources.iterdir():
-        old.unlink()
-    _articles(sources, 6)
+    only_stories(project, 6)
     finish = newsl10n.pipeline._finish_pair
     busy: list[str] = []
     overlaps: list[tuple[str, ...]] = []

@@ -16,23 +16,7 @@ import newsl10n.pipeline
 import newsl10n.run
 from newsl10n.config import Settings
 from newsl10n.results import PairResult
-from tests.helpers import Echo, settings_for
-
-
-def _story(folder: Path, name: str, n: int) -> None:
-    folder.joinpath(name).write_text(
-        f"Story number {n}\n\nThe council met on day {n}. It agreed on plan {n}.\n",
-        encoding="utf-8",
-    )
-
-
-def _stories(project: Path, count: int) -> Path:
-    sources = project / "source_articles"
-    for old in sources.iterdir():
-        old.unlink()
-    for n in range(count):
-        _story(sources, f"story-{n:02d}.txt", n)
-    return sources
+from tests.helpers import Echo, only_stories, settings_for, write_story
 
 
 class Announcing(Echo):
@@ -48,7 +32,7 @@ class Announcing(Echo):
 def test_the_models_start_while_the_batch_is_still_prepared(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _stories(project, 8)  # 3 segments each: chunks of two articles
+    only_stories(project, 8)  # 3 segments each: chunks of two articles
     monkeypatch.setattr(newsl10n.pipeline, "CHUNK_SEGMENTS", 6)
     prepare = newsl10n.pipeline.prepare_article
     waited: list[bool] = []
@@ -85,7 +69,7 @@ def _mixed_batch(sources: Path) -> None:
     in a target language."""
     sources.joinpath("empty.txt").write_text("   \n", encoding="utf-8")
     sources.joinpath("broken.md").write_text("---\nslug: [\n---\nText.\n", encoding="utf-8")
-    _story(sources, "twin.txt", 90)
+    write_story(sources, "twin.txt", 90)
     sources.joinpath("twin.md").write_text("# Twin\n\nThe same slug again.\n", encoding="utf-8")
     sources.joinpath("named.md").write_text(
         "---\nslug: story-03\n---\n# Named\n\nIt claims another story's slug.\n",
@@ -107,7 +91,7 @@ def _run(
 def test_the_streamed_batch_writes_and_reports_what_the_staged_batch_does(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sources = _stories(project, 6)
+    sources = only_stories(project, 6)
     _mixed_batch(sources)
     monkeypatch.setattr(newsl10n.pipeline, "CHUNK_SEGMENTS", 4)
     streamed = settings_for(project, ("ru", "uk", "de"))
@@ -129,7 +113,7 @@ class Crashing(Echo):
 
 
 def test_a_language_whose_model_crashes_fails_each_of_its_pairs_alone(project: Path) -> None:
-    _stories(project, 5)
+    only_stories(project, 5)
     report = newsl10n.run.run(settings_for(project, ("ru", "uk")), engines=Crashing)  # type: ignore[arg-type]
     failed = sorted(r.slug for r in report.results if r.error)
     assert failed == [f"story-{n:02d}" for n in range(5)]
@@ -141,7 +125,7 @@ def test_a_language_whose_model_crashes_fails_each_of_its_pairs_alone(project: P
 def test_a_preparation_that_breaks_stops_the_run_without_hanging(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _stories(project, 6)
+    only_stories(project, 6)
     prepare = newsl10n.pipeline.prepare_article
 
     def breaks(path: Path, *args: object, **kwargs: object) -> object:
@@ -189,7 +173,7 @@ def test_an_interrupt_while_preparing_stops_the_languages_soon(
 ) -> None:
     """The jobs stop at their next article (an engine call under way ends first), instead
     of translating every article handed to them before the interrupt."""
-    _stories(project, 12)
+    only_stories(project, 12)
     monkeypatch.setattr(newsl10n.pipeline, "CHUNK_SEGMENTS", 3)
     prepare = newsl10n.pipeline.prepare_article
 
@@ -210,7 +194,7 @@ def test_an_interrupt_while_preparing_stops_the_languages_soon(
 def test_the_progress_reaches_its_total_when_a_language_crashes(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _stories(project, 10)
+    only_stories(project, 10)
     monkeypatch.setattr(newsl10n.pipeline, "CHUNK_SEGMENTS", 3)
     events: list[newsl10n.run.Event] = []
     newsl10n.run.run(
