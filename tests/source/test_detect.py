@@ -289,3 +289,17 @@ def test_segments_in_an_article() -> None:
     print(f"  kept: other script {kept:.1%}, Latin in Latin, 20+ letters {kept_latin:.1%}")
     assert kept >= 0.98
     assert kept_latin >= 0.8
+
+
+def test_the_models_preloaded_are_those_of_the_scripts_lingua_weighs() -> None:
+    """lingua loads a script's models on the first short text in it; newsl10n has them
+    loaded all at once (in parallel) for the candidates that script can be, and only
+    where lingua is asked at all."""
+    from newsl10n.source.detect import _letters, _script_languages
+
+    cands = frozenset(CANDIDATES)
+    assert _script_languages(_letters("Talks stall over prices"), cands) == {"en", "de", "fr", "es"}
+    assert _script_languages(_letters("Привет, мир"), cands) == {"ru", "uk"}
+    assert _script_languages(_letters("한국 사람"), cands) == frozenset()  # the script decides
+    assert _script_languages(_letters("Ελληνικά"), cands) == frozenset()  # no candidate
+    assert _script_languages(_letters("Talks stall"), frozenset({"en", "ru"})) == {"en"}
