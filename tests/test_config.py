@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from newsl10n.cli import main
-from newsl10n.config import load_settings, parse_languages
+from newsl10n.config import Settings, load_settings, parse_languages
 from newsl10n.errors import ConfigError
 
 ROOT = Path(__file__).parents[1]
@@ -45,3 +46,31 @@ def test_unknown_settings_in_pyproject_stop_every_command(project: Path) -> None
     (project / "pyproject.toml").write_text('[tool.newsl10n]\ntargets = ["ru", "xx"]\n')
     result = CliRunner().invoke(main, ["--project", str(project), "status"])
     assert result.exit_code == 2 and "xx" in result.output
+
+
+def test_a_path_is_named_relative_to_the_project_root_however_the_root_was_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Catalog references and reports name files by ``Settings.relative``: the one owner
+    of that rule. A relative root follows the working folder; an absolute one is resolved
+    once."""
+    project = tmp_path / "project"
+    (project / "source_articles").mkdir(parents=True)
+    link = tmp_path / "link"
+    link.symlink_to(project)
+    article = project / "source_articles" / "a.txt"
+
+    def settings_at(root: Path) -> Settings:
+        return Settings(root, root / "s", root / "l", root / "b", root / "g")
+
+    for root in (project, link):
+        settings = settings_at(root)
+        assert settings.relative(article) == "source_articles/a.txt"
+        assert settings.relative(link / "source_articles" / "a.txt") == "source_articles/a.txt"
+        outside = tmp_path / "elsewhere.txt"
+        assert settings.relative(outside) == outside.as_posix()
+    monkeypatch.chdir(project)
+    here = replace(settings_at(project), root=Path("."))
+    assert here.relative(article) == "source_articles/a.txt"
+    monkeypatch.chdir(tmp_path)
+    assert here.relative(tmp_path / "elsewhere.txt") == "elsewhere.txt"

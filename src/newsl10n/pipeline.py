@@ -73,7 +73,7 @@ def prepare_article(
     segments = tuple(
         replace(seg, lang=det.lang) for seg, det in zip(layout.segments, found, strict=True)
     )
-    return PreparedArticle(article, language, segments, layout.residue, _reference(path, settings))
+    return PreparedArticle(article, language, segments, layout.residue, settings.relative(path))
 
 
 def majority_language(texts: Sequence[str], langs: Sequence[str]) -> Detection | None:
@@ -93,13 +93,6 @@ def article_language(article: Article, candidates: Sequence[str]) -> Detection:
     if article.declared_lang:
         return Detection(article.declared_lang, 1.0, "declared")
     return detect_language(article.text, candidates)
-
-
-def _reference(path: Path, settings: Settings) -> str:
-    try:
-        return path.resolve().relative_to(settings.root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def write_template(prepared: PreparedArticle, settings: Settings) -> CatalogFacts:

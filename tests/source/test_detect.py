@@ -291,15 +291,16 @@ def test_segments_in_an_article() -> None:
     assert kept_latin >= 0.8
 
 
-def test_the_models_preloaded_are_those_of_the_scripts_lingua_weighs() -> None:
-    """lingua loads a script's models on the first short text in it; newsl10n has them
-    loaded all at once (in parallel) for the candidates that script can be, and only
-    where lingua is asked at all."""
-    from newsl10n.source.detect import _letters, _script_languages
+def test_the_models_preloaded_are_those_of_the_text_s_script() -> None:
+    """lingua loads a script's models on the first short text in it; newsl10n has the
+    candidates that script can be loaded all at once (in parallel), and no others."""
+    from newsl10n.scripts import CYRILLIC, HAN, HANGUL, LATIN, OTHER
+    from newsl10n.source.detect import _script_languages
 
     cands = frozenset(CANDIDATES)
-    assert _script_languages(_letters("Talks stall over prices"), cands) == {"en", "de", "fr", "es"}
-    assert _script_languages(_letters("Привет, мир"), cands) == {"ru", "uk"}
-    assert _script_languages(_letters("한국 사람"), cands) == frozenset()  # the script decides
-    assert _script_languages(_letters("Ελληνικά"), cands) == frozenset()  # no candidate
-    assert _script_languages(_letters("Talks stall"), frozenset({"en", "ru"})) == {"en"}
+    assert _script_languages(LATIN, cands) == {"en", "de", "fr", "es"}
+    assert _script_languages(CYRILLIC, cands) == {"ru", "uk"}
+    assert _script_languages(HAN, cands) == {"zh", "ja"}
+    assert _script_languages(HANGUL, frozenset({"en", "ru"})) == frozenset()
+    assert _script_languages(OTHER, cands) == frozenset()  # Greek: no candidate
+    assert _script_languages(None, cands) == frozenset()

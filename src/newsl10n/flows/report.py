@@ -83,14 +83,7 @@ def review_link(settings: Settings, slug: str, lang: str) -> str:
     base = bundles_url()
     if base:
         return f"[review {slug} → {lang}]({base}/{quote(lang)}/{quote(slug)}/{REVIEW_PAGE})"
-    return f"`{_rel(page, settings)}`"
-
-
-def _rel(path: Path, settings: Settings) -> str:
-    try:
-        return path.resolve().relative_to(settings.root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    return f"`{settings.relative(page)}`"
 
 
 def publish(report: Report, settings: Settings, schedule: str = "") -> None:
@@ -174,7 +167,7 @@ def bundle_lines(report: BundleReport, settings: Settings) -> list[str]:
     base = bundles_url()
     if report.index is not None and report.index.is_file():
         index = (
-            f"[review index]({base}/index.html)" if base else f"`{_rel(report.index, settings)}`"
+            f"[review index]({base}/index.html)" if base else f"`{settings.relative(report.index)}`"
         )
         lines.append(f"- {index}")
     for b in report.bundles:

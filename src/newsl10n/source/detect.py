@@ -340,12 +340,17 @@ def _lingua_detector(langs: frozenset[str]) -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
-def _script_languages(info: _Letters, candidates: frozenset[str]) -> frozenset[str]:
-    """The candidates lingua weighs for a text whose letters are ``info``: those its dominant
-    script can be written in (none when the script alone decides, or fits no candidate)."""
-    if info.dominant() == OTHER or _script_evidence(info, candidates).scores is not None:
+@cache
+def _script_languages(script: str | None, candidates: frozenset[str]) -> frozenset[str]:
+    """The candidates a text can be in whose dominant script is ``script`` (Latin: those
+    written in no other script; none for text in no known script)."""
+    if script in (None, OTHER):
         return frozenset()
-    return frozenset(lang for lang in candidates if _script_fits(info, lang))
+    if script == LATIN:
+        return frozenset(
+            c for c in candidates if not any(c in ls for ls in _LANGS_BY_SCRIPT.values())
+        )
+    return candidates & _LANGS_BY_SCRIPT[script]
 
 
 @cache
@@ -369,7 +374,7 @@ def _preload(langs: frozenset[str]) -> None:
 def _lingua_scores(
     text: str, info: _Letters, allowed: frozenset[str], candidates: frozenset[str]
 ) -> dict[str, float]:
-    _preload(_script_languages(info, candidates))
+    _preload(_script_languages(info.dominant(), candidates))
     detector = _lingua_detector(candidates)
     values = detector.compute_language_confidence_values(text)
     scores = {}
