@@ -26,8 +26,8 @@ Models are loaded once per process, a script's languages together on the first t
 script that lingua weighs, in parallel (:func:`_preload`: 0.6 s on two cores for the four
 Latin-script product languages, 260 MB for all 10). Pass ``candidates``: without them every
 language lingua knows (75) is in play, which is slower to load (~20 s), needs over 1 GB and
-is less accurate. Nothing here touches
-the network: both detectors ship their models inside their packages.
+is less accurate. Nothing here touches the network: both detectors ship their models inside
+their packages.
 """
 
 from __future__ import annotations
@@ -347,10 +347,13 @@ def _script_languages(script: str | None, candidates: frozenset[str]) -> frozens
     if script in (None, OTHER):
         return frozenset()
     if script == LATIN:
-        return frozenset(
-            c for c in candidates if not any(c in ls for ls in _LANGS_BY_SCRIPT.values())
-        )
+        return frozenset(c for c in candidates if _in_no_other_script(c))
     return candidates & _LANGS_BY_SCRIPT[script]
+
+
+def _in_no_other_script(lang: str) -> bool:
+    """True for a language written in Latin letters (in none of the scripts listed above)."""
+    return not any(lang in langs for langs in _LANGS_BY_SCRIPT.values())
 
 
 @cache
@@ -499,9 +502,7 @@ def _script_fits(info: _Letters, lang: str) -> bool:
     """Could text whose letters are ``info`` be written in ``lang``?"""
     script = info.dominant()
     if script in (None, LATIN, OTHER):
-        return not any(lang in langs for langs in _LANGS_BY_SCRIPT.values())
-    if script == HAN:
-        return lang in ("zh", "ja")
+        return _in_no_other_script(lang)
     return lang in _LANGS_BY_SCRIPT[script]
 
 
