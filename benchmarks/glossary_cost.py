@@ -17,7 +17,10 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from benchmarks.harness import Measured
 
 SEGMENTS = 200
 TARGET = "de"
@@ -29,7 +32,6 @@ def bench_glossary(
     from benchmarks import realsize_model
     from benchmarks.corpus import write_article
     from benchmarks.harness import (
-        Measured,
         command,
         make_project,
         mismatches_in_catalog,
@@ -97,23 +99,24 @@ def bench_glossary(
         "rows": rows,
         "wrong_empty": mismatches_in_catalog(catalog),
         "terms_learned": _failed_terms(memory),
+        "next_vs_protected": paired(found["raw_protected"], found["next"], "wall"),
     }
 
 
-def paired(raw: list[Any], runs: list[Any], what: str) -> float:
-    """The median over the rounds of raw's figure over the row's in the same round.
+def paired(raw: Sequence[Measured], runs: Sequence[Measured], what: str) -> float:
+    """The median over the rounds of raw's ``what`` ("wall" or "cpu") over the row's in
+    the same round.
 
     Why paired: the runs are interleaved (raw, then each row, round after round), and this
-    machine's speed drifts by several percent within minutes (raw alone took 17.97, 20.17
-    and 20.28 s in one report). A ratio taken within a round compares runs made under the
-    same drift; the median leaves out one lucky or unlucky round. The fastest run of each
-    side, taken apart (the method before 2026-12-07 evening), is kept as ``ratio_fastest``:
-    one lucky raw run moved it by 10%."""
+    machine's speed drifts by several percent within minutes. A ratio taken within a round
+    compares runs made under the same drift, and the median leaves out one lucky or
+    unlucky round (docs/performance.md, "Benchmark method")."""
     from statistics import median
 
-    return round(
-        median(getattr(r, what) / getattr(m, what) for r, m in zip(raw, runs, strict=True)), 3
-    )
+    ratios = [
+        float(getattr(r, what)) / float(getattr(m, what)) for r, m in zip(raw, runs, strict=True)
+    ]
+    return round(float(median(ratios)), 3)
 
 
 def protected_inputs(texts: list[str], project: Path) -> list[str]:
@@ -165,7 +168,6 @@ def render(found: dict[str, Any]) -> list[str]:
         "next": "`newsl10n translate`, project glossary, next runs",
     }
     rows = found["rows"]
-    against = rows["next"]["ratio_wall"] / rows["raw_protected"]["ratio_wall"]
     return [
         f"### 12. Glossary cost ({found['segments']} segments, en→{found['language']}, "
         "whole process)",
@@ -174,7 +176,7 @@ def render(found: dict[str, Any]) -> list[str]:
             [
                 "",
                 "wall s (runs)",
-                "CPU s (fastest)",
+                "CPU s (of the fastest run)",
                 "ratio to raw (wall, paired)",
                 "ratio to raw (CPU, paired)",
                 "fastest vs fastest (wall)",
@@ -186,7 +188,7 @@ def render(found: dict[str, Any]) -> list[str]:
                     r["cpu"],
                     f"**{r['ratio_wall']}**" if k != "raw" else "1",
                     r["ratio_cpu"] if k != "raw" else "1",
-                    r.get("ratio_fastest", "") if k != "raw" else "1",
+                    r["ratio_fastest"] if k != "raw" else "1",
                 ]
                 for k, r in rows.items()
             ],
@@ -199,7 +201,8 @@ def render(found: dict[str, Any]) -> list[str]:
         f"over those very inputs runs at {rows['raw_protected']['ratio_wall']} of raw over "
         "the plain text (by CPU "
         f"{rows['raw_protected']['ratio_cpu']}), the model's own price of the names; the "
-        f"next runs against that: {against:.3f}. The ratios are paired: raw's time over "
+        f"next runs against that: {found['next_vs_protected']}. The ratios are paired: "
+        "raw's time over "
         "the row's within each round of interleaved runs, the median over the rounds "
         "(the machine's speed drifts between rounds); the last column compares the "
         "fastest run of each side instead.",

@@ -52,8 +52,8 @@ def test_a_path_is_named_relative_to_the_project_root_however_the_root_was_given
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Catalog references and reports name files by ``Settings.relative``: the one owner
-    of that rule. A relative root follows the working folder; an absolute one is resolved
-    once."""
+    of that rule. Both sides are resolved each time: a relative root follows the working
+    folder, a symlinked one where it points now."""
     project = tmp_path / "project"
     (project / "source_articles").mkdir(parents=True)
     link = tmp_path / "link"
@@ -74,3 +74,10 @@ def test_a_path_is_named_relative_to_the_project_root_however_the_root_was_given
     assert here.relative(article) == "source_articles/a.txt"
     monkeypatch.chdir(tmp_path)
     assert here.relative(tmp_path / "elsewhere.txt") == "elsewhere.txt"
+    moved = tmp_path / "release-2"  # a deploy re-points the symlinked root
+    (moved / "source_articles").mkdir(parents=True)
+    linked = settings_at(link)
+    assert linked.relative(link / "source_articles" / "a.txt") == "source_articles/a.txt"
+    link.unlink()
+    link.symlink_to(moved)
+    assert linked.relative(link / "source_articles" / "a.txt") == "source_articles/a.txt"

@@ -11,7 +11,6 @@ import re
 import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +50,7 @@ class Settings:
         """``path`` as the project names it (catalog references, reports): relative to the
         project's root when inside it (both resolved), else as given."""
         try:
-            return path.resolve().relative_to(_resolved(self.root)).as_posix()
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()
 
@@ -69,18 +68,6 @@ class Settings:
             if key in given:
                 given[key] = parse_languages(given[key], what=key)
         return replace(self, **given)
-
-
-def _resolved(root: Path) -> Path:
-    """A project root, resolved once per process when absolute (a batch names 500 articles
-    by it, half a millisecond of system calls each); a relative one depends on the working
-    folder, so it is resolved each time."""
-    return _resolved_absolute(root) if root.is_absolute() else root.resolve()
-
-
-@lru_cache(maxsize=64)
-def _resolved_absolute(root: Path) -> Path:
-    return root.resolve()
 
 
 # The project's folders, each overridable on a worker by ``NEWSL10N_<NAME>``.

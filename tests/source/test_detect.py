@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from functools import cache
+from typing import Any
 
 import pytest
 
@@ -293,14 +294,39 @@ def test_segments_in_an_article() -> None:
 
 def test_the_models_preloaded_are_those_of_the_text_s_script() -> None:
     """lingua loads a script's models on the first short text in it; newsl10n has the
-    candidates that script can be loaded all at once (in parallel), and no others."""
-    from newsl10n.scripts import CYRILLIC, HAN, HANGUL, LATIN, OTHER
+    candidates written in that script loaded all at once (in parallel), and no others."""
+    from newsl10n.scripts import CYRILLIC, HANGUL, LATIN, OTHER
     from newsl10n.source.detect import _script_languages
 
     cands = frozenset(CANDIDATES)
     assert _script_languages(LATIN, cands) == {"en", "de", "fr", "es"}
     assert _script_languages(CYRILLIC, cands) == {"ru", "uk"}
-    assert _script_languages(HAN, cands) == {"zh", "ja"}
     assert _script_languages(HANGUL, frozenset({"en", "ru"})) == frozenset()
-    assert _script_languages(OTHER, cands) == frozenset()  # Greek: no candidate
+    assert _script_languages(OTHER, cands) == frozenset()  # a script no candidate list has
     assert _script_languages(None, cands) == frozenset()
+    # Greek, Hebrew, Hindi and Thai are in no list of newsl10n's scripts, nor in Latin
+    others = frozenset({"en", "de", "el", "he", "hi", "th"})
+    assert _script_languages(LATIN, others) == {"en", "de"}
+
+
+def _detect_in_child(queue: Any) -> None:
+    queue.put(detect_segments(["Привет, мир, как дела?", "Talks stall."], "en", CANDIDATES))
+
+
+def test_a_forked_child_detects_after_its_parent_preloaded() -> None:
+    """lingua's parallel load runs on a thread pool that a fork does not copy: a child
+    forked after its parent preloaded would wait for those threads for ever. A forked
+    child loads lazily, as before the preloading."""
+    import multiprocessing
+
+    detect_segments(["Talks in Kyiv stall over energy prices."], "en", CANDIDATES)
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_detect_in_child, args=(queue,))
+    child.start()
+    child.join(timeout=60)
+    if child.is_alive():
+        child.kill()
+        child.join()
+    assert child.exitcode == 0
+    assert [d.lang for d in queue.get(timeout=5)] == ["ru", "en"]

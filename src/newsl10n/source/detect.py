@@ -23,15 +23,15 @@ article's (a Cyrillic quote in an English article keeps its own language). When 
 unsure whether a sentence leaves the article's language, langdetect gives a second opinion.
 
 Models are loaded once per process, a script's languages together on the first text in that
-script that lingua weighs, in parallel (:func:`_preload`: 0.6 s on two cores for the four
-Latin-script product languages, 260 MB for all 10). Pass ``candidates``: without them every
-language lingua knows (75) is in play, which is slower to load (~20 s), needs over 1 GB and
-is less accurate. Nothing here touches the network: both detectors ship their models inside
-their packages.
+script that lingua weighs, in parallel (:func:`_preload`; 260 MB for all 10). Pass
+``candidates``: without them every language lingua knows (75) is in play, which is slower to
+load (~20 s), needs over 1 GB and is less accurate. Nothing here touches the network: both
+detectors ship their models inside their packages.
 """
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -342,18 +342,31 @@ def _lingua_detector(langs: frozenset[str]) -> LanguageDetector:
 
 @cache
 def _script_languages(script: str | None, candidates: frozenset[str]) -> frozenset[str]:
-    """The candidates a text can be in whose dominant script is ``script`` (Latin: those
-    written in no other script; none for text in no known script)."""
+    """The candidates written in ``script``: lingua's Latin-script languages for Latin,
+    :data:`_LANGS_BY_SCRIPT` for the others, none for text in no script listed there."""
     if script in (None, OTHER):
         return frozenset()
     if script == LATIN:
-        return frozenset(c for c in candidates if _in_no_other_script(c))
+        return candidates & _latin_languages()
     return candidates & _LANGS_BY_SCRIPT[script]
 
 
-def _in_no_other_script(lang: str) -> bool:
-    """True for a language written in Latin letters (in none of the scripts listed above)."""
-    return not any(lang in langs for langs in _LANGS_BY_SCRIPT.values())
+@cache
+def _latin_languages() -> frozenset[str]:
+    from lingua import Language
+
+    return frozenset(lang.iso_code_639_1.name.lower() for lang in Language.all_with_latin_script())
+
+
+_forked = False
+
+
+def _note_fork() -> None:
+    global _forked
+    _forked = True
+
+
+os.register_at_fork(after_in_child=_note_fork)
 
 
 @cache
@@ -363,13 +376,17 @@ def _preload(langs: frozenset[str]) -> None:
     Why: lingua loads a language's models lazily, one after another, on the first short
     text that needs them: about 1.0 s for the four Latin-script product languages, before
     the engine can start on an article's first batch. Built with preloading, a detector
-    loads them on the machine's cores at once (0.6 s on two), and lingua keeps models in
-    one store that every detector shares, so the detector that scores (over all the
-    candidates) finds them loaded. Only a script's languages are loaded, and only once a
-    text in that script needs lingua: a Korean article loads no Latin models."""
+    loads them on the machine's cores at once, and lingua keeps models in one store that
+    every detector shares, so the detector that scores (over all the candidates) finds
+    them loaded. Only a script's languages are loaded, and only once a text in that script
+    needs lingua: a Korean article loads no Latin models. (Text of 120 characters or more
+    alone would need only the trigram models; an article's segments need every order.)
+
+    Not in a forked child: lingua loads in parallel on a thread pool, which a fork does
+    not copy, and the child would wait for it for ever. There it loads lazily."""
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-    if len(langs) >= 2:  # lingua needs two; one language loads fast enough lazily
+    if len(langs) >= 2 and not _forked:  # one language gains nothing from a parallel load
         languages = [Language.from_iso_code_639_1(IsoCode639_1.from_str(c)) for c in sorted(langs)]
         LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
 
@@ -502,7 +519,7 @@ def _script_fits(info: _Letters, lang: str) -> bool:
     """Could text whose letters are ``info`` be written in ``lang``?"""
     script = info.dominant()
     if script in (None, LATIN, OTHER):
-        return _in_no_other_script(lang)
+        return not any(lang in langs for langs in _LANGS_BY_SCRIPT.values())
     return lang in _LANGS_BY_SCRIPT[script]
 
 
