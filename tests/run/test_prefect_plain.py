@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -32,27 +31,13 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from flows.serve import _free_port
 from tests.conftest import ROOT, SEED
 from tests.helpers import po_path
+from tests.support import servers
 
 DEPLOYMENTS = ("translate-article", "translate-batch", "rebuild-bundles")
 
 
 def _prefect(*args: str) -> list[str]:
     return [str(Path(sys.executable).with_name("prefect")), *args]
-
-
-def _start(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen[Any]:
-    out = log.open("w")
-    return subprocess.Popen(
-        command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
-def _stop(proc: subprocess.Popen[Any]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +57,7 @@ def plain(tmp_path_factory: pytest.TempPathFactory, copy_models: Path) -> Iterat
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSL10N_"))}
     env.update(DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false",
                PREFECT_HOME=str(base / "prefect-home"))  # fmt: skip
-    server = _start(
+    server = servers.start(
         _prefect("server", "start", "--host", "127.0.0.1", "--port", str(port)),
         clone, env, base / "server.log",
     )  # fmt: skip
@@ -94,14 +79,14 @@ def plain(tmp_path_factory: pytest.TempPathFactory, copy_models: Path) -> Iterat
         ):
             done = subprocess.run(command, cwd=clone, env=env, capture_output=True, text=True)
             assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-        worker = _start(_prefect("worker", "start", "--pool", "newsl10n"), clone, env,
+        worker = servers.start(_prefect("worker", "start", "--pool", "newsl10n"), clone, env,
                         base / "worker.log")  # fmt: skip
         with temporary_settings(updates={PREFECT_API_URL: api}):
             yield {"clone": clone, "api": api, "log": base / "worker.log"}
     finally:
         if worker is not None:
-            _stop(worker)
-        _stop(server)
+            servers.stop(worker)
+        servers.stop(server)
 
 
 def _run(name: str, parameters: dict[str, Any]) -> Any:

@@ -42,7 +42,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from tests.conftest import ROOT, SEED
 from tests.helpers import msgfmt_check, po_path, pot_path
-from tests.run.test_prefect_plain import _start, _stop
+from tests.support import servers
 from tests.support.installed import clean_environment, installed_python
 
 TARGETS = ["de", "fr"]
@@ -69,7 +69,7 @@ class Cluster:
 
     def start(self, name: str, command: list[str], cwd: Path, **env: str) -> None:
         self.logs[name] = self.base / f"{name}.log"
-        self.procs.append(_start(command, cwd, {**self.env, **env}, self.logs[name]))
+        self.procs.append(servers.start(command, cwd, {**self.env, **env}, self.logs[name]))
 
     def prefect(self, *args: str, cwd: Path) -> None:
         done = subprocess.run([str(self.python), "-m", "prefect", "--no-prompt", *args],
@@ -165,7 +165,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, copy_models: Path) -> Iter
             yield found
     finally:
         for proc in reversed(found.procs):
-            _stop(proc)
+            servers.stop(proc)
 
 
 def _task_runs(run_id: Any) -> list[Any]:

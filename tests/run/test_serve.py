@@ -27,6 +27,7 @@ from flows.serve import _free_port
 from tests.conftest import ROOT, SEED
 from tests.helpers import po_path
 from tests.review.test_pages_browser import CHROMIUM, script
+from tests.support import servers
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +50,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, copy_models: Path) -> Itera
     env.update(NEWSL10N_PROJECT=str(clone), PREFECT_HOME=str(clone / ".prefect"),
                NEWSL10N_PREFECT_PORT=str(_free_port(4242)),
                NEWSL10N_BUNDLES_PORT=str(_free_port(8866)))  # fmt: skip
-    log = (tmp_path / "serve.log").open("w")
     command = [sys.executable, "-m", "flows.serve"]
-    serve = subprocess.Popen(
-        command, cwd=clone, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    serve = servers.start(command, clone, env, tmp_path / "serve.log")
     try:
         deadline = time.monotonic() + 300
         while "[serve] ready" not in (tmp_path / "serve.log").read_text():
@@ -63,12 +61,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, copy_models: Path) -> Itera
         yield clone
     finally:
         if serve.poll() is None:
-            os.killpg(serve.pid, signal.SIGTERM)
-            try:
-                serve.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(serve.pid, signal.SIGKILL)
-        log.close()
+            servers.stop(serve, timeout=60)
 
 
 def test_translate_article_deployment_runs_through_the_api(served: Path) -> None:
