@@ -5,12 +5,17 @@ from __future__ import annotations
 import html.parser
 import importlib.resources
 import re
+import threading
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
 
+import newsl10n.run
 from newsl10n.review.bundle import build_bundles
 from newsl10n.review.findings import Findings
 from newsl10n.review.pages import mark_text, merge_spans
@@ -224,3 +229,41 @@ def test_review_page_shows_the_lines_left_out_as_residue(project: Path, copy_mod
     page = (project / "bundles" / "de" / SEED.stem / "review.html").read_text(encoding="utf-8")
     assert "left out as scraping residue" in page and "<q>COMMENTS</q>" in page
     assert "newsl10n-mt:" not in page and "newsl10n-score:" not in page  # bookkeeping
+
+
+def test_a_run_compiles_the_bundle_templates_while_its_models_translate(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jinja compiles a template at its first render (60-70 ms for a bundle's): a run
+    compiles them in its own thread once every article is prepared, while the models
+    translate, so the first pair's bundle does not wait for it after the model. What the
+    run then renders (review page, article page, index) compiles nothing more."""
+    from newsl10n.review import render
+    from tests.helpers import Echo, settings_for
+
+    env = render.templates()
+    compiled: list[tuple[str, str]] = []
+    original = env.compile
+
+    def counted(source: str, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append((name or "?", threading.current_thread().name))
+        return original(source, name, *args, **kwargs)
+
+    monkeypatch.setattr(env, "compile", counted)
+    assert env.cache is not None
+    env.cache.clear()  # as in a fresh process
+
+    class Slow(Echo):
+        """A model slower than the compiling (as every real one is)."""
+
+        def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+            deadline = time.monotonic() + 30
+            while len(compiled) < len(render.BUNDLE_TEMPLATES) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            return list(texts)
+
+    settings = settings_for(project, ("de", "ru"))
+    report = newsl10n.run.run(settings, newsl10n.run.Request(), engines=Slow)  # type: ignore[arg-type]
+    assert report.ok
+    assert sorted(name for name, _ in compiled) == sorted(render.BUNDLE_TEMPLATES)
+    assert {thread for _, thread in compiled} == {threading.current_thread().name}

@@ -28,7 +28,7 @@ from newsl10n.review.localized import (
 )
 from newsl10n.review.manifest import read_manifest
 from newsl10n.review.paths import INDEX, MANIFEST, REVIEW
-from newsl10n.review.render import templates
+from newsl10n.review.render import INDEX_TEMPLATE, REVIEW_TEMPLATE, templates
 from newsl10n.source.article import is_slug
 from newsl10n.source.segment import Role
 
@@ -144,7 +144,7 @@ def render_review(
     counts = article.counts
     return (
         templates()
-        .get_template("review.html.j2")
+        .get_template(REVIEW_TEMPLATE)
         .render(
             article=article,
             counts=counts,
@@ -244,7 +244,7 @@ def render_index(bundles: Path) -> str:
     total = sum((c.counts for c in cells), StateCounts())
     return (
         templates()
-        .get_template("index.html.j2")
+        .get_template(INDEX_TEMPLATE)
         .render(
             languages=languages,
             rows=rows,
