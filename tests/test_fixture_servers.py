@@ -29,6 +29,13 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
 def test_a_server_is_stopped_when_the_test_run_is_killed(tmp_path: Path) -> None:
     """A server runs in its own session (so a test can stop its whole group), which a
     killed test run used to leave running, holding its port: the kernel now sends it
@@ -40,7 +47,10 @@ def test_a_server_is_stopped_when_the_test_run_is_killed(tmp_path: Path) -> None
     )
     assert parent.stdout is not None
     server = int(parent.stdout.readline())
-    assert _alive(server)
+    deadline = time.monotonic() + 10  # setpriv asks for the signal, then becomes the server
+    while _command(server) != "sleep" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _alive(server) and _command(server) == "sleep"
     parent.kill()  # SIGKILL: no handler, no atexit, no fixture teardown
     parent.wait()
     deadline = time.monotonic() + 10
