@@ -35,7 +35,6 @@ from newsl10n.glossary.model import Glossary
 from newsl10n.plan import article_facts, discover, ledger_key, unchanged_slug
 from newsl10n.results import JobStopped, PairResult, PreparedArticle
 from newsl10n.review.manifest import stale_slugs
-from newsl10n.review.render import compile_templates
 from newsl10n.source.article import ARTICLE_SUFFIXES, planned_slug_of, slugify, source_paths
 
 if TYPE_CHECKING:  # translation, QA and pages are imported where a run has work for them
@@ -262,6 +261,9 @@ def stream_batch(
             raise
         arrivals.close()  # the jobs finish what they were given, then end
         if request.bundles and batch.written:
+            # here, not at the top: a no-change re-run imports nothing of the pages (9 ms)
+            from newsl10n.review.render import compile_templates
+
             compile_templates()  # while the models translate, off the first bundle's path
         outcomes = translating.result()
     given = [replace(job, articles=batch.written) for job in jobs]
