@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.support import servers
 
 PARENT = """
 import sys, time
@@ -19,14 +20,6 @@ proc = start(["sleep", "300"], Path.cwd(), {"PATH": "/usr/bin:/bin"}, Path(sys.a
 print(proc.pid, flush=True)
 time.sleep(300)
 """
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def _command(pid: int) -> str:
@@ -50,13 +43,13 @@ def test_a_server_is_stopped_when_the_test_run_is_killed(tmp_path: Path) -> None
     deadline = time.monotonic() + 10  # setpriv asks for the signal, then becomes the server
     while _command(server) != "sleep" and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _alive(server) and _command(server) == "sleep"
+    assert servers.alive(server) and _command(server) == "sleep"
     parent.kill()  # SIGKILL: no handler, no atexit, no fixture teardown
     parent.wait()
     deadline = time.monotonic() + 10
-    while _alive(server) and time.monotonic() < deadline:
+    while servers.alive(server) and time.monotonic() < deadline:
         time.sleep(0.1)
-    alive = _alive(server)
+    alive = servers.alive(server)
     if alive:
         os.kill(server, 9)
     assert not alive

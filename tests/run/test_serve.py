@@ -119,21 +119,12 @@ def test_make_stop_stops_exactly_what_serve_started(served: Path) -> None:
         assert not (served / ".prefect" / "serve.json").exists()
         for pgid in groups:
             deadline = time.monotonic() + 30
-            while _alive(pgid) and time.monotonic() < deadline:
+            while servers.alive(pgid) and time.monotonic() < deadline:
                 time.sleep(0.5)
-            assert not _alive(pgid), pgid
+            assert not servers.alive(pgid), pgid
         assert bystander.poll() is None
     finally:
         bystander.kill()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_make_stop_ends_exactly_the_recorded_groups(tmp_path: Path) -> None:
