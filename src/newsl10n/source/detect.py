@@ -331,13 +331,18 @@ def supported_languages() -> frozenset[str]:
 @cache
 def _lingua_detector(langs: frozenset[str]) -> LanguageDetector:
     """One lingua detector per candidate set (lingua shares the models between them)."""
-    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+    from lingua import LanguageDetectorBuilder
 
-    languages = [Language.from_iso_code_639_1(IsoCode639_1.from_str(c)) for c in sorted(langs)]
-    if len(languages) == 1:  # lingua needs two; the extra one is filtered out afterwards
-        other = "en" if "en" not in langs else "de"
-        languages.append(Language.from_iso_code_639_1(IsoCode639_1.from_str(other)))
-    return LanguageDetectorBuilder.from_languages(*languages).build()
+    if len(langs) == 1:  # lingua needs two; the extra one is filtered out afterwards
+        langs = langs | {"en" if "en" not in langs else "de"}
+    return LanguageDetectorBuilder.from_languages(*_lingua_language_list(langs)).build()
+
+
+def _lingua_language_list(codes: Iterable[str]) -> list[Any]:
+    """lingua's ``Language`` values of these ISO 639-1 codes, in code order."""
+    from lingua import IsoCode639_1, Language
+
+    return [Language.from_iso_code_639_1(IsoCode639_1.from_str(c)) for c in sorted(codes)]
 
 
 @cache
@@ -384,11 +389,11 @@ def _preload(langs: frozenset[str]) -> None:
 
     Not in a forked child: lingua loads in parallel on a thread pool, which a fork does
     not copy, and the child would wait for it for ever. There it loads lazily."""
-    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+    from lingua import LanguageDetectorBuilder
 
     if len(langs) >= 2 and not _forked:  # one language gains nothing from a parallel load
-        languages = [Language.from_iso_code_639_1(IsoCode639_1.from_str(c)) for c in sorted(langs)]
-        LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+        builder = LanguageDetectorBuilder.from_languages(*_lingua_language_list(langs))
+        builder.with_preloaded_language_models().build()
 
 
 def _lingua_scores(
