@@ -26,7 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from newsl10n.catalog.ledger import CatalogFacts, Ledger
-from newsl10n.catalog.store import catalog_path, sweep_temporaries
+from newsl10n.catalog.store import (
+    TEMPLATE_SUFFIX,
+    catalog_path,
+    sweep_temporaries,
+    template_path,
+)
 from newsl10n.config import EngineSettings, Settings, resolve_inside
 from newsl10n.engines import Engine, get_engine
 from newsl10n.errors import ConfigError, Newsl10nError
@@ -503,9 +508,8 @@ def find_catalog(settings: Settings, name: str) -> str:
     in any case. Only slugs of existing templates are returned, so nothing typed can reach
     outside the catalogs; anything else is refused with the slugs there are."""
     text = name.strip()
-    slugs = (
-        sorted(p.stem for p in settings.locales.glob("*.pot")) if settings.locales.is_dir() else []
-    )
+    folder = settings.locales
+    slugs = sorted(p.stem for p in folder.glob(f"*{TEMPLATE_SUFFIX}")) if folder.is_dir() else []
     stem = Path(text).stem if Path(text).suffix.lower() in ARTICLE_SUFFIXES else text
     for candidate in (text, text.casefold(), slugify(stem) if stem else ""):
         if candidate in slugs:
@@ -679,7 +683,7 @@ def write_templates(
         except Newsl10nError as err:
             failed.append(PairResult(article.slug, "-", error=str(err)))
         except OSError as err:
-            path = settings.locales / f"{article.slug}.pot"
+            path = template_path(settings.locales, article.slug)
             problem = f"{path}: cannot write template: {err.strerror or err}"
             failed.append(PairResult(article.slug, "-", error=problem))
         else:

@@ -60,12 +60,13 @@ NO_WRAP = 0
 
 
 CATALOG_SUFFIX = ".po"
+TEMPLATE_SUFFIX = ".pot"  # a template: <locales>/<slug>.pot, the msgids every catalog follows
 MESSAGES_FOLDER = "LC_MESSAGES"  # gettext's layout: <locales>/<lang>/LC_MESSAGES/<slug>.po
 
 
 def template_name(slug: str) -> str:
     """The template's name in the locales folder."""
-    return f"{slug}.pot"
+    return f"{slug}{TEMPLATE_SUFFIX}"
 
 
 def catalog_parts(lang: str, slug: str) -> tuple[str, str, str]:
@@ -728,14 +729,14 @@ def _write_if_changed(
             return False, data
         now = timestamp()
         po.metadata["PO-Revision-Date"] = now
-        if path.suffix == ".pot":
+        if path.suffix == TEMPLATE_SUFFIX:
             po.metadata["POT-Creation-Date"] = now
     encoded = _encode(po, path, layout)
     # Synced to disk when it replaces a catalog (which may hold a translator's work); a
     # first catalog or a template (made from the source alone) is only renamed into place:
     # a power cut can cost the run's own output, never a person's, and a batch of new
     # articles does not wait for the disk thousands of times.
-    sync = previous is not None and path.suffix != ".pot"
+    sync = previous is not None and path.suffix != TEMPLATE_SUFFIX
     try:
         atomic_write_bytes(path, encoded, sync=sync)
     except OSError as err:  # disk full, read-only folder: that catalog fails, by name
@@ -858,7 +859,7 @@ def sweep_temporaries(locales: Path) -> list[Path]:
             folder / (t[: -len(".mo")] + CATALOG_SUFFIX if t.endswith(".mo") else t)
             for t in targets
         }
-        for owner in sorted(o for o in owners if o.suffix in (CATALOG_SUFFIX, ".pot")):
+        for owner in sorted(o for o in owners if o.suffix in (CATALOG_SUFFIX, TEMPLATE_SUFFIX)):
             removed.extend(_sweep_one(owner))
     return removed
 

@@ -333,7 +333,9 @@ def _lingua_detector(langs: frozenset[str]) -> LanguageDetector:
     """One lingua detector per candidate set (lingua shares the models between them)."""
     from lingua import LanguageDetectorBuilder
 
-    if len(langs) == 1:  # lingua needs two; the extra one is filtered out afterwards
+    # A lone candidate gets a second language (lingua 1.x refused a detector of one;
+    # 2.x builds it): its scores are filtered out afterwards, as langdetect's are.
+    if len(langs) == 1:
         langs = langs | {"en" if "en" not in langs else "de"}
     return LanguageDetectorBuilder.from_languages(*_lingua_language_list(langs)).build()
 
