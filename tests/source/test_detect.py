@@ -122,6 +122,23 @@ def test_script_hint_on_real_text() -> None:
             assert script_hint(text) == "ru", text
 
 
+def test_a_stray_kana_in_long_chinese_text_does_not_make_it_japanese() -> None:
+    """A real Chinese page carried one mis-decoded credit line holding ぃ: the whole article
+    was called Japanese (script, 1.00), so every segment would go to a ja model. A stray
+    kana in long Han text is noise; in short text (a headline) one kana still decides."""
+    chinese = " ".join(text for lang, text in load("paragraphs") if lang == "zh")[:600]
+    assert dominant_script(chinese) == "han"
+    noisy = chinese + "（记者宋晨、田中全、胡础⒑钗睦ぃ）"
+    assert dominant_script(noisy) == "han"
+    assert script_hint(noisy) == "zh"
+    assert detect_language(noisy, CANDIDATES).lang == "zh"
+    headline = "東京都知事選挙投票率過去最低更新日本銀行金融政策決定会合を延期"  # 29 Han, one kana
+    assert dominant_script(headline) == "kana"
+    for lang, text in load("segments") + load("paragraphs"):
+        if lang == "ja" and any("\u3040" <= c <= "\u30ff" for c in text):
+            assert dominant_script(text) == "kana", text
+
+
 def test_han_without_kana_or_hangul_is_never_korean() -> None:
     han_only = [
         text for _, text in load("segments") + load("paragraphs") if dominant_script(text) == "han"

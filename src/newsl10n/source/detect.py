@@ -4,10 +4,11 @@ How a text is judged (:func:`detect_language`):
 
 1. **Script evidence** (:func:`script_hint`, pure and cheap). The letters of the text are sorted
    into scripts; the dominant one narrows the candidates: Hangul means Korean, kana means
-   Japanese, Arabic letters mean Arabic, Han without kana or Hangul is never Korean and is
-   Chinese unless it holds kanji that exist only in Japanese; Cyrillic ``і ї є ґ`` (or the
-   apostrophe of п'ять) rule out Russian and ``ы э ъ ё`` rule out Ukrainian. When a single
-   candidate is left, that is the answer (reason ``"script"``).
+   Japanese (one stray kana in long Han text does not), Arabic letters mean Arabic, Han
+   without kana or Hangul is never Korean and is Chinese unless it holds kanji that exist
+   only in Japanese; Cyrillic ``і ї є ґ`` (or the apostrophe of п'ять) rule out Russian
+   and ``ы э ъ ё`` rule out Ukrainian. When a single candidate is left, that is the answer
+   (reason ``"script"``).
 2. **Statistics** among the candidates that the script leaves: lingua (high-accuracy n-gram
    models shipped in its wheel) decides short text. From :data:`LONG_TEXT_CHARS` letters on,
    langdetect (seeded, so deterministic) is averaged in and the average decides.
@@ -110,6 +111,8 @@ _LANGS_BY_SCRIPT: dict[str, frozenset[str]] = {
 }
 
 _SYLLABLE_WEIGHT = 3
+_SHORT_HAN = 40  # Han characters up to which a single kana makes the text Japanese
+_KANA_SHARE = 0.05  # of the Han count, in longer text (real Japanese: 0.2 and more)
 
 _UK_ONLY = frozenset("іїєґІЇЄҐ")
 _RU_ONLY = frozenset("ыэъёЫЭЪЁ")
@@ -157,8 +160,16 @@ class _Letters:
         cjk = (self.counts.get(HAN, 0) + self.counts.get(KANA, 0)) * _SYLLABLE_WEIGHT
         best = max(sorted(groups), key=lambda s: groups[s], default=None)
         if cjk and (best is None or cjk >= groups[best]):
-            return KANA if self.counts.get(KANA, 0) else HAN
+            return KANA if self._kana_decides() else HAN
         return best
+
+    def _kana_decides(self) -> bool:
+        """Kana make Han text Japanese: any kana in short text (a headline may hold one
+        particle), a share of :data:`_KANA_SHARE` in long text. Real Japanese prose is a
+        fifth kana or more; a Chinese page may carry one stray kana in a mis-decoded line,
+        which must not make the whole article Japanese."""
+        kana, han = self.counts.get(KANA, 0), self.counts.get(HAN, 0)
+        return bool(kana) and (han <= _SHORT_HAN or kana >= _KANA_SHARE * han)
 
 
 def _letters(text: str) -> _Letters:
