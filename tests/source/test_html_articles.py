@@ -84,6 +84,48 @@ def test_a_page_is_read_by_its_structure(tmp_path: Path) -> None:
     assert not any(t == "Home" or "All rights reserved" in t for t, r in roles if r)
 
 
+def test_a_body_cut_into_chunks_between_ads_is_read_whole(tmp_path: Path) -> None:
+    """A magazine page (the New Yorker's layout, in fundus' test data) cuts its body into
+    wrappers of one class with an ad row between them. trafilatura reads the first: 17 of
+    36 paragraphs came through, and nothing said the rest was gone."""
+
+    def chunk(part: str, count: int) -> str:
+        paragraphs = "".join(
+            f"<p>Paragraph {n} of part {part}: the field team counted the moths again before "
+            "dawn, writing each number in a notebook the rain had soaked twice.</p>"
+            for n in range(1, count + 1)
+        )
+        return (
+            "<div class='GridWrapper grid ArticlePageChunksGrid'><div class='GridItem'>"
+            "<div class='BodyWrapper body body__container article__body'>"
+            f"<div class='body__inner-container'>{paragraphs}</div></div></div></div>"
+        )
+
+    ad = "<div class='RowWrapper full-bleed-ad row-mid-content-ad'></div>"
+    body = f"<div class='ArticlePageChunks'>{chunk('one', 8)}{ad}{chunk('two', 5)}{ad}"
+    body += f"{chunk('three', 4)}</div>"
+    path = tmp_path / "moths.html"
+    path.write_text(page(body, title="Counting moths in the rain"))
+    kept = [t for t, r in roles_of(path) if r is Role.PARAGRAPH]
+    expected = [(part, n) for part, count in (("one", 8), ("two", 5), ("three", 4))
+                for n in range(1, count + 1)]  # fmt: skip
+    assert [t.split(":")[0] for t in kept] == [f"Paragraph {n} of part {p}" for p, n in expected]
+
+
+def test_a_caption_and_its_credit_in_blocks_are_not_glued(tmp_path: Path) -> None:
+    """Kommersant's figcaptions hold the caption and the credit as two blocks: joined
+    without a space they read "...про три тронаФото: Дмитрий Азаров" (one word)."""
+    figure = (
+        "<figure><img src='x.jpg' alt=''><figcaption><p>The two leaders shake hands in the "
+        "hall</p><p>Photo: Jane Roe, Example News</p></figcaption></figure>"
+    )
+    path = tmp_path / "handshake.html"
+    path.write_text(page(figure + BODY))
+    layout = segment_blocks(read_article(path).blocks, "en")
+    texts = [s.text for s in layout.segments]
+    assert "The two leaders shake hands in the hall Photo: Jane Roe, Example News" in texts
+
+
 def test_comments_are_residue_not_text(tmp_path: Path) -> None:
     comments = (
         "<section id='comments' class='comments'><h3>Comments</h3>"

@@ -57,6 +57,10 @@ _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:]\s+|\s*[_｜|]\s*")
 _KEY_CHARS = 60  # how much of a block's text identifies it on the page
 _REGION_SHARE = 0.8  # of the article's text, in the element taken as its part of the page
 _HEADLINE_MIN_WORDS = 3  # a shorter <h1> is a logo or a section name
+_CONTINUATION_LEVELS = 6  # how far above the article's region a repeated wrapper is sought
+_BODY_PARAGRAPH_WORDS = 12  # a paragraph of prose, not a link or a label
+_BODY_CHUNK_WORDS = 40  # of such prose in a chunk of the article's body
+_ROLE_OF_TAG = {"figcaption": Role.CAPTION} | {f"h{level}": Role.HEADING for level in range(1, 7)}
 
 
 @dataclass(frozen=True)
@@ -251,6 +255,8 @@ def _blocks(tree: Any, found: Sequence[_Found], title: str) -> list[Block]:
         [p for p in placed if p.role is not None and p.element is not None], index
     )
     if region is not None:
+        for more in _continued(region):
+            placed += _body_of(more, placed, title)
         placed += _left_over(region, placed, title)
     placed = _in_page_order(placed, {el: n for n, el in enumerate(tree.iter())})
     kinds = chrome_kinds([p.text for p in placed])
@@ -276,12 +282,81 @@ def _left_over(region: Any, placed: Sequence[_Found], title: str) -> list[_Found
     for el in candidates:
         if el in taken or _inside_taken(el, region, taken):
             continue
-        text = _clean(el.text_content())
+        text = _clean(_text_of(el))
         if not text or text == title or any(d in taken for d in el.iterdescendants()):
             continue
         extra.append(_Found(Role.CAPTION if el.tag == "figcaption" else None, text, el))
         taken.add(el)
     return extra
+
+
+def _continued(region: Any) -> list[Any]:
+    """The rest of an article whose body the page cuts into chunks (a magazine layout puts
+    an ad row between wrappers of one class; trafilatura reads the first chunk only): from
+    the region up, the first element whose siblings of its own tag and class hold elements
+    of the region's own tag and class, and those elements, in page order. A page that
+    repeats nothing gives none, so only the article's own kind of container is added."""
+    mark = _mark(region)
+    if mark is None:
+        return []
+    el = region
+    for _ in range(_CONTINUATION_LEVELS):
+        parent = el.getparent()
+        if parent is None or el.tag in ("body", "html"):
+            break
+        kin = _mark(el)
+        found = [
+            inner
+            for sibling in parent
+            if kin is not None and sibling is not el and _mark(sibling) == kin
+            for inner in sibling.iter(region.tag)
+            if _mark(inner) == mark and _reads_as_body(inner)
+        ]
+        if found:
+            return found
+        el = parent
+    return []
+
+
+def _reads_as_body(el: Any) -> bool:
+    """Prose, not a box of links in the same grid class: paragraphs of sentences."""
+    words = (word_count(_text_of(p)) for p in el.iter("p"))
+    return sum(n for n in words if n >= _BODY_PARAGRAPH_WORDS) >= _BODY_CHUNK_WORDS
+
+
+def _mark(el: Any) -> tuple[str, str] | None:
+    """An element's tag and class, when it has a class (what a repeated wrapper shares)."""
+    classes = " ".join(str(el.get("class") or "").split())
+    return (el.tag, classes) if classes and isinstance(el.tag, str) else None
+
+
+def _body_of(container: Any, placed: Sequence[_Found], title: str) -> list[_Found]:
+    """A chunk of the article's body the extractor did not read: its innermost blocks, with
+    the roles their tags give (headings, captions, paragraphs); chrome among them loses its
+    role later, by kind, as the extractor's own text does."""
+    taken = {p.element for p in placed if p.element is not None}
+    found: list[_Found] = []
+    for el in container.iter(*_BLOCK_TAGS):
+        inner = [d for d in el.iterdescendants() if d.tag in _BLOCK_TAGS or d in taken]
+        if el in taken or inner or _inside_taken(el, container, taken):
+            continue
+        text = _clean(_text_of(el))
+        if text and text != title:
+            found.append(_Found(_ROLE_OF_TAG.get(el.tag, Role.PARAGRAPH), text, el))
+            taken.add(el)
+    return found
+
+
+def _text_of(el: Any) -> str:
+    """An element's text with a space where a line break or a block inside it ends a line
+    (lxml's ``text_content`` joins "...three thrones" and "Photo: ..." into one word)."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str):
+            gap = " " if child.tag == "br" or child.tag in _BLOCK_TAGS or child.tag == "div" else ""
+            parts += [gap, "" if child.tag == "br" else _text_of(child), gap]
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _inside_taken(el: Any, region: Any, taken: set[Any]) -> bool:
