@@ -40,6 +40,7 @@ from tests.helpers import (
     po_in,
     po_path,
     pot_path,
+    run_echo,
     said,
     translate,
 )
@@ -306,3 +307,59 @@ def release(fifo: Path) -> None:
     """Unblock a reader the old code left waiting on the FIFO (it has no writer)."""
     with contextlib.suppress(OSError):
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+def _approve_all(path: Path, mark: str) -> None:
+    po = polib.pofile(str(path))
+    for e in po:
+        e.msgstr = f"{mark} {e.msgstr}"
+        e.flags = [f for f in e.flags if f != "fuzzy"]
+    po.save()
+
+
+def test_a_catalog_linked_to_a_missing_file_is_refused_not_replaced(
+    project: Path, tmp_path: Path
+) -> None:
+    """A catalog kept on a share and linked into locales/: with the share offline, the
+    run took the dangling link for "no catalog" and put fresh machine output in its place
+    (exit 0); the translator's approved file was then no longer the one newsl10n used."""
+    settings = load_settings(project).with_overrides(targets=["ru"])
+    assert not run_echo(settings).failures
+    link = po_path(project, "ru")
+    shared = tmp_path / "share" / link.name
+    shared.parent.mkdir()
+    link.rename(shared)
+    link.symlink_to(shared)
+    _approve_all(shared, "ОДОБРЕНО")
+    shared.parent.rename(tmp_path / "share-offline")
+    report = run_echo(settings)
+    (failed,) = report.failures
+    assert str(link) in failed.error and "symbolic link" in failed.error
+    assert link.is_symlink() and os.readlink(link) == str(shared)
+    result = invoke(project, "status")
+    assert result.exit_code != 0 and "symbolic link" in said(result)
+
+
+def test_a_symlinked_catalog_is_written_through_its_link(project: Path, tmp_path: Path) -> None:
+    """A run (and a desk save) replaced the link with a regular file: from then on the
+    translators' shared file and the catalog newsl10n writes drifted apart."""
+    settings = load_settings(project).with_overrides(targets=["ru"])
+    assert not run_echo(settings).failures
+    link = po_path(project, "ru")
+    shared = tmp_path / "share" / link.name
+    shared.parent.mkdir()
+    link.rename(shared)
+    link.symlink_to(shared)
+    _approve_all(shared, "ОДОБРЕНО")
+    article = project / "source_articles" / SEED.name
+    article.write_text(article.read_text().replace("COMMENTS", "A closing line was added."))
+    assert not run_echo(settings).failures
+    assert link.is_symlink() and os.readlink(link) == str(shared)
+    text = shared.read_text(encoding="utf-8")
+    assert "A closing line was added." in text and "ОДОБРЕНО" in text
+    assert not [p for p in link.parent.iterdir() if p.name.startswith(".")]
+    po = store.load_catalog(link)
+    assert po is not None
+    po[0].msgstr = "Правка через ссылку"
+    assert store.write_if_changed(po, link, store.load_catalog(link))
+    assert link.is_symlink() and "Правка через ссылку" in shared.read_text(encoding="utf-8")

@@ -556,6 +556,12 @@ def _read_regular(path: Path) -> bytes | None:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
+        if os.path.islink(path):  # a catalog kept elsewhere (a share that is offline)
+            target = os.readlink(path)
+            problem = (
+                f"is a symbolic link to a missing file ({target}); restore it or remove the link"
+            )
+            raise CatalogError(path, problem) from None
         return None
     except OSError as err:
         raise CatalogError(path, f"cannot read catalog: {err.strerror or err}") from None
@@ -738,10 +744,19 @@ def _write_if_changed(
     # articles does not wait for the disk thousands of times.
     sync = previous is not None and path.suffix != TEMPLATE_SUFFIX
     try:
-        atomic_write_bytes(path, encoded, sync=sync)
+        atomic_write_bytes(_linked_file(path), encoded, sync=sync)
     except OSError as err:  # disk full, read-only folder: that catalog fails, by name
         raise CatalogError(path, f"cannot write catalog: {err.strerror or err}") from None
     return True, encoded
+
+
+def _linked_file(path: Path) -> Path:
+    """The file a catalog's name leads to. A catalog may be a symbolic link (translators
+    keep it on a share): it is written where the link points, and the link stays, as
+    gettext's tools and editors write through it. A rename onto the link itself would
+    replace it with a copy, from which the shared file would drift apart. (Hard links
+    are left to break: a backup's hard-linked snapshot must keep its old bytes.)"""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
 
 
 def atomic_write(path: Path, text: str, encoding: str = "utf-8") -> None:
