@@ -84,6 +84,23 @@ def test_rerun_keeps_existing_entries_and_translates_only_new_segments(tmp_path:
     assert second[3].msgstr == "[ru] A new sentence." and "fuzzy" in second[3].flags
 
 
+def test_a_source_edit_undone_leaves_no_previous_source_equal_to_the_source() -> None:
+    """A truncated scrape, then the right text again: the approved entry came back fuzzy
+    with a ``#|`` line equal to its own msgid, so the desk showed a "changed source" in
+    which nothing had changed. It stays fuzzy (the file cannot tell whether its text was
+    edited meanwhile), without the bogus previous source."""
+    first = make(SEGMENTS)
+    first[1].msgstr = "Первое предложение."
+    first[1].flags.remove("fuzzy")
+    cut = [SEGMENTS[0], seg(2, "First sen"), SEGMENTS[2]]
+    second = make(cut, first)
+    assert second[1].previous_msgid == "First sentence." and "fuzzy" in second[1].flags
+    third = make(SEGMENTS, second)
+    again = next(e for e in third if e.msgid == "First sentence.")
+    assert again.msgstr == "Первое предложение." and "fuzzy" in again.flags
+    assert again.previous_msgid is None and again.previous_msgctxt is None
+
+
 def test_removed_segments_with_translations_become_obsolete() -> None:
     first = make(SEGMENTS)
     second = make(SEGMENTS[:2], first)

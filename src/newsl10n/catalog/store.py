@@ -448,6 +448,8 @@ def _machine_entry(
     if not (old.previous_msgid is not None and FUZZY in old.flags):  # keep the oldest source
         entry.previous_msgctxt = old.msgctxt
         entry.previous_msgid = old.msgid
+    if entry.previous_msgid == entry.msgid:  # the edit was undone: no source change to show
+        entry.previous_msgctxt = entry.previous_msgid = None
     if FUZZY not in entry.flags:
         entry.flags.insert(0, FUZZY)
     if has_translation(old):
