@@ -193,3 +193,24 @@ def test_a_lock_busy_as_eacces_is_waited_for(
     path = tmp_path / "de" / "LC_MESSAGES" / "story.po"
     with store.locked(path, timeout=5):
         assert refusals == [0]
+
+
+def test_extra_blank_lines_do_not_make_the_whole_catalog_rewritten(tmp_path: Path) -> None:
+    """One extra blank line anywhere (a hand edit) made the writer render every entry
+    again from polib's model, which cannot give back an obsolete entry's ``#~|`` line:
+    a run that changed one entry dropped the old source of another. The blocks are kept;
+    only the blank lines between them are made single."""
+    path = store.catalog_path(tmp_path, "ru", "story")
+    store.write_if_changed(make(SEGMENTS), path, None)
+    gone = '#~| msgid "Blaze at the port"\n#~ msgctxt "x:0"\n#~ msgid "Fire at the port"\n'
+    gone += '#~ msgstr "Пожар в порту"\n'
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\n\n" + gone, encoding="utf-8")
+    previous = store.load_catalog(path)
+    assert previous is not None
+    added = [*SEGMENTS, seg(4, "A new sentence.")]
+    assert store.write_if_changed(make(added, previous), path, previous)
+    written = path.read_text(encoding="utf-8")
+    assert '#~| msgid "Blaze at the port"' in written and "A new sentence." in written
+    assert "\n\n\n" not in written
+    msgfmt_check(path)

@@ -288,9 +288,11 @@ def layout(text: str, po: polib.POFile) -> FileLayout:
     has_header = bool(blocks) and _HEADER_BLOCK.match(blocks[0]) is not None
     entry_blocks = blocks[1:] if has_header else blocks
     entries = list(po)
+    # Blocks may be apart by more than one blank line (a hand edit): they are still the
+    # entries' own text, and only the separators are made single when the file is written
+    # (rendering every entry from polib's model would drop what polib cannot read back).
     regular = (
         "\r" not in body
-        and body == "\n\n".join(blocks) + tail
         and len(entry_blocks) == len(entries)
         and all(
             ("\n#~ msgid" in f"\n{b}") == e.obsolete
