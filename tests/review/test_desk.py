@@ -216,6 +216,24 @@ def test_a_poedit_save_of_the_same_entry_is_a_conflict(client: TestClient, site:
     msgfmt_ok(path)
 
 
+def test_a_form_sent_twice_is_saved_once_and_said_saved(client: TestClient, site: Path) -> None:
+    """A double click on Approve: the second post found the token changed (by the first)
+    and answered 409 "your text was not saved" although it was. When the file already
+    holds what the form asks for, it is saved, and nothing is written again. A stale form
+    asking for something else is still a conflict."""
+    path = catalog_file(site)
+    target = entry(path, TITLE)
+    fields = form_of(page(client), target.msgctxt)
+    mine = {**fields, "msgstr": "Стратегические последствия", "action": "approve"}
+    assert post(client, mine).status_code == 303
+    data = path.read_bytes()
+    again = post(client, mine)
+    assert again.status_code == 303 and "saved=" in again.headers["location"]
+    assert path.read_bytes() == data
+    other = post(client, {**mine, "msgstr": "Другой текст"})
+    assert other.status_code == 409 and path.read_bytes() == data
+
+
 def test_a_save_elsewhere_in_the_file_is_kept(client: TestClient, site: Path) -> None:
     path = catalog_file(site)
     target = entry(path, TITLE)

@@ -54,6 +54,7 @@ from newsl10n.review.findings import group_findings
 from newsl10n.review.forms import (
     Conflict,
     Decision,
+    Done,
     Missing,
     Refuse,
     Save,
@@ -612,7 +613,8 @@ def answer(
         again = Form.resubmitted(sub, shown.version, confirm=decision.confirm, findings=findings)
         notice = Notice("error", f"{label}: {decision.reason}")
         return form_again(desk, target, view, sub.msgctxt, again, decision.status, notice)
-    assert isinstance(decision, Save)
+    if isinstance(decision, Done):  # sent twice: the first one saved it
+        return saved(target, view, page, sub, label)
     return write_save(desk, target, view, page, sub, decision, findings)
 
 
@@ -646,6 +648,11 @@ def write_save(
         return form_again(desk, target, view, sub.msgctxt, again, 422, notice)
     if result.written:
         rebuild_bundle(desk, target)
+    return saved(target, view, page, sub, label)
+
+
+def saved(target: Target, view: View, page: Page, sub: Submission, label: str) -> Response:
+    """The redirect after a save: to the entry, or after an approval to the next one."""
     anchor = after(page, sub.msgctxt, sub.approve)
     url = page_url(target.lang, target.slug, view.query(saved=label))
     return RedirectResponse(f"{url}#{anchor}", status_code=303)

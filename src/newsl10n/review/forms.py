@@ -10,12 +10,14 @@ A page's form for one entry carries, besides the editor's text, comment and butt
 ``judge`` compares a ``Submission`` with the entry the file holds now and returns one
 ``Decision``: save (an ``editing.Edit`` with only the touched fields), conflict (the file's
 version, to show beside the editor's), refuse (with the reason; the form is shown again)
-or missing (the entry is gone). The desk does the I/O around it; ``apply_edit`` checks the
+or missing (the entry is gone), or done (the file already holds what the form asks for:
+it was sent twice). The desk does the I/O around it; ``apply_edit`` checks the
 token again under the catalog's lock.
 """
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,9 +25,11 @@ from dataclasses import dataclass
 import polib
 
 from newsl10n import qa
+from newsl10n.catalog import powrite
 from newsl10n.review.editing import (
     Edit,
     Version,
+    change,
     comment_digest,
     shape_refusal,
     text_problem,
@@ -123,7 +127,25 @@ class Missing:
     """No live entry with that msgctxt (a run changed its source, or it was removed)."""
 
 
-Decision = Save | Conflict | Refuse | Missing
+@dataclass(frozen=True)
+class Done:
+    """The file already holds what the form asks for (the form was sent twice)."""
+
+
+Decision = Save | Conflict | Refuse | Missing | Done
+
+
+def already_saved(sub: Submission, entry: polib.POEntry) -> bool:
+    """Would the form, applied whole (its texts and comment as sent, its action), leave
+    ``entry`` as it is? Then a changed token means the form was sent before (a double
+    click), not that another tool's text would be lost: saying "not saved" would be
+    untrue. A form whose texts the page did not show fails this (its texts differ)."""
+    if text_refusal(entry.msgid, sub.texts) or shape_refusal(entry, len(sub.texts)):
+        return False
+    trial = copy.deepcopy(entry)
+    edit = Edit(sub.msgctxt, sub.token, sub.approve, sub.texts, sub.comment)
+    change(trial, edit)
+    return powrite.entry_key(trial) == powrite.entry_key(entry)
 
 
 def judge(
@@ -147,7 +169,7 @@ def judge(
     if shape:
         return Refuse(f"{shape}; nothing was changed")
     if sub.token != now.token:
-        return Conflict(now)
+        return Done() if already_saved(sub, entry) else Conflict(now)
     texts = sub.texts if sub.texts_touched else now.texts
     problem = text_refusal(entry.msgid, sub.texts) if sub.texts_touched else ""
     if not problem and sub.comment_touched:
