@@ -126,6 +126,29 @@ def test_a_caption_and_its_credit_in_blocks_are_not_glued(tmp_path: Path) -> Non
     assert "The two leaders shake hands in the hall Photo: Jane Roe, Example News" in texts
 
 
+def test_a_story_inside_a_list_item_keeps_its_blocks(tmp_path: Path) -> None:
+    """The Taipei Times puts the whole story in one ``<li>``: the heading and every
+    paragraph came out as one block, glued without spaces ("…drillsThousands of…")."""
+    body = (
+        "<ul class='story'><li><h2>Manila and Washington begin their drills</h2>"
+        "<p>Thousands of troops began joint exercises in the north of the country on Monday, "
+        "officials said in a statement.</p><p>The exercises focus on defending the northern "
+        "coast, which lies several hundred kilometres from the strait.</p>"
+        "<p>The drills run until Wednesday next week and include live-fire training.</p>"
+        "</li></ul>"
+    )
+    path = tmp_path / "drills.html"
+    path.write_text(page(body, title="Troops begin war games in the north"))
+    roles = [(r, t[:30]) for t, r in roles_of(path)]
+    assert roles == [
+        (Role.TITLE, "Troops begin war games in the n"[:30]),
+        (Role.HEADING, "Manila and Washington begin th"),
+        (Role.PARAGRAPH, "Thousands of troops began join"),
+        (Role.PARAGRAPH, "The exercises focus on defendi"),
+        (Role.PARAGRAPH, "The drills run until Wednesday"),
+    ]
+
+
 def test_comments_are_residue_not_text(tmp_path: Path) -> None:
     comments = (
         "<section id='comments' class='comments'><h3>Comments</h3>"

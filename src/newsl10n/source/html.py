@@ -219,7 +219,7 @@ def _structure(root: Any) -> Iterator[_Found]:
     paragraph in a text scrape."""
     for node in root:
         tag = node.tag
-        if tag in ("list", "quote", "table", "row", "div"):
+        if tag in _CONTAINERS or (tag in ("item", "cell") and _holds_blocks(node)):
             if node.text and node.text.strip():
                 yield _Found(Role.PARAGRAPH, _clean(node.text))
             yield from _structure(node)
@@ -227,9 +227,19 @@ def _structure(root: Any) -> Iterator[_Found]:
             role = Role.HEADING if tag == "head" else Role.PARAGRAPH
             yield from (_Found(role, line) for line in _lines(node) if line)
         parent = node.getparent()
-        in_quote = tag != "lb" and parent is not None and parent.tag == "quote"
-        if in_quote and node.tail and node.tail.strip():  # a post's signature after it
+        between = tag != "lb" and parent is not None and parent.tag in ("quote", "item", "cell")
+        if between and node.tail and node.tail.strip():  # a post's signature after a quote
             yield _Found(Role.PARAGRAPH, _clean(node.tail))
+
+
+def _holds_blocks(node: Any) -> bool:
+    return any(child.tag in _BLOCKS for child in node)
+
+
+# trafilatura's elements that hold blocks, and its blocks: an ``item`` or ``cell`` holding
+# blocks (a story inside one ``<li>``) is read block by block, not joined into one
+_CONTAINERS = frozenset({"list", "quote", "table", "row", "div"})
+_BLOCKS = _CONTAINERS | {"p", "head", "item", "cell"}
 
 
 def _lines(node: Any) -> list[str]:
