@@ -149,6 +149,39 @@ def test_a_story_inside_a_list_item_keeps_its_blocks(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("og_title", "site"),
+    [
+        ("Troops begin war games in the north | Example News Politics", "Example News"),
+        ("Troops begin war games in the north: latest - Example", "Example.co.uk"),
+        ("Troops begin war games in the north：例新聞デジタル", "例新聞デジタル"),
+    ],
+)
+def test_the_site_is_cut_from_the_headline_and_its_copy_is_dropped(
+    tmp_path: Path, og_title: str, site: str
+) -> None:
+    """Real pages' og:title ends with a section or a longer or shorter site name ("| CNN
+    Politics", "- Telegraph" on Telegraph.co.uk, "：朝日新聞デジタル"): the title kept it,
+    and the <h1> holding the bare headline came out again as a heading."""
+    head = f"<meta property='og:title' content='{og_title}'>"
+    head += f"<meta property='og:site_name' content='{site}'>"
+    path = tmp_path / "drills.html"
+    path.write_text(page(BODY, head=head, title="Troops begin war games in the north"))
+    roles = roles_of(path)
+    headline = "Troops begin war games in the north"
+    live = ": latest" if "latest" in og_title else ""  # a live blog's marker is the headline's
+    assert roles[0] == (headline + live, Role.TITLE)
+    if not live:
+        assert [t for t, _r in roles].count(headline) == 1
+
+
+def test_a_heading_that_repeats_the_title_but_for_spacing_is_dropped(tmp_path: Path) -> None:
+    head = "<meta property='og:title' content='Talks fail: what comes next'>"
+    path = tmp_path / "talks.html"
+    path.write_text(page(BODY, head=head, title="Talks fail : what comes next"))
+    assert [r for t, r in roles_of(path) if "Talks fail" in t] == [Role.TITLE]
+
+
 def test_comments_are_residue_not_text(tmp_path: Path) -> None:
     comments = (
         "<section id='comments' class='comments'><h3>Comments</h3>"

@@ -54,6 +54,7 @@ _BLOCK_TAGS = frozenset(
 )
 _INDEX_TAGS = _BLOCK_TAGS | {"div", "section", "article", "span", "a", "strong", "b", "em"}
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:]\s+|\s*[_｜|]\s*")
+_SITE_SEPARATORS = re.compile(r"\s+[-|–—:]\s+|\s*[_｜|：]\s*")
 _KEY_CHARS = 60  # how much of a block's text identifies it on the page
 _REGION_SHARE = 0.8  # of the article's text, in the element taken as its part of the page
 _HEADLINE_MIN_WORDS = 3  # a shorter <h1> is a logo or a section name
@@ -176,10 +177,21 @@ def _site_name(tree: Any) -> str:
 
 
 def _strip_site(title: str, site: str) -> str:
-    parts = _TITLE_SEPARATORS.split(title)
-    if site and len(parts) > 1 and parts[-1] == site:
-        return title[: title.rfind(site)].rstrip(" -|–—:_｜")
+    """The title without a last part naming the site: the site's name itself, the site
+    with a section ("CNN Politics" on CNN), or a shorter form of it ("Telegraph" on
+    Telegraph.co.uk); a full-width colon counts as a separator here ("…：朝日新聞デジタル")."""
+    parts = _SITE_SEPARATORS.split(title)
+    last, name = (parts[-1].casefold(), site.casefold()) if len(parts) > 1 else ("", "")
+    named = bool(name) and (last == name or last.startswith(f"{name} ") or name.startswith(last))
+    if named and len(last) >= 2:
+        return title[: title.rfind(parts[-1])].rstrip(" -|–—:_｜：")
     return title
+
+
+def _same_text(a: str, b: str) -> bool:
+    """The same words but for spacing and case ("Abrechnung : Musik" is the title
+    "Abrechnung: Musik" again)."""
+    return "".join(a.split()).casefold() == "".join(b.split()).casefold()
 
 
 def _clean(text: str) -> str:
@@ -259,7 +271,7 @@ def _blocks(tree: Any, found: Sequence[_Found], title: str) -> list[Block]:
     article's figure captions are added as captions and the text the extractor dropped
     from the article's own part of the page as residue; chrome by kind loses its role."""
     index = _text_index(tree)
-    texts = [f for f in found if f.text and f.text != title]
+    texts = [f for f in found if f.text and not _same_text(f.text, title)]
     placed = _sources(texts, index)
     region = _main_region(
         [p for p in placed if p.role is not None and p.element is not None], index
@@ -293,7 +305,7 @@ def _left_over(region: Any, placed: Sequence[_Found], title: str) -> list[_Found
         if el in taken or _inside_taken(el, region, taken):
             continue
         text = _clean(_text_of(el))
-        if not text or text == title or any(d in taken for d in el.iterdescendants()):
+        if not text or _same_text(text, title) or any(d in taken for d in el.iterdescendants()):
             continue
         extra.append(_Found(Role.CAPTION if el.tag == "figcaption" else None, text, el))
         taken.add(el)
@@ -351,7 +363,7 @@ def _body_of(container: Any, placed: Sequence[_Found], title: str) -> list[_Foun
         if el in taken or inner or _inside_taken(el, container, taken):
             continue
         text = _clean(_text_of(el))
-        if text and text != title:
+        if text and not _same_text(text, title):
             found.append(_Found(_ROLE_OF_TAG.get(el.tag, Role.PARAGRAPH), text, el))
             taken.add(el)
     return found
