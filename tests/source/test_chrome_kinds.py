@@ -81,6 +81,7 @@ CHROME = {
         "石佳/中国青年报",
         "(责编：汤诗瑶、丁涛)",
         "Contributing: Liz Szabo, Michael Winter, Associated Press.",
+        "kokobj@yna.co.kr",
     ],
     "breadcrumb": [
         "뉴스 > 경제 > 기업·CEO",
@@ -130,6 +131,13 @@ CHROME = {
         "もっと見る",
         "더보기",
         "تحميل المزيد",
+        "Print Print this page",
+        "Permalink https://p.dw.com/p/3WRPd",
+        "Send us your feedback.",
+        "Reprints",
+        "기사 URL이 복사되었습니다.",
+        "(END)",
+        "(끝)",
     ],
     "policy": [
         "Comments are moderated and will appear after approval. Please keep them civil.",
@@ -158,6 +166,7 @@ CHROME = {
         "Themenseiten zu diesem Artikel:",
         "Diskutieren Sie mit dem Autor - auf Twitter oder auf Instagram!",
         "喜欢这篇文章？去 App 商店搜 好奇心日报 ，每天看点不一样的。",
+        "有料会員になると会員限定の有料記事もお読みいただけます。",
     ],
 }
 
@@ -182,6 +191,11 @@ BODY = [
     "BY: cutting costs, raising fares and selling the stations",
     "BY: Namensnennung",
     "Their lives today",
+    "Reprints of the letters were sold in the market for a few coins each.",
+    "He said the print run of the paper would be cut by half next year.",
+    "The end came quickly for the old regime (END of an era, wrote one paper).",
+    "Trending on social media, the clip was watched ten million times by Monday.",
+    "Send us your stories, the editor wrote, and we will read every one of them.",
 ]
 
 
@@ -256,3 +270,14 @@ def test_the_site_name_at_the_top_and_the_other_stories_at_the_end_are_chrome() 
     texts = ["Title of it", "Body one.", "Body two.", "À la une de libération.fr"]
     texts += ["Suivez en direct la fin du congrès", "Le pacte de croissance des patrons"]
     assert chrome_kinds(texts)[3:] == ["more_stories"] * 3
+
+
+@pytest.mark.parametrize("opener", ["Trending On Reuters", "More Must-Reads From TIME"])
+def test_a_list_of_other_stories_opened_by_its_label_is_chrome(opener: str) -> None:
+    """Seen on Reuters' and TIME's pages: the label, then other stories' headlines."""
+    body = [
+        f"Paragraph {n} of the story, in which the council voted on the budget." for n in range(6)
+    ]
+    others = ["Markets slide as oil climbs", "A new museum opens in the old port"]
+    kinds = chrome_kinds([*body, opener, *others])
+    assert kinds[:6] == [None] * 6 and kinds[6:] == ["more_stories"] * 3

@@ -293,7 +293,8 @@ RELATED_WORDS: Mapping[str, str] = {
 }
 WIDGET_WORDS: Mapping[str, str] = {
     "en": r"font size|text size|load more|show more|more stories|print|listen|continue reading"
-    r"|main content|skip to (?:main )?content",
+    r"|main content|skip to (?:main )?content|(?:print )?print this (?:page|article|story)"
+    r"|permalink(?: https?://\S+)?|send us your feedback|reprints?|\(end\)",
     "de": r"schriftgröße|mehr laden|mehr anzeigen|drucken|vorlesen",
     "fr": r"taille du texte|taille de la police|voir plus|charger plus|imprimer|écouter",
     "es": r"tamaño de (?:letra|fuente|texto)|cargar más|ver más|imprimir|escuchar",
@@ -302,7 +303,7 @@ WIDGET_WORDS: Mapping[str, str] = {
     "ar": r"حجم الخط|تحميل المزيد|المزيد|طباعة",
     "zh": r"字号|字体|字體|加载更多|查看更多|打印",
     "ja": r"文字サイズ|もっと見る|さらに表示|印刷",
-    "ko": r"글자 ?크기|더 ?보기|인쇄",
+    "ko": r"글자 ?크기|더 ?보기|인쇄|기사 ?url이 복사되었습니다|\(끝\)",
 }
 TOPIC_WORDS: Mapping[str, str] = {
     "en": r"topic pages?|topics|tags|keywords",
@@ -341,7 +342,7 @@ _STARTS: dict[str, str] = {
     "credit": rf"\(?(?:{_alternatives(CONTRIBUTOR_WORDS)})(?!\w)\s*[:：]?\s*\S.{{0,80}}$"
     rf"|[(（\[]?(?:{_alternatives(BYLINE_LABELS)})\s*[:：/／]\s*\S.{{0,40}}$"
     rf"|\w{{2,5}}\s*[/／]\s*\w{{2,12}}(?:{_alternatives(OUTLET_ENDS)})\s*$"
-    rf"|{_LATIN_BYLINE}|{_KOREAN_BYLINE}|\S{{1,30}}\s+{_E_MAIL}\s*$",
+    rf"|{_LATIN_BYLINE}|{_KOREAN_BYLINE}|(?:\S{{1,30}}\s+)?{_E_MAIL}\s*$",
     "dateline": r"#\d+(?:\.\d+)*\s+[—–-]\s"  # a comment's number and age: "#2 — vor 8 Stunden"
     r"|(?:créé|publié|mis à jour|updated|published|aktualisiert|veröffentlicht"
     r"|actualizado|publicado|опубликовано|обновлено)\s*[:：]?\s*\d"
@@ -395,6 +396,10 @@ APP_PHRASES: Mapping[str, tuple[str, ...]] = {
     "ja": ("アプリをダウンロード", "アプリで読む"),
     "ko": ("앱 다운로드", "앱에서 보기"),
 }  # fmt: skip
+#: A paywall's offer in the article's text (only where its wording cannot be news).
+PAYWALL_PHRASES: Mapping[str, tuple[str, ...]] = {
+    "ja": ("有料会員になると", "会員限定の有料記事"),
+}
 _PHRASES: dict[str, tuple[str, ...]] = {
     "share": ("分享到", "转播到", "このニュースをシェア"),
     "copyright": (
@@ -404,7 +409,9 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "credit": ("contributed to this report", "contributed reporting to this report",
                "editing by", "trust principles"),
     "policy": tuple(p for phrases in POLICY_PHRASES.values() for p in phrases),
-    "promotion": tuple(p for phrases in APP_PHRASES.values() for p in phrases),
+    "promotion": tuple(
+        p for table in (APP_PHRASES, PAYWALL_PHRASES) for phrases in table.values() for p in phrases
+    ),
 }  # fmt: skip
 _FOLDED_PHRASES = {k: tuple(fold(p).casefold() for p in v) for k, v in _PHRASES.items()}
 #: Longer blocks of these kinds are still chrome (a comment policy is a paragraph).
@@ -412,7 +419,8 @@ _MAX_CHARS = {"policy": 600}
 
 #: A line that opens the page's list of other stories: "À la une de libération.fr".
 MORE_STORIES: Mapping[str, str] = {
-    "en": r"top stories|most read|most popular|more stories|latest news",
+    "en": r"top stories|most read|most popular|more stories|latest news|trending(?: now| on)?"
+    r"|more must-reads",
     "de": r"meistgelesen|meist gelesen|top-artikel|weitere artikel|neueste artikel",
     "fr": r"à la une|les plus lus|les plus partagés|dernières actualités",
     "es": r"lo más leído|más leídas|últimas noticias",
