@@ -32,6 +32,11 @@ class ConfigError(Newsl10nError):
     """Settings or command-line values are invalid."""
 
 
+class TextRefused(Newsl10nError):
+    """One text an engine will not take (a runaway segment over its length limit): that
+    text alone is left untranslated, not the others sent with it."""
+
+
 class MissingModelError(Newsl10nError):
     """No installed model (direct or via English) for a language pair."""
 

@@ -31,7 +31,7 @@ from newsl10n.catalog.ledger import CatalogFacts, FileStamp
 from newsl10n.catalog.memory import TranslationMemory
 from newsl10n.config import Settings
 from newsl10n.engines.base import Engine
-from newsl10n.errors import Newsl10nError
+from newsl10n.errors import Newsl10nError, TextRefused
 from newsl10n.glossary.enforce import Outcome, translate_with_glossary
 from newsl10n.glossary.learned import LearnedTerms
 from newsl10n.glossary.match import known_word
@@ -515,18 +515,16 @@ def translate_texts(
         texts = [items[i][1] for i in indexes]
         try:
             engine = engines(lang)
-            if glossary is not None and glossary.terms:
-                outcomes = translate_with_glossary(
-                    engine, texts, lang, target, glossary, learned=learned
-                )
-            else:
-                outcomes = [Outcome(t, (), "plain") for t in engine.translate(texts, lang, target)]
+            outcomes = engine_outcomes(engine, texts, lang, target, glossary, learned)
         except Newsl10nError as err:  # no model for this language, or the engine failed
             for i in indexes:
                 out[i] = ("", not_translated_note(str(err)))
             continue
         scorer = getattr(engine, "score", None)  # Argos: the model's own confidence
         for i, outcome in zip(indexes, outcomes, strict=True):
+            if isinstance(outcome, TextRefused):  # that text alone: a runaway segment
+                out[i] = ("", not_translated_note(str(outcome)))
+                continue
             score = scorer(items[i][1], lang, target) if callable(scorer) else None
             note = outcome_note(outcome)
             if score is not None and outcome.text:
@@ -535,6 +533,32 @@ def translate_texts(
         if on_segments is not None:
             on_segments(len(indexes))
     return out
+
+
+def engine_outcomes(
+    engine: Engine,
+    texts: Sequence[str],
+    lang: str,
+    target: str,
+    glossary: Glossary | None,
+    learned: LearnedTerms | None,
+) -> list[Outcome | TextRefused]:
+    """The engine's outcome for each text, in one call (with the glossary enforced); a
+    text the engine refuses alone (``TextRefused``: a segment over its length limit) is
+    found by halving the call, and the others are still translated. (One runaway line
+    used to leave every article of a batch untranslated in that language.)"""
+    try:
+        if glossary is not None and glossary.terms:
+            return list(
+                translate_with_glossary(engine, texts, lang, target, glossary, learned=learned)
+            )
+        return [Outcome(t, (), "plain") for t in engine.translate(texts, lang, target)]
+    except TextRefused as err:
+        if len(texts) == 1:
+            return [err]
+        half = len(texts) // 2
+        first = engine_outcomes(engine, texts[:half], lang, target, glossary, learned)
+        return [*first, *engine_outcomes(engine, texts[half:], lang, target, glossary, learned)]
 
 
 def build_review(

@@ -7,11 +7,14 @@ import os
 from pathlib import Path
 
 import polib
+import pytest
 
 from newsl10n.config import load_settings
+from newsl10n.engines import argos
 from newsl10n.engines.argos import ArgosEngine
 from newsl10n.glossary.load import load_glossary
 from newsl10n.pipeline import prepare_article, translate_pair
+from newsl10n.run import run
 from newsl10n.source.article import slugify
 from tests.conftest import SEED
 from tests.helpers import (
@@ -80,10 +83,28 @@ def test_a_1_mb_one_line_article_fails_its_long_segment_by_name(
     prepared = prepare_article(article, settings)
     glossary = load_glossary(settings.glossary)
     result = translate_pair(prepared, "de", ArgosEngine(), settings, glossary=glossary)
-    assert result.failed == 2 and not result.error  # the article's segments, no crash
+    assert result.failed == 1 and not result.error  # the long segment alone, no crash
     po = polib.pofile(result.catalog)
-    notes = {e.msgctxt: e.comment for e in po}
-    assert all("token limit for one segment: split that paragraph" in n for n in notes.values())
+    title = next(e for e in po if e.msgid == "A One-Line Story")
+    assert title.msgstr and "token limit" not in title.comment  # sent in the same batch
+    (long,) = [e for e in po if e.msgid != "A One-Line Story"]
+    assert not long.msgstr and "token limit for one segment: split that paragraph" in long.comment
+
+
+def test_a_runaway_paragraph_leaves_only_itself_untranslated(
+    project: Path, copy_models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An audit: one article with a 30,000-word line left every other article of the
+    batch untranslated in that language, on every run (the whole engine call was refused
+    for the one segment over the limit)."""
+    monkeypatch.setattr(argos, "MAX_SEGMENT_TOKENS", 150)
+    source = project / "source_articles"
+    (source / "runaway.txt").write_text("Runaway Headline\n\n" + "word " * 600 + "\n")
+    report = run(load_settings(project).with_overrides(targets=["de"]))
+    by_slug = {r.slug: r for r in report.results}
+    assert by_slug["runaway"].failed == 1 and by_slug["runaway"].translated == 1
+    seed = by_slug[SEED.stem]
+    assert seed.failed == 0 and seed.translated > 10
 
 
 def test_a_run_over_every_bad_input_translates_the_good_article(
@@ -111,7 +132,7 @@ def test_a_run_over_every_bad_input_translates_the_good_article(
              "pipe.txt", "folder.txt")  # fmt: skip
     for name in names:
         assert str(source / name) in said(result), name
-    assert "one-line → de: 2 segment(s) left untranslated" in said(result)
+    assert "one-line → de: 1 segment(s) left untranslated" in said(result)
     locales, bundles = project / "locales", project / "bundles"
     assert (po_in(locales, "de")).is_file()
     assert (bundles / "de" / SLUG / "article.html").is_file()

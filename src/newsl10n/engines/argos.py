@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from newsl10n.config import EngineSettings
-from newsl10n.errors import InputError, MissingModelError, Newsl10nError
+from newsl10n.errors import InputError, MissingModelError, TextRefused
 
 PIVOT = "en"
 # Inputs longer than this many tokens are cut at word boundaries before translation:
@@ -296,7 +296,7 @@ def _chunks(tokens: list[str], limit: int) -> list[list[str]]:
 
 def _check_length(tokens: list[str], text: str) -> None:
     if len(tokens) > MAX_SEGMENT_TOKENS:
-        raise Newsl10nError(
+        raise TextRefused(
             f"a segment of {len(tokens):,} tokens ({text[:40]!r}...) is over the "
             f"{MAX_SEGMENT_TOKENS:,}-token limit for one segment: split that paragraph"
         )
