@@ -112,6 +112,23 @@ def test_a_source_is_a_regular_file_inside_the_folder(tmp_path: Path) -> None:
     assert len(scan.refused) == 5
 
 
+def test_a_file_name_with_a_line_break_is_refused_by_name(tmp_path: Path) -> None:
+    """An audit: "b\\nname.txt" was read, and its name, written raw into the catalogs'
+    comment, header and references, broke them (msgfmt: keyword "name" unknown), then
+    failed every later article of that language. A PO line cannot hold it: refused."""
+    source = tmp_path / "source_articles"
+    (source / "sub\nfolder").mkdir(parents=True)
+    (source / "a-first.txt").write_text("Title\n\nText.\n")
+    (source / "b\nname.txt").write_text("Title\n\nText.\n")
+    (source / "sub\nfolder" / "c.txt").write_text("Title\n\nText.\n")
+    scan = source_paths(source)
+    assert [p.name for p in scan.paths] == ["a-first.txt"]
+    assert len(scan.refused) == 2
+    for line in scan.refused:
+        assert "\n" not in line and "a line break in its name; rename it" in line, line
+    assert any(line.startswith(f"{source}/b\\nname.txt: ") for line in scan.refused)
+
+
 def test_read_article_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.txt")  # opening it would block forever
     (tmp_path / "folder.md").mkdir()

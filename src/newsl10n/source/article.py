@@ -85,9 +85,11 @@ def source_paths(source: Path) -> SourceScan:
                 continue
             path = here / name
             problem = _source_problem(path, root)
+            if not problem and name not in dirs and "\n" in os.fspath(path.relative_to(source)):
+                problem = "a line break in its name; rename it (a catalog's line cannot hold it)"
             if problem:
                 if problem != "-":
-                    refused.append(f"{path}: {problem}")
+                    refused.append(f"{_shown(path)}: {problem}")
             elif name not in dirs:
                 paths.append(path)
     return SourceScan(tuple(sorted(paths)), tuple(sorted(refused)))
@@ -114,6 +116,11 @@ def _source_problem(path: Path, root: Path) -> str:
     if not stat.S_ISREG(mode):
         return f"not a regular file ({_file_kind(mode)}); not read"
     return ""
+
+
+def _shown(path: Path) -> str:
+    """A path on one line: a line break in a name is shown as ``\\n``."""
+    return os.fspath(path).replace("\n", "\\n")
 
 
 def _file_kind(mode: int) -> str:
