@@ -256,3 +256,18 @@ def test_a_large_batch_sums_up_the_pairs_with_nothing_to_report(
     assert "second" not in first.output and "newsl10n run" not in first.output  # no table
     listed = invoke(project, "run", "--to", "ru", "--verbose", "--force")
     assert "second" in listed.output and "nothing to report" not in listed.output
+
+
+def test_a_stray_catalog_named_unlike_a_slug_does_not_stop_the_run(project: Path) -> None:
+    """An audit: a copy a file manager made ("Putin copy.po", "x (conflicted copy).po")
+    ended every run before its end table, index and ledger with an error naming the
+    bundles folder; ``newsl10n bundle`` only skipped it, by name."""
+    settings = settings_for(project)
+    assert not batch(settings).failures
+    po = po_path(project, "ru")
+    (po.parent / "Putin copy.po").write_bytes(po.read_bytes())
+    (project / "source_articles" / "new.txt").write_text("A new title here\n\nA new story.\n")
+    report = batch(settings)
+    assert not report.failures and report.bundles is not None
+    assert (project / "bundles" / "ru" / "new").is_dir()
+    assert "new.txt" in json.loads((project / "locales" / LEDGER).read_text())["articles"]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from newsl10n import __version__
 from newsl10n.catalog.store import catalog_path, catalog_slugs_of
 from newsl10n.review.paths import manifest_file
+from newsl10n.source.article import is_slug
 
 if TYPE_CHECKING:  # a run with nothing to rebuild asks only :func:`stale_slugs`
     from newsl10n.review.findings import ShownFinding
@@ -143,6 +144,8 @@ def stale_slugs(
     stale: set[str] = set()
     for lang in languages:
         for slug in catalog_slugs_of(locales, lang):
+            if not is_slug(slug):  # a stray copy ("x copy.po"): ``bundle`` names it, a run skips it
+                continue
             if (slug, lang) in current:
                 if not os.path.isfile(manifest_file(bundles, lang, slug)):
                     stale.add(slug)
