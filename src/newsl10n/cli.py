@@ -82,7 +82,7 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 @click.version_option(package_name="newsl10n")
 @click.option(
     "--project",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),  # a typo is no empty project
     default=None,
     help="Project folder (with pyproject.toml); default: the current folder or a parent.",
 )

@@ -16,7 +16,7 @@ from newsl10n.glossary.load import load_glossary
 from newsl10n.glossary.match import find_terms
 from newsl10n.source.detect import Detection
 from tests.conftest import SEED, TARGETS
-from tests.helpers import SLUG, msgfmt_check, po_path, pot_path, settings_for
+from tests.helpers import SLUG, msgfmt_check, po_path, pot_path, said, settings_for
 
 GLOSSARY = load_glossary(SEED.parents[1] / "glossaries")
 
@@ -225,6 +225,19 @@ def test_a_catalog_folder_that_does_not_exist_is_refused_by_commands_that_read_i
                                        "--locales", str(missing)])  # fmt: skip
     assert result.exit_code == 2, result.output
     assert f"--locales {missing}: folder does not exist" in result.output
+
+
+@pytest.mark.parametrize("command", [["qa"], ["status"], ["run"]])
+def test_a_project_folder_that_does_not_exist_is_refused(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """An audit: a mistyped --project read as a clean, empty project: "QA: no problems
+    found", exit 0, so a CI gate passed."""
+    missing = tmp_path / "no-such-project"
+    result = CliRunner().invoke(main, ["--project", str(missing), *command])
+    assert result.exit_code == 2, result.output
+    assert str(missing) in said(result) and "does not exist" in result.output
+    assert not missing.exists()
 
 
 def test_a_bundle_failure_without_a_language_reads_as_the_article_alone(project: Path) -> None:
