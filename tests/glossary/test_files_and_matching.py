@@ -317,3 +317,32 @@ def test_csv_export_neutralises_formulas_and_reads_back_the_same(project: Path) 
     assert forms['=HYPERLINK("http://evil.example","x")'].forms["de"] == "=1+2"
     assert forms["@SUM(A1)"].forms["de"] == "-Minus"
     assert forms['=HYPERLINK("http://evil.example","x")'].note == "+cmd|calc"
+
+
+def test_a_fifo_named_like_a_glossary_is_refused_not_read(tmp_path: Path) -> None:
+    """An audit: a FIFO named x.csv in glossaries/ hung every command that loads the
+    glossary (run, qa, review, bundle), as a catalog or a source named so no longer does."""
+    import os
+    import threading
+
+    folder = tmp_path / "glossaries"
+    folder.mkdir()
+    os.mkfifo(folder / "x.csv")
+    outcome: list[BaseException | Glossary] = []
+
+    def load() -> None:
+        try:
+            outcome.append(load_glossary(folder))
+        except BaseException as err:  # handed back to the test
+            outcome.append(err)
+
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    if worker.is_alive():  # unblock the reader the old code left waiting
+        os.close(os.open(folder / "x.csv", os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(timeout=5)
+        pytest.fail("loading the glossary blocked on a FIFO")
+    (err,) = outcome
+    assert isinstance(err, GlossaryError) and str(folder / "x.csv") in str(err)
+    assert "not a regular file" in str(err)

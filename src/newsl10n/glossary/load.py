@@ -6,6 +6,7 @@ reports every problem for ``newsl10n glossary check``."""
 from __future__ import annotations
 
 import hashlib
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -83,6 +84,13 @@ def _parse_files(files: Sequence[Path]) -> tuple[list[Term], list[GlossaryProble
     problems: list[GlossaryProblem] = []
     for path in files:
         try:
+            mode = path.stat().st_mode  # a FIFO named x.csv would block the reader for ever
+            if not stat.S_ISREG(mode):
+                kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO, socket or device"
+                problems.append(
+                    GlossaryProblem(path, None, f"not a regular file ({kind}); not read")
+                )
+                continue
             data = path.read_bytes()
         except OSError as err:
             problems.append(GlossaryProblem(path, None, f"cannot read: {err.strerror or err}"))
