@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 from pathlib import Path
@@ -42,6 +43,35 @@ def test_unusable_articles_are_refused_with_file_and_problem(
     with pytest.raises(ArticleError) as err:
         read_article(path)
     assert str(path) in str(err.value) and problem in str(err.value)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("name", ["notepad.txt", "notepad.md", "notepad.html"])
+def test_an_article_with_a_utf_16_or_32_bom_is_read_by_it(
+    tmp_path: Path, codec: str, name: str
+) -> None:
+    """Windows Notepad's "Unicode" save (UTF-16 with a BOM) was "binary data (NUL
+    bytes)"; a byte-order mark names its encoding beyond doubt."""
+    text = "Talks resume in Geneva\n\nThe delegations met again on Monday. They talked.\n"
+    if name.endswith(".html"):
+        text = (
+            "<html><head><title>Talks resume in Geneva</title></head><body><article>"
+            "<h1>Talks resume in Geneva</h1><p>The delegations met again on Monday, "
+            "officials said, and they talked for hours about the ceasefire.</p>"
+            "</article></body></html>"
+        )
+    bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}.get(codec, b"")
+    path = write(tmp_path, name, bom + text.encode(codec))
+    article = read_article(path)
+    assert "The delegations met again on Monday" in article.text
+    assert "\ufeff" not in article.text
+
+
+def test_a_bom_over_bytes_it_cannot_decode_is_refused_by_name(tmp_path: Path) -> None:
+    path = write(tmp_path, "odd.txt", codecs.BOM_UTF16_LE + b"T\x00i\x00\x00\xd8")
+    with pytest.raises(ArticleError) as err:
+        read_article(path)
+    assert str(path) in str(err.value) and "UTF-16" in str(err.value)
 
 
 def test_slug_from_file_name_and_front_matter(tmp_path: Path) -> None:

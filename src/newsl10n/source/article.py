@@ -8,6 +8,7 @@ declare its charset instead).
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import re
@@ -271,8 +272,31 @@ def slugify(stem: str) -> str:
     return slug
 
 
+#: Byte-order marks that name an encoding beyond doubt (UTF-32 first: its little-endian
+#: mark begins with UTF-16's), and the codec that reads the text after them.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+
+
 def decode_article(path: Path, data: bytes) -> str:
-    """UTF-8 (a BOM is dropped), newlines normalised; anything else is refused by name."""
+    """UTF-8 (a BOM is dropped), or UTF-16/32 with a byte-order mark (Windows Notepad's
+    "Unicode"), newlines normalised; anything else is refused by name."""
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as err:
+                at = err.start + len(bom)
+                raise ArticleError(
+                    path,
+                    f"starts with a {name} byte-order mark but is not valid {name} "
+                    f"(at offset {at}); convert it with `iconv -f {name} -t UTF-8`",
+                ) from None
+            return text.replace("\r\n", "\n").replace("\r", "\n")
     if b"\x00" in data:
         raise ArticleError(path, "binary data (NUL bytes), not a text article")
     try:
