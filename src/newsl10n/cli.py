@@ -412,9 +412,15 @@ def detect(ctx: click.Context, candidates: tuple[str, ...] | None, file: IO[str]
     from newsl10n.source.detect import detect_language
 
     chosen = candidates or _settings(ctx).candidates
-    for line in file:
-        found = detect_language(line.rstrip("\n"), chosen)
-        click.echo(f"{found.lang}\t{found.confidence:.2f}")
+    try:
+        for line in file:
+            found = detect_language(line.rstrip("\n"), chosen)
+            click.echo(f"{found.lang}\t{found.confidence:.2f}")
+    except UnicodeDecodeError as err:
+        name = getattr(file, "name", "-")
+        _fail(
+            f"{name}: not valid UTF-8 (byte 0x{err.object[err.start]:02x}); convert it with iconv"
+        )
 
 
 @main.command()

@@ -154,6 +154,16 @@ def test_detect_prints_one_line_per_input_line(project: Path) -> None:
     assert all(0.0 <= float(r[1]) <= 1.0 for r in rows)
 
 
+def test_detect_on_a_file_that_is_not_utf_8_names_it_without_a_traceback(
+    project: Path, tmp_path: Path
+) -> None:
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("café au lait\n".encode("latin-1"))
+    result = invoke(project, "detect", str(latin))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert f"{latin}: not valid UTF-8" in said(result) and "Traceback" not in result.output
+
+
 def test_glossary_terms_come_out_in_their_target_forms_and_qa_is_clean(translated: Path) -> None:
     expected = {
         "ko": "김일성광장",
