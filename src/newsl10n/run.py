@@ -366,7 +366,7 @@ def feed_batch(
             held.append(outcome)
         else:
             hand_over([outcome])
-    taken = {slug: article.reference for slug, article in handed.items()}
+    taken = {slug: str(article.article.path) for slug, article in handed.items()}
     kept, clashes = refuse_slug_clashes(held, plan.skipped, taken)
     hand_over(kept)
     return Batch(tuple(handed.values()), templates, (*failed, *clashes, *unwritten))
@@ -608,14 +608,11 @@ def prepare_article_of(
         return article_failure(path, str(err))
     except (OSError, ValueError, RecursionError, MemoryError) as err:
         return article_failure(path, f"{path}: {_describe(err)}")
+    # The terminal names the file as it can open it (``path``); the catalogs' ``#:`` lines
+    # cite it relative to the project (``reference``).
     for residue in article.residue:
-        tell(
-            Event(
-                "residue",
-                f"{article.reference}:{residue.line}: left out scrape residue {residue.text!r}",
-            )
-        )
-    tell(Event("prepared", f"{article.reference}: {len(article.segments)} segments"))
+        tell(Event("residue", f"{path}:{residue.line}: left out scrape residue {residue.text!r}"))
+    tell(Event("prepared", f"{path}: {len(article.segments)} segments"))
     return article
 
 
@@ -636,7 +633,7 @@ def refuse_slug_clashes(
 ) -> tuple[list[PreparedArticle], list[PairResult]]:
     """Two sources with one slug would share one catalog: refuse both by name (or the new
     one, when the other is an unchanged article that owns the catalog already, or one of
-    ``taken``: slug → the reference of an article this run is translating already)."""
+    ``taken``: slug → the path of an article this run is translating already)."""
     owners: dict[str, list[PreparedArticle]] = {}
     for article in prepared:
         owners.setdefault(article.slug, []).append(article)
@@ -649,7 +646,7 @@ def refuse_slug_clashes(
         if len(same) == 1 and article.slug not in unchanged and article.slug not in taken:
             kept.append(article)
             continue
-        others = [a.reference for a in same if a is not article]
+        others = [str(a.article.path) for a in same if a is not article]
         if article.slug in taken:
             others.append(taken[article.slug])
         if article.slug in unchanged:
@@ -658,7 +655,7 @@ def refuse_slug_clashes(
             PairResult(
                 article.slug,
                 "-",
-                error=f"{article.reference}: slug {article.slug!r} is also used by "
+                error=f"{article.article.path}: slug {article.slug!r} is also used by "
                 f"{', '.join(others)}; rename one of them (or set `slug:` in front matter)",
             )
         )

@@ -103,6 +103,8 @@ def test_run_reports_residue_it_left_out(project: Path, copy_models: Path) -> No
     )
     assert result.exit_code == 0, result.output
     assert "left out scrape residue 'COMMENTS'" in result.output
+    # named as the terminal that ran the command can open it, not as the catalogs cite it
+    assert f"{project / 'source_articles' / SEED.name}:" in said(result)
     visible = sorted(p.name for p in (project / "locales").iterdir() if p.name[0] != ".")
     assert visible == ["de", f"{SLUG}.pot"]
 
