@@ -81,3 +81,28 @@ def test_a_path_is_named_relative_to_the_project_root_however_the_root_was_given
     link.unlink()
     link.symlink_to(moved)
     assert linked.relative(link / "source_articles" / "a.txt") == "source_articles/a.txt"
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('targets = ["RU"]', "targets"),
+        ('candidates = ["xx"]', "candidates"),
+        ('engine = "google"', "engine"),
+        ('device = "gpu"', "device"),
+        ("intra_threads = true", "intra_threads"),
+        ("source = 5", "source"),
+        ('[tool.newsl10n.engines]\n"en-es" = "deepl"', "engine"),
+    ],
+)
+def test_a_bad_setting_names_the_pyproject_it_is_in(
+    tmp_path: Path, line: str, problem: str
+) -> None:
+    """An audit: "targets: 'RU' is not a language code" named no file (beam_size did); a
+    device of "gpu" failed only when a model loaded, late in the run; ``true`` passed as
+    a thread count and ``source = 5`` became a folder named 5."""
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(f"[tool.newsl10n]\n{line}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_settings(tmp_path)
+    assert str(err.value).startswith(f"{pyproject}: ") and problem in str(err.value)

@@ -9,14 +9,16 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from babel import Locale, UnknownLocaleError
 
 from newsl10n.errors import ConfigError
+
+T = TypeVar("T")
 
 DEFAULT_TARGETS = ("ru", "ko", "zh", "ja", "de", "fr", "es", "uk")
 DEFAULT_CANDIDATES = ("en", "ru", "ko", "zh", "ja", "fr", "es", "de", "uk", "ar")
@@ -174,16 +176,29 @@ def settings_from_table(table: Mapping[str, Any], root: Path, where: str = "sett
         raise ConfigError(f"{where}: unknown [tool.newsl10n] keys: {', '.join(unknown)}")
 
     def folder(key: str, default: str) -> Path:
-        return root / str(table.get(key, default))
+        value = table.get(key, default)
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where}: {key} must be a folder path, not {value!r}")
+        return root / value
 
     def number(key: str, default: int) -> int:
         value = table.get(key, default)
-        if not isinstance(value, int) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ConfigError(f"{where}: {key} must be a non-negative integer, not {value!r}")
         return value
 
+    def named(check: Callable[[], T]) -> T:
+        """A check's error with the file it came from in front."""
+        try:
+            return check()
+        except ConfigError as err:
+            raise ConfigError(f"{where}: {err}") from None
+
+    device = table.get("device", "cpu")
+    if device not in DEVICES:
+        raise ConfigError(f"{where}: device must be one of {', '.join(DEVICES)}, not {device!r}")
     engine = EngineSettings(
-        device=str(table.get("device", "cpu")),
+        device=str(device),
         intra_threads=number("intra_threads", 1),
         inter_threads=number("inter_threads", 1),
         beam_size=max(1, number("beam_size", 2)),
@@ -201,15 +216,18 @@ def settings_from_table(table: Mapping[str, Any], root: Path, where: str = "sett
         locales=folder("locales", "locales"),
         bundles=folder("bundles", "bundles"),
         glossary=folder("glossary", "glossaries"),
-        targets=parse_languages(table.get("targets", DEFAULT_TARGETS), what="targets"),
-        candidates=parse_languages(table.get("candidates", DEFAULT_CANDIDATES), what="candidates"),
-        engine=check_engine(str(table.get("engine", "argos"))),
-        pair_engines={k: check_engine(v) for k, v in pair_engines.items()},
+        targets=named(lambda: parse_languages(table.get("targets", DEFAULT_TARGETS), "targets")),
+        candidates=named(
+            lambda: parse_languages(table.get("candidates", DEFAULT_CANDIDATES), "candidates")
+        ),
+        engine=named(lambda: check_engine(str(table.get("engine", "argos")))),
+        pair_engines=named(lambda: {k: check_engine(v) for k, v in pair_engines.items()}),
         engine_settings=engine,
     )
 
 
 ENGINE_NAMES = ("argos", "apertium")
+DEVICES = ("cpu", "cuda", "auto")  # what CTranslate2 accepts
 # Where a Prefect run executes its per-language tasks (flows read NEWSL10N_TASK_RUNNER).
 RUNNER_NAMES = ("threads", "processes", "dask")
 
