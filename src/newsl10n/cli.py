@@ -63,9 +63,11 @@ def _emit(text: str, output: Path | None, what: str) -> None:
     """An export to standard output, or written to ``output`` and said so on the console."""
     from newsl10n.catalog.store import atomic_write
 
-    if output is None:
+    if output is None or str(output) == "-":  # "-": standard output, as tools read it
         click.echo(text, nl=False)
         return
+    if not output.parent.exists():  # a typo must not leave files where nobody looks
+        _fail(f"{output.parent}: folder does not exist; nothing written")
     try:
         atomic_write(output, text)
     except OSError as err:

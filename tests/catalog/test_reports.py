@@ -121,3 +121,16 @@ def test_an_emptied_catalog_is_not_counted_as_all_reviewed(reviewed: Path) -> No
     rows = {r["language"]: r for r in report["catalogs"]}
     assert rows["de"]["reviewed"] == 0 and rows["de"]["share_reviewed"] == 0
     assert "100%" not in cli(reviewed, "status")
+
+
+def test_an_export_to_a_missing_folder_is_refused_and_dash_is_standard_output(
+    reviewed: Path, tmp_path: Path
+) -> None:
+    """An audit: ``-o /nonexistent/dir/x.tbx`` said "wrote" and made the folder (a typo
+    leaves files where nobody looks); ``-o -`` wrote a file named "-"."""
+    missing = tmp_path / "no-such-folder" / "x.tmx"
+    code, output = _run(reviewed, "tm", "export", "--output", str(missing))
+    assert code == 1 and f"{missing.parent}: folder does not exist" in output
+    assert not missing.parent.exists()
+    code, output = _run(reviewed, "glossary", "export", "--format", "csv", "--output", "-")
+    assert code == 0 and not Path("-").exists() and "Kim Il Sung" in output
