@@ -439,13 +439,13 @@ def status(ctx: click.Context, targets: tuple[str, ...] | None, as_json: bool) -
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
-        table = Table(title=f"catalogs in {settings.locales}")
+        table = Table(title=escape(f"catalogs in {settings.locales}"))
         columns = ("reviewed", "fuzzy", "untranslated", "obsolete")
         for column in ("article", "language", *columns, "reviewed %"):
             table.add_column(
                 column, justify="left" if column in ("article", "language") else "right"
             )
-        rows = [(c.article, c.language, c.counts) for c in report.catalogs]
+        rows = [(escape(c.article), escape(c.language), c.counts) for c in report.catalogs]
         rows += [("[b]total[/]", lang, c) for lang, c in report.totals.items()]
         for article, lang, c in rows:
             numbers = (c.reviewed, c.fuzzy, c.untranslated, c.obsolete)
@@ -702,11 +702,11 @@ def models_list() -> None:
     """Show installed language pairs."""
     from newsl10n.engines.argos import installed_packages, packages_dirs
 
-    table = Table(title=f"Argos packages in {', '.join(map(str, packages_dirs()))}")
+    table = Table(title=escape(f"Argos packages in {', '.join(map(str, packages_dirs()))}"))
     for column in ("pair", "version", "path"):
         table.add_column(column)
     for pkg in installed_packages():
-        table.add_row(f"{pkg.source}→{pkg.target}", pkg.version, str(pkg.path))
+        table.add_row(f"{pkg.source}→{pkg.target}", escape(pkg.version), escape(str(pkg.path)))
     _print_table(table)
 
 

@@ -302,6 +302,12 @@ def test_brackets_in_paths_are_printed_as_they_are(
     shutil.copytree(project / "locales", locales)
     compiled = CliRunner().invoke(main, [*args, "compile", "--locales", str(locales)])
     assert compiled.exit_code == 0 and f"wrote {locales}/de/" in compiled.output
+    po = next((project / "locales" / "de" / "LC_MESSAGES").glob("*.po"))
+    shutil.copy(po, po.with_name("[red]stray.po"))  # the status table: a name, not markup
+    status = CliRunner().invoke(main, [*args, "status", "--locales", str(locales)])
+    assert status.exit_code == 0 and f"catalogs in {locales}" in said(status)
+    status = CliRunner().invoke(main, [*args, "status"])
+    assert "[red]stray" in status.output
 
 
 def test_models_ensure_decides_the_language_as_the_run_does(
