@@ -74,6 +74,13 @@ def test_a_bom_over_bytes_it_cannot_decode_is_refused_by_name(tmp_path: Path) ->
     assert str(path) in str(err.value) and "UTF-16" in str(err.value)
 
 
+def test_a_front_matter_title_that_is_not_text_is_refused_by_line(tmp_path: Path) -> None:
+    """An audit: ``title: [a, b]`` became the msgid "['a', 'b']"."""
+    md = write(tmp_path, "x.md", b"---\nslug: x\ntitle: [a, b]\n---\n\nText.\n")
+    with pytest.raises(ArticleError, match=r"x\.md:3: front matter title must be text"):
+        read_article(md)
+
+
 def test_slug_from_file_name_and_front_matter(tmp_path: Path) -> None:
     assert read_article(write(tmp_path, "My Story 2024.txt", b"Title\n\nText.\n")).slug == (
         "my-story-2024"

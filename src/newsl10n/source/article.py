@@ -344,6 +344,9 @@ def parse_markdown(path: Path, text: str) -> tuple[dict[str, Any], list[Block]]:
         title = meta.get("title")
         if title:
             title_line = _front_matter_line(match.group(0), "title")
+            if isinstance(title, list | dict):
+                kind = "a list" if isinstance(title, list) else "a mapping"
+                raise ArticleError(path, f"front matter title must be text, not {kind}", title_line)
             blocks.append(Block((Line(title_line, str(title).strip()),), Role.TITLE))
     body = text[match.end() :] if match else text
     blocks.extend(_markdown_blocks(body, offset, have_title=bool(blocks)))
