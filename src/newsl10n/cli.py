@@ -538,6 +538,23 @@ def bundle(
         sys.exit(1)
 
 
+def _cannot_listen(host: str, port: int) -> str:
+    """Why a server could not listen on ``host:port`` now ("" when it could; port 0
+    takes any free one)."""
+    import socket
+
+    if port == 0:
+        return ""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            return err.strerror or str(err)
+    return ""
+
+
 @main.command()
 @folder_options
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
@@ -562,6 +579,9 @@ def review(ctx: click.Context, port: int, host: str, reviewer: str) -> None:
     except Newsl10nError as err:
         _fail(str(err))
     desk = make_desk(settings, glossary, host=host, reviewer=reviewer)
+    busy = _cannot_listen(host, port)
+    if busy:  # before the address is printed: another desk may be answering there
+        _fail(f"cannot listen on {host}:{port}: {busy}")
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/" + (f"?token={desk.token}" if desk.token else "")
     out.print(f"review desk: {url}", highlight=False, markup=False)

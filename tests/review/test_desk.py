@@ -513,3 +513,22 @@ def test_a_plural_entry_is_named_as_such_not_as_missing(client: TestClient, site
     )
     assert response.status_code == 422 and "plural forms" in response.text
     assert path.read_bytes() == data
+
+
+def test_a_port_in_use_is_said_before_any_address_is_printed(site: Path) -> None:
+    """An audit: with the port taken, the desk printed its address (another process's desk
+    answered there), then failed with uvicorn's error and exit 3."""
+    import socket
+
+    from click.testing import CliRunner
+
+    from newsl10n.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["--project", str(site), "review", "--port", str(port)])
+    assert result.exit_code == 1, result.output
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert "review desk:" not in result.output
