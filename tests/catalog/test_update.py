@@ -214,3 +214,30 @@ def test_extra_blank_lines_do_not_make_the_whole_catalog_rewritten(tmp_path: Pat
     assert '#~| msgid "Blaze at the port"' in written and "A new sentence." in written
     assert "\n\n\n" not in written
     msgfmt_check(path)
+
+
+def test_blocks_that_do_not_hold_their_own_entries_are_not_reused(tmp_path: Path) -> None:
+    """A second reading: blocks matched to entries by count alone. With a blank line
+    inside entry A (after its comment) and none between B and C, A's comment block went
+    to A, A's body to B, and B+C to C: changing C wrote a file without B ("Бета")."""
+    path = tmp_path / "mis.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n\n'
+        "# translator note for A\n\n"
+        'msgctxt "a"\nmsgid "Alpha"\nmsgstr "Альфа"\n\n'
+        'msgctxt "b"\nmsgid "Beta"\nmsgstr "Бета"\n'
+        'msgctxt "c"\nmsgid "Gamma"\nmsgstr "Гамма"\n',
+        encoding="utf-8",
+    )
+    previous = store.load_catalog(path)
+    po = store.load_catalog(path)
+    assert previous is not None and po is not None
+    po[2].msgstr = "ГАММА"
+    assert store.write_if_changed(po, path, previous)
+    written = polib.pofile(str(path))
+    assert [(e.msgid, e.msgstr) for e in written] == [
+        ("Alpha", "Альфа"),
+        ("Beta", "Бета"),
+        ("Gamma", "ГАММА"),
+    ]
+    assert written[0].tcomment == "translator note for A"
