@@ -34,7 +34,7 @@ from newsl10n.review.editing import (
     entry_token,
     texts_digest,
 )
-from newsl10n.review.forms import Conflict, Missing, Refuse, Save, judge, parse_form
+from newsl10n.review.forms import Conflict, Done, Missing, Refuse, Save, judge, parse_form
 from tests.helpers import msgfmt_check
 from tests.review.test_desk import (
     BASE,
@@ -244,6 +244,21 @@ def test_judge_saves_only_the_touched_fields() -> None:
     decision = judge(only_comment, now)
     assert isinstance(decision, Save) and decision.edit.texts is None
     assert decision.edit.comment == "c"
+
+
+def test_a_form_sent_twice_is_done_only_when_a_save_would_have_been_accepted() -> None:
+    """A second reading: a stale form approving an empty text was answered "saved" (Done)
+    while the entry stayed untranslated; a fresh form gets the refusal, and so must it."""
+    shown = polib.POEntry(msgctxt="p:1", msgid="Kim met Putin.", msgstr="", flags=["fuzzy"])
+    empty = polib.POEntry(msgctxt="p:1", msgid="Kim met Putin.", msgstr="")  # fuzzy cleared since
+    stale = parse_form(_form(shown, msgstr="", action="approve"))
+    assert not isinstance(stale, str)
+    refused = judge(stale, empty)
+    assert isinstance(refused, Refuse) and "empty translation" in refused.reason
+    done = polib.POEntry(msgctxt="p:1", msgid="Kim met Putin.", msgstr="Ким")
+    twice = parse_form(_form(done, msgstr="Ким", action="approve", token="the first page's"))
+    assert not isinstance(twice, str)
+    assert isinstance(judge(twice, done), Done)
 
 
 def test_judge_names_missing_conflict_and_refusals() -> None:

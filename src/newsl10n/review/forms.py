@@ -157,8 +157,9 @@ def judge(
     """What to do with ``sub`` given the ``entry`` the file holds now and the QA
     ``findings`` of the submitted text. Checked in this order: the entry is there; the
     form's shape fits it (one msgstr or its plural forms); it is unchanged since the page
-    was loaded (the whole entry, not only its text); the touched text and comment can be
-    stored; an approval has a text and, over QA errors, a confirmation."""
+    was loaded (the whole entry, not only its text), or else the file already holds what
+    the form asks for (sent twice: done, once the checks below pass); the touched text and
+    comment can be stored; an approval has a text and, over QA errors, a confirmation."""
     if entry is None:
         return Missing()
     now = Version.of(entry)
@@ -168,8 +169,9 @@ def judge(
     shape = shape_refusal(entry, len(sub.texts))
     if shape:
         return Refuse(f"{shape}; nothing was changed")
-    if sub.token != now.token:
-        return Done() if already_saved(sub, entry) else Conflict(now)
+    stale = sub.token != now.token
+    if stale and not already_saved(sub, entry):
+        return Conflict(now)
     texts = sub.texts if sub.texts_touched else now.texts
     problem = text_refusal(entry.msgid, sub.texts) if sub.texts_touched else ""
     if not problem and sub.comment_touched:
@@ -185,6 +187,8 @@ def judge(
             "again to confirm, or correct it",
             confirm=True,
         )
+    if stale:  # sent twice: the first one saved it (the checks above passed it too)
+        return Done()
     edit = Edit(
         msgctxt=sub.msgctxt,
         token=sub.token,
