@@ -112,6 +112,56 @@ def test_a_body_cut_into_chunks_between_ads_is_read_whole(tmp_path: Path) -> Non
     assert [t.split(":")[0] for t in kept] == [f"Paragraph {n} of part {p}" for p, n in expected]
 
 
+def test_the_next_story_of_an_endless_page_is_not_read_as_a_chunk(tmp_path: Path) -> None:
+    """A second reading: on an endless page, each story is an ``<article class=story>``
+    with a ``div.story-body``; the next story's body was read as a chunk of this one."""
+    sentence = "the council met again on Tuesday evening and argued about the harbour budget."
+
+    def story(headline: str, label: str) -> str:
+        paragraphs = "".join(f"<p>{label} {n}: {sentence}</p>" for n in range(8))
+        return (
+            f"<article class='story'><header><h1>{headline}</h1></header>"
+            f"<div class='story-body'>{paragraphs}</div></article>"
+        )
+
+    path = tmp_path / "feed.html"
+    path.write_text(
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Harbour budget "
+        "fight - Example News</title></head><body><main class='feed'>"
+        + story("Harbour budget fight", "First story")
+        + "<div class='ad'></div>"
+        + story("Mayor resigns over scandal", "NEXT STORY")
+        + "</main></body></html>"
+    )
+    kept = [t for t, r in roles_of(path) if r is not None]
+    assert not any("NEXT STORY" in t or "Mayor resigns" in t for t in kept), kept
+    assert sum(t.startswith("First story") for t in kept) == 8
+
+
+def test_a_later_chunk_keeps_its_asides_out_of_the_body(tmp_path: Path) -> None:
+    def chunk(part: str, extra: str = "") -> str:
+        paragraphs = "".join(
+            f"<p>Paragraph {n} of part {part}: the field team counted the moths again before "
+            "dawn, writing each number in a notebook the rain had soaked twice.</p>"
+            for n in range(1, 6)
+        )
+        return (
+            "<div class='GridWrapper grid ArticlePageChunksGrid'><div class='GridItem'>"
+            "<div class='BodyWrapper body body__container article__body'>"
+            f"<div class='body__inner-container'>{paragraphs}{extra}</div></div></div></div>"
+        )
+
+    aside = "<aside><p><a href='/x'>The council's full budget plan for the harbour</a></p></aside>"
+    body = f"<div class='ArticlePageChunks'>{chunk('one')}<div class='ad'></div>"
+    body += f"{chunk('two', aside)}</div>"
+    path = tmp_path / "moths.html"
+    path.write_text(page(body, title="Counting moths in the rain"))
+    roles = roles_of(path)
+    kept = [t for t, r in roles if r is Role.PARAGRAPH]
+    assert sum(t.startswith("Paragraph") for t in kept) == 10
+    assert not any("full budget plan" in t for t in kept), kept
+
+
 def test_a_caption_and_its_credit_in_blocks_are_not_glued(tmp_path: Path) -> None:
     """Kommersant's figcaptions hold the caption and the credit as two blocks: joined
     without a space they read "...про три тронаФото: Дмитрий Азаров" (one word)."""

@@ -59,6 +59,7 @@ _KEY_CHARS = 60  # how much of a block's text identifies it on the page
 _REGION_SHARE = 0.8  # of the article's text, in the element taken as its part of the page
 _HEADLINE_MIN_WORDS = 3  # a shorter <h1> is a logo or a section name
 _CONTINUATION_LEVELS = 6  # how far above the article's region a repeated wrapper is sought
+_BESIDE_TAGS = frozenset({"aside", "nav", "footer", "form", "header"})
 _BODY_PARAGRAPH_WORDS = 12  # a paragraph of prose, not a link or a label
 _BODY_CHUNK_WORDS = 40  # of such prose in a chunk of the article's body
 _ROLE_OF_TAG = {"figcaption": Role.CAPTION} | {f"h{level}": Role.HEADING for level in range(1, 7)}
@@ -324,13 +325,16 @@ def _continued(region: Any) -> list[Any]:
     el = region
     for _ in range(_CONTINUATION_LEVELS):
         parent = el.getparent()
-        if parent is None or el.tag in ("body", "html"):
-            break
+        if parent is None or el.tag in ("article", "body", "html"):
+            break  # an <article> is one story: its siblings are other stories
         kin = _mark(el)
         found = [
             inner
             for sibling in parent
-            if kin is not None and sibling is not el and _mark(sibling) == kin
+            if kin is not None
+            and sibling is not el
+            and _mark(sibling) == kin
+            and not _own_story(sibling)
             for inner in sibling.iter(region.tag)
             if _mark(inner) == mark and _reads_as_body(inner)
         ]
@@ -338,6 +342,11 @@ def _continued(region: Any) -> list[Any]:
             return found
         el = parent
     return []
+
+
+def _own_story(el: Any) -> bool:
+    """A wrapper that is a story of its own: it holds a headline or an ``<article>``."""
+    return any(True for _ in el.iter("h1", "article"))
 
 
 def _reads_as_body(el: Any) -> bool:
@@ -360,13 +369,25 @@ def _body_of(container: Any, placed: Sequence[_Found], title: str) -> list[_Foun
     found: list[_Found] = []
     for el in container.iter(*_BLOCK_TAGS):
         inner = [d for d in el.iterdescendants() if d.tag in _BLOCK_TAGS or d in taken]
-        if el in taken or inner or _inside_taken(el, container, taken):
+        if el in taken or inner or _inside_taken(el, container, taken) or _aside(el, container):
             continue
         text = _clean(_text_of(el))
         if text and not _same_text(text, title):
             found.append(_Found(_ROLE_OF_TAG.get(el.tag, Role.PARAGRAPH), text, el))
             taken.add(el)
     return found
+
+
+def _aside(el: Any, container: Any) -> bool:
+    """Inside a box beside the story (``aside``, ``nav``, ``footer``, ``form``), or a
+    block that is one link: what the extractor leaves out of a body, left out here too."""
+    for ancestor in el.iterancestors():
+        if ancestor is container:
+            break
+        if ancestor.tag in _BESIDE_TAGS:
+            return True
+    links = el.findall(".//a")
+    return len(links) == 1 and _clean(_text_of(links[0])) == _clean(_text_of(el))
 
 
 def _text_of(el: Any) -> str:
