@@ -112,6 +112,20 @@ def test_a_body_cut_into_chunks_between_ads_is_read_whole(tmp_path: Path) -> Non
     assert [t.split(":")[0] for t in kept] == [f"Paragraph {n} of part {p}" for p, n in expected]
 
 
+def test_a_line_after_a_break_in_a_list_item_holding_blocks_is_kept(tmp_path: Path) -> None:
+    """A second reading: ``<li>First line<br>second line<p>...</p></li>`` gave the first
+    line and the paragraph; the line after the break was in neither body nor residue."""
+    body = (
+        "<ul class='story'><li>Officials met in the port city on Monday morning.<br>"
+        "They agreed to meet again in a week, a spokesman said after the talks."
+        "<p>The talks are the first since the border was closed two years ago.</p></li></ul>"
+    )
+    path = tmp_path / "talks.html"
+    path.write_text(page(body, title="Officials meet in the port city"))
+    texts = [t for t, _r in roles_of(path)]
+    assert any("They agreed to meet again in a week" in t for t in texts), texts
+
+
 def test_the_next_story_of_an_endless_page_is_not_read_as_a_chunk(tmp_path: Path) -> None:
     """A second reading: on an endless page, each story is an ``<article class=story>``
     with a ``div.story-body``; the next story's body was read as a chunk of this one."""

@@ -232,7 +232,7 @@ def _structure(root: Any) -> Iterator[_Found]:
     paragraph in a text scrape."""
     for node in root:
         tag = node.tag
-        if tag in _CONTAINERS or (tag in ("item", "cell") and _holds_blocks(node)):
+        if tag in _CONTAINERS or (tag in _READ_BY_BLOCK and _holds_blocks(node)):
             if node.text and node.text.strip():
                 yield _Found(Role.PARAGRAPH, _clean(node.text))
             yield from _structure(node)
@@ -240,7 +240,7 @@ def _structure(root: Any) -> Iterator[_Found]:
             role = Role.HEADING if tag == "head" else Role.PARAGRAPH
             yield from (_Found(role, line) for line in _lines(node) if line)
         parent = node.getparent()
-        between = tag != "lb" and parent is not None and parent.tag in ("quote", "item", "cell")
+        between = parent is not None and parent.tag in _READ_BY_BLOCK  # a line after a break too
         if between and node.tail and node.tail.strip():  # a post's signature after a quote
             yield _Found(Role.PARAGRAPH, _clean(node.tail))
 
@@ -253,6 +253,9 @@ def _holds_blocks(node: Any) -> bool:
 # blocks (a story inside one ``<li>``) is read block by block, not joined into one
 _CONTAINERS = frozenset({"list", "quote", "table", "row", "div"})
 _BLOCKS = _CONTAINERS | {"p", "head", "item", "cell"}
+# Elements whose children are read one by one, with the text between them (after a quoted
+# post, after a line break): a quote, and an item or cell holding blocks.
+_READ_BY_BLOCK = frozenset({"quote", "item", "cell"})
 
 
 def _lines(node: Any) -> list[str]:
