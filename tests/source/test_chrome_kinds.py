@@ -196,6 +196,9 @@ BODY = [
     "The end came quickly for the old regime (END of an era, wrote one paper).",
     "Trending on social media, the clip was watched ten million times by Monday.",
     "Send us your stories, the editor wrote, and we will read every one of them.",
+    "Reprints are rare.",
+    "Print is dead.",
+    "Trending upward since May.",
 ]
 
 
@@ -281,3 +284,13 @@ def test_a_list_of_other_stories_opened_by_its_label_is_chrome(opener: str) -> N
     others = ["Markets slide as oil climbs", "A new museum opens in the old port"]
     kinds = chrome_kinds([*body, opener, *others])
     assert kinds[:6] == [None] * 6 and kinds[6:] == ["more_stories"] * 3
+
+
+def test_a_short_trending_sentence_does_not_end_the_article() -> None:
+    """A second reading: "Trending upward since May." in the last two thirds opened the
+    other stories' section, and every block after it became chrome."""
+    body = [
+        f"Paragraph {n} of the story, in which the council voted on the budget." for n in range(6)
+    ]
+    texts = [*body, "Trending upward since May.", "The mayor said the vote would stand."]
+    assert chrome_kinds(texts) == [None] * 8

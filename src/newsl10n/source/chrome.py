@@ -293,8 +293,7 @@ RELATED_WORDS: Mapping[str, str] = {
 }
 WIDGET_WORDS: Mapping[str, str] = {
     "en": r"font size|text size|load more|show more|more stories|print|listen|continue reading"
-    r"|main content|skip to (?:main )?content|(?:print )?print this (?:page|article|story)"
-    r"|permalink(?: https?://\S+)?|send us your feedback|reprints?|\(end\)",
+    r"|main content|skip to (?:main )?content",
     "de": r"schriftgröße|mehr laden|mehr anzeigen|drucken|vorlesen",
     "fr": r"taille du texte|taille de la police|voir plus|charger plus|imprimer|écouter",
     "es": r"tamaño de (?:letra|fuente|texto)|cargar más|ver más|imprimir|escuchar",
@@ -303,7 +302,13 @@ WIDGET_WORDS: Mapping[str, str] = {
     "ar": r"حجم الخط|تحميل المزيد|المزيد|طباعة",
     "zh": r"字号|字体|字體|加载更多|查看更多|打印",
     "ja": r"文字サイズ|もっと見る|さらに表示|印刷",
-    "ko": r"글자 ?크기|더 ?보기|인쇄|기사 ?url이 복사되었습니다|\(끝\)",
+    "ko": r"글자 ?크기|더 ?보기|인쇄",
+}
+#: Widget lines matched whole (nothing may follow: "Reprints are rare." is a sentence).
+WIDGET_LINES: Mapping[str, str] = {
+    "en": r"(?:print )?print this (?:page|article|story)|permalink(?: https?://\S+)?"
+    r"|send us your feedback\.?|reprints(?: (?:&|and) permissions)?|\(end\)",
+    "ko": r"기사 ?url이 복사되었습니다\.?|\(끝\)",
 }
 TOPIC_WORDS: Mapping[str, str] = {
     "en": r"topic pages?|topics|tags|keywords",
@@ -360,8 +365,11 @@ _STARTS: dict[str, str] = {
     "other_story": r"(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}, \d{4})"
     r"\s*[|–—-]\s*\S.{0,150}$",
-    "widget": rf"(?:{_alternatives(WIDGET_WORDS)})(?:\s*[:：]?\s*\S{{1,3}}){{0,4}}\s*$"
-    r"|(?-i:A[+-]?(?:\s+A[+-]?){1,3})\s*$",
+    # A widget word and up to four short pieces, each after a space or a colon ("字号：大
+    # 中 小"), never inside a word: "Print is dead." is a sentence.
+    "widget": rf"(?:{_alternatives(WIDGET_WORDS)})(?:(?:\s+|\s*[:：]\s*)\S{{1,3}}){{0,4}}\s*$"
+    r"|(?-i:A[+-]?(?:\s+A[+-]?){1,3})\s*$"
+    rf"|(?:{_alternatives(WIDGET_LINES)})\s*$",
     "promotion": rf"(?:{_alternatives(TOPIC_WORDS)})(?:\s+\S+){{0,3}}\s*[:：]\s*(?:\S.{{0,150}})?$"
     rf"|(?:{_alternatives(DISCUSS_WORDS)})(?!\w).{{0,60}}$",
 }
@@ -419,7 +427,7 @@ _MAX_CHARS = {"policy": 600}
 
 #: A line that opens the page's list of other stories: "À la une de libération.fr".
 MORE_STORIES: Mapping[str, str] = {
-    "en": r"top stories|most read|most popular|more stories|latest news|trending(?: now| on)?"
+    "en": r"top stories|most read|most popular|more stories|latest news|trending (?:now|on)"
     r"|more must-reads",
     "de": r"meistgelesen|meist gelesen|top-artikel|weitere artikel|neueste artikel",
     "fr": r"à la une|les plus lus|les plus partagés|dernières actualités",
