@@ -363,3 +363,20 @@ def test_a_symlinked_catalog_is_written_through_its_link(project: Path, tmp_path
     po[0].msgstr = "Правка через ссылку"
     assert store.write_if_changed(po, link, store.load_catalog(link))
     assert link.is_symlink() and "Правка через ссылку" in shared.read_text(encoding="utf-8")
+
+
+def test_a_catalog_linked_to_a_file_that_is_no_catalog_is_refused(
+    project: Path, tmp_path: Path
+) -> None:
+    """A second reading: a catalog linked to any file (git keeps links: a cloned project
+    may carry one) had that file overwritten with a catalog, exit 0."""
+    settings = load_settings(project).with_overrides(targets=["ru"])
+    link = po_path(project, "ru")
+    link.parent.mkdir(parents=True)
+    notes = tmp_path / "home" / "notes.txt"
+    notes.parent.mkdir()
+    notes.write_text("", encoding="utf-8")
+    link.symlink_to(notes)
+    (failed,) = run_echo(settings).failures
+    assert str(link) in failed.error and "not a catalog" in failed.error
+    assert notes.read_text(encoding="utf-8") == "" and link.is_symlink()

@@ -555,6 +555,7 @@ def commit(snapshot: Snapshot, draft: Draft, *, sweep: bool = True) -> Committed
 def _read_regular(path: Path) -> bytes | None:
     """The bytes at ``path``, None when nothing is there; anything but a regular file (a
     FIFO would block the reader forever, a directory named ``x.po``) is refused by name."""
+    _check_link(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
@@ -752,12 +753,24 @@ def _write_if_changed(
     return True, encoded
 
 
+def _check_link(path: Path) -> None:
+    """A catalog may be a link to a catalog file (same suffix), nothing else: a link to
+    notes.txt would have the notes overwritten with a catalog."""
+    if os.path.islink(path):
+        target = Path(os.path.realpath(path))
+        if target.suffix != path.suffix and target.exists():
+            problem = f"is a symbolic link to {target}, which is not a catalog file"
+            raise CatalogError(path, f"{problem} (*{path.suffix}); remove or fix the link")
+
+
 def _linked_file(path: Path) -> Path:
     """The file a catalog's name leads to. A catalog may be a symbolic link (translators
     keep it on a share): it is written where the link points, and the link stays, as
     gettext's tools and editors write through it. A rename onto the link itself would
     replace it with a copy, from which the shared file would drift apart. (Hard links
-    are left to break: a backup's hard-linked snapshot must keep its old bytes.)"""
+    are left to break: a backup's hard-linked snapshot must keep its old bytes.) Locks are
+    the project's: two projects linking one file do not see each other's writes."""
+    _check_link(path)
     return Path(os.path.realpath(path)) if os.path.islink(path) else path
 
 
