@@ -239,6 +239,27 @@ def test_the_site_is_cut_from_the_headline_and_its_copy_is_dropped(
         assert [t for t, _r in roles].count(headline) == 1
 
 
+@pytest.mark.parametrize(
+    ("og_title", "site"),
+    [
+        ("Why Japan Is Shrinking — Time Is Running Out", "TIME"),
+        ("Heatwave: The Sun Sets Late on the Longest Day", "The Sun"),
+        ("Talks in Geneva - The", "The New York Times"),
+    ],
+)
+def test_a_headline_ending_in_words_that_begin_the_site_name_is_kept(
+    tmp_path: Path, og_title: str, site: str
+) -> None:
+    """A second reading: with the site "TIME", "...— Time Is Running Out" lost its last
+    part: only a site name, a shorter form of it, or the site with a section (one or two
+    words) is cut."""
+    head = f"<meta property='og:title' content='{og_title}'>"
+    head += f"<meta property='og:site_name' content='{site}'>"
+    path = tmp_path / "story.html"
+    path.write_text(page(BODY, head=head, title=og_title))
+    assert roles_of(path)[0] == (og_title, Role.TITLE)
+
+
 def test_a_heading_that_repeats_the_title_but_for_spacing_is_dropped(tmp_path: Path) -> None:
     head = "<meta property='og:title' content='Talks fail: what comes next'>"
     path = tmp_path / "talks.html"

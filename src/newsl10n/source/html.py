@@ -48,13 +48,19 @@ _SUPERSETS = {
     **dict.fromkeys(("utf-16", "utf-16le", "utf-16be"), "utf-8"),  # a <meta> cannot say so
 }
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
-_BLOCK_TAGS = frozenset(
-    ["p", "li", "dd", "dt", "blockquote", "figcaption", "td", "th", "pre", "caption"]
-    + [f"h{level}" for level in range(1, 7)]
+_HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
+_BLOCK_TAGS = (
+    frozenset(["p", "li", "dd", "dt", "blockquote", "figcaption", "td", "th", "pre", "caption"])
+    | _HEADINGS
 )
 _INDEX_TAGS = _BLOCK_TAGS | {"div", "section", "article", "span", "a", "strong", "b", "em"}
-_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:]\s+|\s*[_｜|]\s*")
-_SITE_SEPARATORS = re.compile(r"\s+[-|–—:]\s+|\s*[_｜|：]\s*")
+# What separates a title's parts: a dash, bar or colon between spaces, or a bar or an
+# underscore alone; before a site's name also a full-width colon ("…：朝日新聞デジタル").
+_SPACED, _TIGHT, _WIDE_COLON = "-|–—:", "_｜|", "："
+_TITLE_SEPARATORS = re.compile(rf"\s+[{re.escape(_SPACED)}]\s+|\s*[{re.escape(_TIGHT)}]\s*")
+_SITE_SEPARATORS = re.compile(
+    rf"\s+[{re.escape(_SPACED)}]\s+|\s*[{re.escape(_TIGHT + _WIDE_COLON)}]\s*"
+)
 _KEY_CHARS = 60  # how much of a block's text identifies it on the page
 _REGION_SHARE = 0.8  # of the article's text, in the element taken as its part of the page
 _HEADLINE_MIN_WORDS = 3  # a shorter <h1> is a logo or a section name
@@ -62,7 +68,8 @@ _CONTINUATION_LEVELS = 6  # how far above the article's region a repeated wrappe
 _BESIDE_TAGS = frozenset({"aside", "nav", "footer", "form", "header"})
 _BODY_PARAGRAPH_WORDS = 12  # a paragraph of prose, not a link or a label
 _BODY_CHUNK_WORDS = 40  # of such prose in a chunk of the article's body
-_ROLE_OF_TAG = {"figcaption": Role.CAPTION} | {f"h{level}": Role.HEADING for level in range(1, 7)}
+_ROLE_OF_TAG = {"figcaption": Role.CAPTION} | dict.fromkeys(_HEADINGS, Role.HEADING)
+_LINE_ENDS = _BLOCK_TAGS | {"div", "br"}  # where a line of text ends inside an element
 
 
 @dataclass(frozen=True)
@@ -179,13 +186,15 @@ def _site_name(tree: Any) -> str:
 
 def _strip_site(title: str, site: str) -> str:
     """The title without a last part naming the site: the site's name itself, the site
-    with a section ("CNN Politics" on CNN), or a shorter form of it ("Telegraph" on
-    Telegraph.co.uk); a full-width colon counts as a separator here ("…：朝日新聞デジタル")."""
+    with a section of one or two words ("CNN Politics" on CNN, not "Time Is Running Out"
+    on TIME), or a shorter form of it ending at a word ("Telegraph" on Telegraph.co.uk);
+    a full-width colon counts as a separator here ("…：朝日新聞デジタル")."""
     parts = _SITE_SEPARATORS.split(title)
     last, name = (parts[-1].casefold(), site.casefold()) if len(parts) > 1 else ("", "")
-    named = bool(name) and (last == name or last.startswith(f"{name} ") or name.startswith(last))
-    if named and len(last) >= 2:
-        return title[: title.rfind(parts[-1])].rstrip(" -|–—:_｜：")
+    section = last.startswith(f"{name} ") and word_count(last) - word_count(name) <= 2
+    shorter = len(last) >= 4 and name.startswith(last) and not name[len(last) :][:1].isalnum()
+    if name and (last == name or section or shorter):
+        return title[: title.rfind(parts[-1])].rstrip(" " + _SPACED + _TIGHT + _WIDE_COLON)
     return title
 
 
@@ -399,7 +408,7 @@ def _text_of(el: Any) -> str:
     parts = [el.text or ""]
     for child in el:
         if isinstance(child.tag, str):
-            gap = " " if child.tag == "br" or child.tag in _BLOCK_TAGS or child.tag == "div" else ""
+            gap = " " if child.tag in _LINE_ENDS else ""
             parts += [gap, "" if child.tag == "br" else _text_of(child), gap]
         parts.append(child.tail or "")
     return "".join(parts)
