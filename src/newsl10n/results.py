@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from newsl10n.catalog.header import SourceInfo
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from newsl10n.catalog.ledger import CatalogFacts
     from newsl10n.review.bundle import BundleResult
     from newsl10n.review.summaries import Version
@@ -35,6 +37,11 @@ class PreparedArticle:
     @property
     def slug(self) -> str:
         return self.article.slug
+
+    @property
+    def path(self) -> Path:
+        """The source as a terminal can open it (``reference`` is how catalogs cite it)."""
+        return self.article.path
 
     @property
     def source(self) -> SourceInfo:

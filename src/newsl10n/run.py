@@ -366,7 +366,7 @@ def feed_batch(
             held.append(outcome)
         else:
             hand_over([outcome])
-    taken = {slug: str(article.article.path) for slug, article in handed.items()}
+    taken = {slug: str(article.path) for slug, article in handed.items()}
     kept, clashes = refuse_slug_clashes(held, plan.skipped, taken)
     hand_over(kept)
     return Batch(tuple(handed.values()), templates, (*failed, *clashes, *unwritten))
@@ -646,7 +646,7 @@ def refuse_slug_clashes(
         if len(same) == 1 and article.slug not in unchanged and article.slug not in taken:
             kept.append(article)
             continue
-        others = [str(a.article.path) for a in same if a is not article]
+        others = [str(a.path) for a in same if a is not article]
         if article.slug in taken:
             others.append(taken[article.slug])
         if article.slug in unchanged:
@@ -655,7 +655,7 @@ def refuse_slug_clashes(
             PairResult(
                 article.slug,
                 "-",
-                error=f"{article.article.path}: slug {article.slug!r} is also used by "
+                error=f"{article.path}: slug {article.slug!r} is also used by "
                 f"{', '.join(others)}; rename one of them (or set `slug:` in front matter)",
             )
         )
@@ -701,7 +701,7 @@ def record_ledger(
         by_slug.setdefault(result.slug, []).append(result)
     for article in written:
         facts = article_facts(article, templates[article.slug], by_slug.get(article.slug, []))
-        ledger.record(ledger_key(article.article.path, settings), facts)
+        ledger.record(ledger_key(article.path, settings), facts)
 
 
 def plan_jobs(
