@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 
@@ -44,3 +45,18 @@ class MissingModelError(Newsl10nError):
         self.source = source
         self.target = target
         super().__init__(f"no translation model installed for {source}→{target}; {hint}")
+
+
+_KINDS = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def file_kind(mode: int) -> str:
+    """What a path that is not a regular file is, for the message that refuses it (a
+    FIFO named like an article, a catalog or a glossary is never opened for reading)."""
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")

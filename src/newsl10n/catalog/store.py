@@ -49,7 +49,7 @@ from newsl10n.catalog.header import (
     timestamp,
 )
 from newsl10n.catalog.pocheck import check_po
-from newsl10n.errors import CatalogError
+from newsl10n.errors import CatalogError, file_kind
 
 if TYPE_CHECKING:  # segmenting (its layout rules) is not loaded to read a catalog
     from newsl10n.source.segment import Residue, Segment
@@ -571,19 +571,9 @@ def _read_regular(path: Path) -> bytes | None:
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
-        raise CatalogError(path, f"is {kind}, not a catalog file; remove or rename it")
+        raise CatalogError(path, f"is {file_kind(mode)}, not a catalog file; remove or rename it")
     with os.fdopen(fd, "rb") as handle:
         return handle.read()
-
-
-_KINDS = {
-    stat.S_IFDIR: "a directory",
-    stat.S_IFIFO: "a FIFO (named pipe)",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-}
 
 
 def read_bytes(path: Path) -> bytes | None:

@@ -6,10 +6,12 @@ reports every problem for ``newsl10n glossary check``."""
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from newsl10n.errors import file_kind
 from newsl10n.glossary.csvformat import parse_csv
 from newsl10n.glossary.model import (
     SUFFIXES,
@@ -84,14 +86,10 @@ def _parse_files(files: Sequence[Path]) -> tuple[list[Term], list[GlossaryProble
     problems: list[GlossaryProblem] = []
     for path in files:
         try:
-            mode = path.stat().st_mode  # a FIFO named x.csv would block the reader for ever
-            if not stat.S_ISREG(mode):
-                kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO, socket or device"
-                problems.append(
-                    GlossaryProblem(path, None, f"not a regular file ({kind}); not read")
-                )
-                continue
-            data = path.read_bytes()
+            data = _read_regular(path)
+        except _NotAFile as err:
+            problems.append(GlossaryProblem(path, None, f"not a regular file ({err}); not read"))
+            continue
         except OSError as err:
             problems.append(GlossaryProblem(path, None, f"cannot read: {err.strerror or err}"))
             continue
@@ -101,3 +99,18 @@ def _parse_files(files: Sequence[Path]) -> tuple[list[Term], list[GlossaryProble
         problems.extend(trouble)
     problems.extend(find_conflicts(terms))
     return terms, problems
+
+
+class _NotAFile(Exception):
+    """What the path is instead (``errors.file_kind``)."""
+
+
+def _read_regular(path: Path) -> bytes:
+    """The file's bytes, opened without blocking and checked on the open file: a FIFO
+    named x.csv would block a reader for ever, and so would one swapped in after a check."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise _NotAFile(file_kind(mode))
+        return handle.read()

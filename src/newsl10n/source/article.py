@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsl10n.config import language_from_tag
-from newsl10n.errors import ArticleError, ConfigError
+from newsl10n.errors import ArticleError, ConfigError, file_kind
 from newsl10n.source.html import (
     HTML_SUFFIXES,
     MAX_HTML_BYTES,
@@ -115,18 +115,13 @@ def _source_problem(path: Path, root: Path) -> str:
     if not wanted:
         return "-"
     if not stat.S_ISREG(mode):
-        return f"not a regular file ({_file_kind(mode)}); not read"
+        return f"not a regular file ({file_kind(mode)}); not read"
     return ""
 
 
 def _shown(path: Path) -> str:
     """A path on one line: a line break in a name is shown as ``\\n``."""
     return os.fspath(path).replace("\n", "\\n")
-
-
-def _file_kind(mode: int) -> str:
-    kinds = {stat.S_ISFIFO: "FIFO", stat.S_ISSOCK: "socket", stat.S_ISCHR: "device"}
-    return next((name for test, name in kinds.items() if test(mode)), "device")
 
 
 def discover_articles(source: Path) -> list[Path]:
@@ -213,7 +208,7 @@ def _read_bytes(path: Path, limit: int | None) -> bytes:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise ArticleError(path, f"not a regular file ({_file_kind(info.st_mode)}); not read")
+            raise ArticleError(path, f"not a regular file ({file_kind(info.st_mode)}); not read")
         if limit is not None and info.st_size > limit:
             raise ArticleError(
                 path,
