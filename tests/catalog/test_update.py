@@ -241,3 +241,42 @@ def test_blocks_that_do_not_hold_their_own_entries_are_not_reused(tmp_path: Path
         ("Gamma", "ГАММА"),
     ]
     assert written[0].tcomment == "translator note for A"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a comment block apart from its entry, and two entries in one block
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '# translator note for A\n\nmsgctxt "a"\nmsgid "Alpha"\nmsgstr "Альфа"\n'
+        'msgctxt "b"\nmsgid "Beta"\nmsgstr "Бета"\n',
+    ],
+)
+def test_a_block_holding_no_entry_or_two_is_never_reused(tmp_path: Path, text: str) -> None:
+    """A third reading: the entry began inside its block, but the next block held two
+    entries: changing A wrote A twice (msgfmt: duplicate message definition)."""
+    path = tmp_path / "two.po"
+    path.write_text(text, encoding="utf-8")
+    previous, po = store.load_catalog(path), store.load_catalog(path)
+    assert previous is not None and po is not None
+    po[0].msgstr = "ИЗМЕНЕНО"
+    assert store.write_if_changed(po, path, previous)
+    written = polib.pofile(str(path))
+    assert [(e.msgid, e.msgstr) for e in written] == [("Alpha", "ИЗМЕНЕНО"), ("Beta", "Бета")]
+    msgfmt_check(path)
+
+
+def test_a_catalog_without_a_header_keeps_its_blocks(tmp_path: Path) -> None:
+    """A third reading: polib gives a headerless file's first entry line 0, so no block
+    was reused and an obsolete entry's ``#~|`` line was dropped on any change."""
+    path = tmp_path / "bare.po"
+    path.write_text(
+        'msgctxt "a"\nmsgid "Alpha"\nmsgstr "Альфа"\n\n'
+        '#~| msgid "Zold"\n#~ msgctxt "z"\n#~ msgid "Old"\n#~ msgstr "Старое"\n',
+        encoding="utf-8",
+    )
+    previous, po = store.load_catalog(path), store.load_catalog(path)
+    assert previous is not None and po is not None
+    po[0].msgstr = "ИЗМЕНЕНО"
+    assert store.write_if_changed(po, path, previous)
+    assert '#~| msgid "Zold"' in path.read_text(encoding="utf-8")

@@ -284,26 +284,20 @@ def layout(text: str, po: polib.POFile) -> FileLayout:
     if "\r\n" in body and "\r" not in body.replace("\r\n", ""):
         newline, body = "\r\n", body.replace("\r\n", "\n")
     blocks = [b for b in _BLANK.split(body.strip("\n")) if b]
-    spans = _block_lines(body)
     tail = "\n\n" if body.endswith("\n\n") else "\n"
     has_header = bool(blocks) and _HEADER_BLOCK.match(blocks[0]) is not None
     entry_blocks = blocks[1:] if has_header else blocks
-    entry_spans = spans[1:] if has_header else spans
     entries = list(po)
     # Blocks may be apart by more than one blank line (a hand edit): they are still the
     # entries' own text, and only the separators are made single when the file is written
     # (rendering every entry from polib's model would drop what polib cannot read back).
-    # Each entry must begin inside its block (polib skips an obsolete entry's ``#~|``
-    # lines): a blank line inside an entry (after its comment) and none between two
-    # others would pair blocks and entries wrongly by count, and lose an entry.
+    # Each block must hold exactly one entry (one msgid line): a comment apart from its
+    # entry, or two entries with no blank line between, would pair blocks and entries
+    # wrongly by count, and lose or double an entry.
     regular = (
         "\r" not in body
-        and len(spans) == len(blocks)
         and len(entry_blocks) == len(entries)
-        and all(
-            first <= (e.linenum or 0) <= last
-            for e, (first, last) in zip(entries, entry_spans, strict=True)
-        )
+        and all(_msgid_lines(b) == 1 for b in entry_blocks)
         and all(
             ("\n#~ msgid" in f"\n{b}") == e.obsolete
             for b, e in zip(entry_blocks, entries, strict=True)
@@ -323,20 +317,9 @@ def layout(text: str, po: polib.POFile) -> FileLayout:
     return FileLayout(style, bom, tail, newline, header, comments, fields, pairs)
 
 
-def _block_lines(body: str) -> list[tuple[int, int]]:
-    """The first and last 1-based line of each block of ``body`` (blocks: runs of lines
-    that are not blank, as ``_BLANK`` splits them)."""
-    spans: list[tuple[int, int]] = []
-    blank = True
-    for number, line in enumerate(body.split("\n"), start=1):
-        if line.strip(" \t"):
-            if blank:
-                spans.append((number, number))
-            spans[-1] = (spans[-1][0], number)
-            blank = False
-        else:
-            blank = True
-    return spans
+def _msgid_lines(block: str) -> int:
+    """How many entries a block holds: its ``msgid`` lines (``#~ msgid`` when obsolete)."""
+    return sum(line.startswith(("msgid ", "#~ msgid ")) for line in block.split("\n"))
 
 
 def detect_layout(entries: Sequence[polib.POEntry], blocks: Sequence[str]) -> Style:
