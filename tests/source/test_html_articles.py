@@ -174,6 +174,42 @@ def test_a_later_chunk_keeps_its_asides_out_of_the_body(tmp_path: Path) -> None:
     kept = [t for t, r in roles if r is Role.PARAGRAPH]
     assert sum(t.startswith("Paragraph") for t in kept) == 10
     assert not any("full budget plan" in t for t in kept), kept
+    assert any("full budget plan" in t for t, r in roles if r is None)  # reported, not lost
+
+
+def test_a_later_chunk_keeps_its_linked_blocks_and_an_inline_card(tmp_path: Path) -> None:
+    """A third reading: a chunk holding an inline ``<article>`` card was dropped whole
+    (10 of 15 paragraphs kept, none reported), and a later chunk's linked heading and
+    linked paragraph vanished, in neither body nor residue."""
+
+    def chunk(part: str, extra: str = "") -> str:
+        paragraphs = "".join(
+            f"<p>Paragraph {n} of part {part}: the field team counted the moths again before "
+            "dawn, writing each number in a notebook the rain had soaked twice.</p>"
+            for n in range(1, 6)
+        )
+        return (
+            "<div class='GridWrapper grid ArticlePageChunksGrid'><div class='GridItem'>"
+            "<div class='BodyWrapper body body__container article__body'>"
+            f"<div class='body__inner-container'>{paragraphs}{extra}</div></div></div></div>"
+        )
+
+    card = "<article class='related-card'><p>Bats return to the old mill</p></article>"
+    linked = (
+        "<h2><a href='#aftermath'>The aftermath of the storm season</a></h2>"
+        "<p><a href='/report.pdf'>The full 48-page inspection report on the harbour.</a></p>"
+    )
+    ad = "<div class='ad'></div>"
+    body = f"<div class='ArticlePageChunks'>{chunk('one')}{ad}{chunk('two', card)}{ad}"
+    body += f"{chunk('three', linked)}</div>"
+    path = tmp_path / "moths.html"
+    path.write_text(page(body, title="Counting moths in the rain"))
+    roles = roles_of(path)
+    kept = [t for t, r in roles if r is Role.PARAGRAPH]
+    assert sum(t.startswith("Paragraph") for t in kept) == 15
+    texts = [t for t, _r in roles]
+    assert "The aftermath of the storm season" in texts
+    assert "The full 48-page inspection report on the harbour." in texts
 
 
 def test_a_caption_and_its_credit_in_blocks_are_not_glued(tmp_path: Path) -> None:

@@ -357,8 +357,9 @@ def _continued(region: Any) -> list[Any]:
 
 
 def _own_story(el: Any) -> bool:
-    """A wrapper that is a story of its own: it holds a headline or an ``<article>``."""
-    return any(True for _ in el.iter("h1", "article"))
+    """A wrapper that is a story of its own: an ``<article>``, or one holding a headline
+    (an inline ``<article>`` card inside a chunk does not make the chunk another story)."""
+    return el.tag == "article" or any(True for _ in el.iter("h1"))
 
 
 def _reads_as_body(el: Any) -> bool:
@@ -381,25 +382,25 @@ def _body_of(container: Any, placed: Sequence[_Found], title: str) -> list[_Foun
     found: list[_Found] = []
     for el in container.iter(*_BLOCK_TAGS):
         inner = [d for d in el.iterdescendants() if d.tag in _BLOCK_TAGS or d in taken]
-        if el in taken or inner or _inside_taken(el, container, taken) or _aside(el, container):
+        if el in taken or inner or _inside_taken(el, container, taken):
             continue
         text = _clean(_text_of(el))
         if text and not _same_text(text, title):
-            found.append(_Found(_ROLE_OF_TAG.get(el.tag, Role.PARAGRAPH), text, el))
+            role = None if _beside(el, container) else _ROLE_OF_TAG.get(el.tag, Role.PARAGRAPH)
+            found.append(_Found(role, text, el))  # beside the story: residue, reported
             taken.add(el)
     return found
 
 
-def _aside(el: Any, container: Any) -> bool:
-    """Inside a box beside the story (``aside``, ``nav``, ``footer``, ``form``), or a
-    block that is one link: what the extractor leaves out of a body, left out here too."""
+def _beside(el: Any, container: Any) -> bool:
+    """Inside a box beside the story (:data:`_BESIDE_TAGS`): left out of the body, as
+    the extractor leaves it out of the chunk it reads."""
     for ancestor in el.iterancestors():
         if ancestor is container:
-            break
+            return False
         if ancestor.tag in _BESIDE_TAGS:
             return True
-    links = el.findall(".//a")
-    return len(links) == 1 and _clean(_text_of(links[0])) == _clean(_text_of(el))
+    return False
 
 
 def _text_of(el: Any) -> str:
