@@ -131,6 +131,16 @@ CHROME = {
         "もっと見る",
         "더보기",
         "تحميل المزيد",
+        "인쇄하기",
+        "打印本页",
+        "字号大中小",
+        "印刷する",
+        "查看更多>>",
+        "더보기>",
+        "Show more...",
+        "Continue reading...",
+        "Load more…",
+        "Print | Email",
         "Print Print this page",
         "Permalink https://p.dw.com/p/3WRPd",
         "Send us your feedback.",
@@ -275,7 +285,9 @@ def test_the_site_name_at_the_top_and_the_other_stories_at_the_end_are_chrome() 
     assert chrome_kinds(texts)[3:] == ["more_stories"] * 3
 
 
-@pytest.mark.parametrize("opener", ["Trending On Reuters", "More Must-Reads From TIME"])
+@pytest.mark.parametrize(
+    "opener", ["Trending On Reuters", "More Must-Reads From TIME", "Trending", "Trending Now:"]
+)
 def test_a_list_of_other_stories_opened_by_its_label_is_chrome(opener: str) -> None:
     """Seen on Reuters' and TIME's pages: the label, then other stories' headlines."""
     body = [

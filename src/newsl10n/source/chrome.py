@@ -307,7 +307,8 @@ WIDGET_WORDS: Mapping[str, str] = {
 #: Widget lines matched whole (nothing may follow: "Reprints are rare." is a sentence).
 WIDGET_LINES: Mapping[str, str] = {
     "en": r"(?:print )?print this (?:page|article|story)|permalink(?: https?://\S+)?"
-    r"|send us your feedback\.?|reprints(?: (?:&|and) permissions)?|\(end\)",
+    r"|send us your feedback\.?|reprints(?: (?:&|and) permissions)?|\(end\)"
+    r"|(?:print|e-?mail|share)(?:\s*[|·•]\s*(?:print|e-?mail|share))+",
     "ko": r"기사 ?url이 복사되었습니다\.?|\(끝\)",
 }
 TOPIC_WORDS: Mapping[str, str] = {
@@ -335,6 +336,7 @@ DISCUSS_WORDS: Mapping[str, str] = {
     "ko": r"기자와 대화|기자에게 제보|기자 구독",
 }
 
+_WIDGET_PIECE = r"(?:\s+|\s*[:：]\s*|(?=[^\w\s]|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]))"
 _STARTS: dict[str, str] = {
     # A widget is a few words ("Share this article", "Teilen"), not a sentence about shares.
     "share": r"(?:share|teilen|partager|compartir|поделиться|поширити|공유|シェア"
@@ -366,8 +368,9 @@ _STARTS: dict[str, str] = {
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}, \d{4})"
     r"\s*[|–—-]\s*\S.{0,150}$",
     # A widget word and up to four short pieces, each after a space or a colon ("字号：大
-    # 中 小"), never inside a word: "Print is dead." is a sentence.
-    "widget": rf"(?:{_alternatives(WIDGET_WORDS)})(?:(?:\s+|\s*[:：]\s*)\S{{1,3}}){{0,4}}\s*$"
+    # 中 小"), or straight after it when it is CJK or punctuation ("인쇄하기", "Show
+    # more..."), never inside a Latin word: "Print is dead." is a sentence.
+    "widget": rf"(?:{_alternatives(WIDGET_WORDS)})(?:{_WIDGET_PIECE}\S{{1,3}}){{0,4}}\s*$"
     r"|(?-i:A[+-]?(?:\s+A[+-]?){1,3})\s*$"
     rf"|(?:{_alternatives(WIDGET_LINES)})\s*$",
     "promotion": rf"(?:{_alternatives(TOPIC_WORDS)})(?:\s+\S+){{0,3}}\s*[:：]\s*(?:\S.{{0,150}})?$"
@@ -427,8 +430,8 @@ _MAX_CHARS = {"policy": 600}
 
 #: A line that opens the page's list of other stories: "À la une de libération.fr".
 MORE_STORIES: Mapping[str, str] = {
-    "en": r"top stories|most read|most popular|more stories|latest news|trending (?:now|on)"
-    r"|more must-reads",
+    "en": r"top stories|most read|most popular|more stories|latest news|more must-reads"
+    r"|trending(?:\s+(?:now|on)\b[:：]?|\s*[:：]?\s*$)",  # not "Trending upward since May."
     "de": r"meistgelesen|meist gelesen|top-artikel|weitere artikel|neueste artikel",
     "fr": r"à la une|les plus lus|les plus partagés|dernières actualités",
     "es": r"lo más leído|más leídas|últimas noticias",
