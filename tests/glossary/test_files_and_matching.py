@@ -346,3 +346,17 @@ def test_a_fifo_named_like_a_glossary_is_refused_not_read(tmp_path: Path) -> Non
     (err,) = outcome
     assert isinstance(err, GlossaryError) and str(folder / "x.csv") in str(err)
     assert "not a regular file" in str(err)
+
+
+def test_a_folder_named_like_a_glossary_is_named_and_no_file_is_left_open(tmp_path: Path) -> None:
+    """A third reading: a folder named x.csv leaked a file descriptor and was reported as
+    "cannot read: Is a directory"."""
+    import os
+
+    folder = tmp_path / "glossaries"
+    (folder / "x.csv").mkdir(parents=True)
+    before = len(os.listdir("/proc/self/fd"))
+    with pytest.raises(GlossaryError) as err:
+        load_glossary(folder)
+    assert "a directory, not a regular file" in str(err.value)
+    assert len(os.listdir("/proc/self/fd")) == before

@@ -33,7 +33,8 @@ def load_glossary(folder: Path) -> Glossary:
     never enforces a glossary that contradicts itself.
     """
     files = glossary_files([folder]) if folder.is_dir() else []
-    terms, problems = _parse_files(files)
+    read: dict[Path, bytes] = {}
+    terms, problems = _parse_files(files, read)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         first = errors[0]
@@ -42,7 +43,7 @@ def load_glossary(folder: Path) -> Glossary:
         raise GlossaryError(first.path, f"{element}{first.message}{more}", first.line)
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.name.encode("utf-8") + b"\0" + read[path] + b"\0")
     return Glossary(tuple(terms), tuple(files), digest.hexdigest())
 
 
@@ -81,14 +82,20 @@ def read_glossary_file(path: Path) -> list[Term]:
     return terms
 
 
-def _parse_files(files: Sequence[Path]) -> tuple[list[Term], list[GlossaryProblem]]:
+def _parse_files(
+    files: Sequence[Path], read: dict[Path, bytes] | None = None
+) -> tuple[list[Term], list[GlossaryProblem]]:
+    """The terms and problems of ``files``; ``read`` gets each file's bytes as read (the
+    glossary's digest is of those, not of a second read)."""
     terms: list[Term] = []
     problems: list[GlossaryProblem] = []
     for path in files:
         try:
             data = _read_regular(path)
+            if read is not None:
+                read[path] = data
         except _NotAFile as err:
-            problems.append(GlossaryProblem(path, None, f"not a regular file ({err}); not read"))
+            problems.append(GlossaryProblem(path, None, f"{err}, not a regular file; not read"))
             continue
         except OSError as err:
             problems.append(GlossaryProblem(path, None, f"cannot read: {err.strerror or err}"))
@@ -109,8 +116,11 @@ def _read_regular(path: Path) -> bytes:
     """The file's bytes, opened without blocking and checked on the open file: a FIFO
     named x.csv would block a reader for ever, and so would one swapped in after a check."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
+    try:
+        mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise _NotAFile(file_kind(mode))
-        return handle.read()
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)

@@ -115,7 +115,7 @@ def _source_problem(path: Path, root: Path) -> str:
     if not wanted:
         return "-"
     if not stat.S_ISREG(mode):
-        return f"not a regular file ({file_kind(mode)}); not read"
+        return f"{file_kind(mode)}, not a regular file; not read"
     return ""
 
 
@@ -208,7 +208,7 @@ def _read_bytes(path: Path, limit: int | None) -> bytes:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise ArticleError(path, f"not a regular file ({file_kind(info.st_mode)}); not read")
+            raise ArticleError(path, f"{file_kind(info.st_mode)}, not a regular file; not read")
         if limit is not None and info.st_size > limit:
             raise ArticleError(
                 path,
