@@ -255,6 +255,7 @@ def test_a_story_inside_a_list_item_keeps_its_blocks(tmp_path: Path) -> None:
         ("Troops begin war games in the north | Example News Politics", "Example News"),
         ("Troops begin war games in the north: latest - Example", "Example.co.uk"),
         ("Troops begin war games in the north：例新聞デジタル", "例新聞デジタル"),
+        ("Troops begin war games in the north：例新聞", "例新聞デジタル"),
     ],
 )
 def test_the_site_is_cut_from_the_headline_and_its_copy_is_dropped(
@@ -281,6 +282,7 @@ def test_the_site_is_cut_from_the_headline_and_its_copy_is_dropped(
         ("Why Japan Is Shrinking — Time Is Running Out", "TIME"),
         ("Heatwave: The Sun Sets Late on the Longest Day", "The Sun"),
         ("Talks in Geneva - The", "The New York Times"),
+        ("Why Japan Is Shrinking — Time Is Up", "TIME"),
     ],
 )
 def test_a_headline_ending_in_words_that_begin_the_site_name_is_kept(

@@ -156,10 +156,11 @@ def headline(tree: Any) -> tuple[str, int]:
     the page has one, else an ``<h1>`` that is not the site's name, else the first part
     of ``<title>``. A site name is what ``<title>`` ends with after a separator."""
     site = _site_name(tree)
+    page_title = next((_clean(node.text_content()) for node in tree.iter("title")), "")
     for meta in tree.xpath(
         "//meta[@property='og:title' or @name='og:title' or @name='twitter:title']"
     ):
-        title = _strip_site(_clean(meta.get("content", "")), site)
+        title = _strip_site(_clean(meta.get("content", "")), site, page_title)
         if title:
             return title, meta.sourceline or 1
     for node in tree.iter("h1"):
@@ -184,15 +185,20 @@ def _site_name(tree: Any) -> str:
     return ""
 
 
-def _strip_site(title: str, site: str) -> str:
-    """The title without a last part naming the site: the site's name itself, the site
-    with a section of one or two words ("CNN Politics" on CNN, not "Time Is Running Out"
-    on TIME), or a shorter form of it ending at a word ("Telegraph" on Telegraph.co.uk);
-    a full-width colon counts as a separator here ("…：朝日新聞デジタル")."""
+def _strip_site(title: str, site: str, page_title: str = "") -> str:
+    """The title without a last part naming the site: the site's name itself; the site
+    with a one-word section ("CNN Politics" on CNN), or a longer one that ``<title>`` ends
+    with too (not "Time Is Up" on TIME); or a shorter form of the name ending at a word
+    ("Telegraph" on Telegraph.co.uk; any prefix in CJK, written without spaces: "朝日新聞"
+    on 朝日新聞デジタル). A full-width colon counts as a separator here."""
     parts = _SITE_SEPARATORS.split(title)
     last, name = (parts[-1].casefold(), site.casefold()) if len(parts) > 1 else ("", "")
-    section = last.startswith(f"{name} ") and word_count(last) - word_count(name) <= 2
-    shorter = len(last) >= 4 and name.startswith(last) and not name[len(last) :][:1].isalnum()
+    ends = _SITE_SEPARATORS.split(page_title)[-1].casefold() if page_title else ""
+    extra = word_count(last) - word_count(name)
+    section = last.startswith(f"{name} ") and (extra == 1 or ends == last)
+    after = name[len(last) :][:1]
+    shorter = len(last) >= 2 and name.startswith(last) and not (after.isalnum() and after.isascii())
+    shorter = shorter and (len(last) >= 4 or not last.isascii())
     if name and (last == name or section or shorter):
         return title[: title.rfind(parts[-1])].rstrip(" " + _SPACED + _TIGHT + _WIDE_COLON)
     return title
