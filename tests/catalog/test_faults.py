@@ -380,3 +380,18 @@ def test_a_catalog_linked_to_a_file_that_is_no_catalog_is_refused(
     (failed,) = run_echo(settings).failures
     assert str(link) in failed.error and "not a catalog" in failed.error
     assert notes.read_text(encoding="utf-8") == "" and link.is_symlink()
+
+
+def test_a_catalog_linked_to_another_catalog_of_the_project_is_refused(project: Path) -> None:
+    """A third reading: de/…/x.po linked to ../../fr/LC_MESSAGES/x.po was accepted, and
+    the run wrote German into the French catalog."""
+    settings = load_settings(project).with_overrides(targets=["fr"])
+    assert not run_echo(settings).failures
+    french = po_path(project, "fr")
+    before = french.read_bytes()
+    german = po_path(project, "de")
+    german.parent.mkdir(parents=True)
+    german.symlink_to(Path("..") / ".." / "fr" / "LC_MESSAGES" / french.name)
+    (failed,) = run_echo(settings.with_overrides(targets=["de"])).failures
+    assert str(german) in failed.error and "another catalog" in failed.error
+    assert french.read_bytes() == before

@@ -744,13 +744,17 @@ def _write_if_changed(
 
 
 def _check_link(path: Path) -> None:
-    """A catalog may be a link to a catalog file (same suffix), nothing else: a link to
-    notes.txt would have the notes overwritten with a catalog."""
+    """A catalog may be a link to a catalog file (same suffix) outside this project's
+    catalogs, nothing else: a link to notes.txt would have the notes overwritten with a
+    catalog, and one to fr/…/x.po the French catalog with German."""
     if os.path.islink(path):
         target = Path(os.path.realpath(path))
         if target.suffix != path.suffix and target.exists():
             problem = f"is a symbolic link to {target}, which is not a catalog file"
             raise CatalogError(path, f"{problem} (*{path.suffix}); remove or fix the link")
+        if target.is_relative_to(os.path.realpath(_locks_dir(path).parent)):
+            problem = f"is a symbolic link to {target}, another catalog of this project"
+            raise CatalogError(path, f"{problem}; remove the link")
 
 
 def _linked_file(path: Path) -> Path:
