@@ -23,7 +23,7 @@ import pytest
 
 from newsl10n import qa
 from newsl10n.catalog import status, store
-from newsl10n.config import load_settings
+from newsl10n.config import Settings, load_settings
 from newsl10n.engines.argos import ArgosEngine
 from newsl10n.glossary.model import Glossary
 from newsl10n.pipeline import prepare_article, translate_pair, write_template
@@ -317,12 +317,8 @@ def _approve_all(path: Path, mark: str) -> None:
     po.save()
 
 
-def test_a_catalog_linked_to_a_missing_file_is_refused_not_replaced(
-    project: Path, tmp_path: Path
-) -> None:
-    """A catalog kept on a share and linked into locales/: with the share offline, the
-    run took the dangling link for "no catalog" and put fresh machine output in its place
-    (exit 0); the translator's approved file was then no longer the one newsl10n used."""
+def _shared_catalog(project: Path, tmp_path: Path) -> tuple[Settings, Path, Path]:
+    """The project's ru catalog moved to a share, linked back, and approved there."""
     settings = load_settings(project).with_overrides(targets=["ru"])
     assert not run_echo(settings).failures
     link = po_path(project, "ru")
@@ -331,6 +327,16 @@ def test_a_catalog_linked_to_a_missing_file_is_refused_not_replaced(
     link.rename(shared)
     link.symlink_to(shared)
     _approve_all(shared, "ОДОБРЕНО")
+    return settings, link, shared
+
+
+def test_a_catalog_linked_to_a_missing_file_is_refused_not_replaced(
+    project: Path, tmp_path: Path
+) -> None:
+    """A catalog kept on a share and linked into locales/: with the share offline, the
+    run took the dangling link for "no catalog" and put fresh machine output in its place
+    (exit 0); the translator's approved file was then no longer the one newsl10n used."""
+    settings, link, shared = _shared_catalog(project, tmp_path)
     shared.parent.rename(tmp_path / "share-offline")
     report = run_echo(settings)
     (failed,) = report.failures
@@ -343,14 +349,7 @@ def test_a_catalog_linked_to_a_missing_file_is_refused_not_replaced(
 def test_a_symlinked_catalog_is_written_through_its_link(project: Path, tmp_path: Path) -> None:
     """A run (and a desk save) replaced the link with a regular file: from then on the
     translators' shared file and the catalog newsl10n writes drifted apart."""
-    settings = load_settings(project).with_overrides(targets=["ru"])
-    assert not run_echo(settings).failures
-    link = po_path(project, "ru")
-    shared = tmp_path / "share" / link.name
-    shared.parent.mkdir()
-    link.rename(shared)
-    link.symlink_to(shared)
-    _approve_all(shared, "ОДОБРЕНО")
+    settings, link, shared = _shared_catalog(project, tmp_path)
     article = project / "source_articles" / SEED.name
     article.write_text(article.read_text().replace("COMMENTS", "A closing line was added."))
     assert not run_echo(settings).failures

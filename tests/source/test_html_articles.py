@@ -36,6 +36,21 @@ def page(body: str = BODY, head: str = "", title: str = "Putin and Kim sign a de
     )
 
 
+def chunk(part: str, count: int, extra: str = "") -> str:
+    """One chunk of a magazine body cut between ads (the New Yorker's layout, in fundus'
+    test data; original text): trafilatura reads the first of such chunks only."""
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of part {part}: the field team counted the moths again before "
+        "dawn, writing each number in a notebook the rain had soaked twice.</p>"
+        for n in range(1, count + 1)
+    )
+    return (
+        "<div class='GridWrapper grid ArticlePageChunksGrid'><div class='GridItem'>"
+        "<div class='BodyWrapper body body__container article__body'>"
+        f"<div class='body__inner-container'>{paragraphs}{extra}</div></div></div></div>"
+    )
+
+
 def roles_of(path: Path) -> list[tuple[str, Role | None]]:
     return [(b.text, r) for b, r in classify_blocks(read_article(path).blocks)]
 
@@ -89,18 +104,6 @@ def test_a_body_cut_into_chunks_between_ads_is_read_whole(tmp_path: Path) -> Non
     wrappers of one class with an ad row between them. trafilatura reads the first: 17 of
     36 paragraphs came through, and nothing said the rest was gone."""
 
-    def chunk(part: str, count: int) -> str:
-        paragraphs = "".join(
-            f"<p>Paragraph {n} of part {part}: the field team counted the moths again before "
-            "dawn, writing each number in a notebook the rain had soaked twice.</p>"
-            for n in range(1, count + 1)
-        )
-        return (
-            "<div class='GridWrapper grid ArticlePageChunksGrid'><div class='GridItem'>"
-            "<div class='BodyWrapper body body__container article__body'>"
-            f"<div class='body__inner-container'>{paragraphs}</div></div></div></div>"
-        )
-
     ad = "<div class='RowWrapper full-bleed-ad row-mid-content-ad'></div>"
     body = f"<div class='ArticlePageChunks'>{chunk('one', 8)}{ad}{chunk('two', 5)}{ad}"
     body += f"{chunk('three', 4)}</div>"
@@ -153,21 +156,9 @@ def test_the_next_story_of_an_endless_page_is_not_read_as_a_chunk(tmp_path: Path
 
 
 def test_a_later_chunk_keeps_its_asides_out_of_the_body(tmp_path: Path) -> None:
-    def chunk(part: str, extra: str = "") -> str:
-        paragraphs = "".join(
-            f"<p>Paragraph {n} of part {part}: the field team counted the moths again before "
-            "dawn, writing each number in a notebook the rain had soaked twice.</p>"
-            for n in range(1, 6)
-        )
-        return (
-            "<div class='GridWrapper grid ArticlePageChunksGrid'><div class='GridItem'>"
-            "<div class='BodyWrapper body body__container article__body'>"
-            f"<div class='body__inner-container'>{paragraphs}{extra}</div></div></div></div>"
-        )
-
     aside = "<aside><p><a href='/x'>The council's full budget plan for the harbour</a></p></aside>"
-    body = f"<div class='ArticlePageChunks'>{chunk('one')}<div class='ad'></div>"
-    body += f"{chunk('two', aside)}</div>"
+    body = f"<div class='ArticlePageChunks'>{chunk('one', 5)}<div class='ad'></div>"
+    body += f"{chunk('two', 5, aside)}</div>"
     path = tmp_path / "moths.html"
     path.write_text(page(body, title="Counting moths in the rain"))
     roles = roles_of(path)
@@ -182,26 +173,14 @@ def test_a_later_chunk_keeps_its_linked_blocks_and_an_inline_card(tmp_path: Path
     (10 of 15 paragraphs kept, none reported), and a later chunk's linked heading and
     linked paragraph vanished, in neither body nor residue."""
 
-    def chunk(part: str, extra: str = "") -> str:
-        paragraphs = "".join(
-            f"<p>Paragraph {n} of part {part}: the field team counted the moths again before "
-            "dawn, writing each number in a notebook the rain had soaked twice.</p>"
-            for n in range(1, 6)
-        )
-        return (
-            "<div class='GridWrapper grid ArticlePageChunksGrid'><div class='GridItem'>"
-            "<div class='BodyWrapper body body__container article__body'>"
-            f"<div class='body__inner-container'>{paragraphs}{extra}</div></div></div></div>"
-        )
-
     card = "<article class='related-card'><p>Bats return to the old mill</p></article>"
     linked = (
         "<h2><a href='#aftermath'>The aftermath of the storm season</a></h2>"
         "<p><a href='/report.pdf'>The full 48-page inspection report on the harbour.</a></p>"
     )
     ad = "<div class='ad'></div>"
-    body = f"<div class='ArticlePageChunks'>{chunk('one')}{ad}{chunk('two', card)}{ad}"
-    body += f"{chunk('three', linked)}</div>"
+    body = f"<div class='ArticlePageChunks'>{chunk('one', 5)}{ad}{chunk('two', 5, card)}{ad}"
+    body += f"{chunk('three', 5, linked)}</div>"
     path = tmp_path / "moths.html"
     path.write_text(page(body, title="Counting moths in the rain"))
     roles = roles_of(path)
