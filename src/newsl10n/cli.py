@@ -618,6 +618,8 @@ def compare(ctx: click.Context, article: Path, target: str, engines: str) -> Non
     try:
         check_language(target, "--to")
         names = [check_engine(e.strip()) for e in engines.split(",") if e.strip()]
+        if not names:
+            raise click.BadParameter("--engines: name at least one, e.g. argos,apertium")
     except Newsl10nError as err:
         raise click.BadParameter(str(err)) from None
     try:

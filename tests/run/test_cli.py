@@ -332,3 +332,21 @@ class _NoModels:
         from newsl10n.errors import MissingModelError
 
         raise MissingModelError(source, target, "install it")
+
+
+def test_compare_without_an_engine_is_a_usage_error(project: Path) -> None:
+    """An audit: ``compare --engines ,`` wrote an empty comparison page and exited 0."""
+    article = project / "source_articles" / SEED.name
+    result = invoke(project, "compare", "--to", "de", "--engines", ",", str(article))
+    assert result.exit_code == 2 and "--engines" in result.output
+    assert not list(project.rglob("compare.html"))
+
+
+def test_translate_refuses_a_path_with_a_line_break(project: Path, tmp_path: Path) -> None:
+    """An audit: ``translate`` given such a path (not found by a run's scan, which refuses
+    it) wrote the raw line break into the catalogs' header and references."""
+    odd = tmp_path / "odd\nname.txt"
+    odd.write_text("A title here\n\nA short story. It ends.\n", encoding="utf-8")
+    result = invoke(project, "translate", str(odd), "--to", "de")
+    assert result.exit_code == 1 and "a line break in its name" in result.output
+    assert not (project / "locales").exists() or not list((project / "locales").rglob("odd*"))

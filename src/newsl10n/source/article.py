@@ -87,7 +87,7 @@ def source_paths(source: Path) -> SourceScan:
             path = here / name
             problem = _source_problem(path, root)
             if not problem and name not in dirs and "\n" in os.fspath(path.relative_to(source)):
-                problem = "a line break in its name; rename it (a catalog's line cannot hold it)"
+                problem = LINE_BREAK_IN_NAME
             if problem:
                 if problem != "-":
                     refused.append(f"{_shown(path)}: {problem}")
@@ -119,6 +119,10 @@ def _source_problem(path: Path, root: Path) -> str:
     return ""
 
 
+#: Why a path holding a line break is no source: catalogs cite it on one line.
+LINE_BREAK_IN_NAME = "a line break in its name; rename it (a catalog's line cannot hold it)"
+
+
 def _shown(path: Path) -> str:
     """A path on one line: a line break in a name is shown as ``\\n``."""
     return os.fspath(path).replace("\n", "\\n")
@@ -135,6 +139,8 @@ def read_article(path: Path, languages: Collection[str] | None = None) -> Articl
     A declared language (``en-US``, ``pt_BR``, ``zh-Hant``) becomes its base code, which
     must be one of ``languages`` when they are given (the configured candidates).
     """
+    if "\n" in os.fspath(path):  # given by name (``translate``), not found by a scan
+        raise ArticleError(_shown(path), LINE_BREAK_IN_NAME)
     suffix = path.suffix.lower()
     data = _read_bytes(path, MAX_HTML_BYTES if suffix in HTML_SUFFIXES else None)
     charset = declared_charset(data) if suffix in HTML_SUFFIXES else None
