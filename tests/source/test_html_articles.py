@@ -3,6 +3,7 @@ pages refused or handled by name, alone, with nothing fetched, expanded or execu
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from collections.abc import Iterator
@@ -282,6 +283,41 @@ def test_a_heading_that_repeats_the_title_but_for_spacing_is_dropped(tmp_path: P
     path = tmp_path / "talks.html"
     path.write_text(page(BODY, head=head, title="Talks fail : what comes next"))
     assert [r for t, r in roles_of(path) if "Talks fail" in t] == [Role.TITLE]
+
+
+def test_a_page_whose_text_is_filled_in_by_scripts_is_refused_by_name(tmp_path: Path) -> None:
+    """An audit (a real SCMP page): the body is put in by scripts after loading, so the
+    saved page showed a photo caption alone, translated and reported "written", while its
+    JSON-LD ``articleBody`` held the 700-word story."""
+    story = " ".join(
+        f"Sentence {n} of the story says what the council decided about the harbour."
+        for n in range(40)
+    )
+    head = (
+        "<script type='application/ld+json'>"
+        + json.dumps({"@type": "NewsArticle", "articleBody": story})
+        + "</script>"
+    )
+    body = (
+        "<div id='app'><p>The harbour at dawn, seen from the old lighthouse on the hill.</p></div>"
+    )
+    path = tmp_path / "scripted.html"
+    path.write_text(page(body, head=head, title="Council votes on the harbour"))
+    with pytest.raises(ArticleError) as err:
+        read_article(path)
+    message = str(err.value)
+    assert str(path) in message and "filled in by scripts" in message and "articleBody" in message
+
+
+def test_a_page_with_its_text_and_the_same_text_in_metadata_is_read(tmp_path: Path) -> None:
+    head = (
+        "<script type='application/ld+json'>"
+        + json.dumps({"@type": "NewsArticle", "articleBody": "The two leaders signed a treaty."})
+        + "</script>"
+    )
+    path = tmp_path / "plain.html"
+    path.write_text(page(BODY, head=head))
+    assert read_article(path).format == "html"
 
 
 def test_comments_are_residue_not_text(tmp_path: Path) -> None:

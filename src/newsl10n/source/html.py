@@ -64,6 +64,8 @@ _SITE_SEPARATORS = re.compile(
 _KEY_CHARS = 60  # how much of a block's text identifies it on the page
 _REGION_SHARE = 0.8  # of the article's text, in the element taken as its part of the page
 _HEADLINE_MIN_WORDS = 3  # a shorter <h1> is a logo or a section name
+_SCRIPTED_MIN_WORDS = 150  # an articleBody this long is a story, not a summary
+_SCRIPTED_SHARE = 3  # times the words the page shows: its text is filled in by scripts
 _CONTINUATION_LEVELS = 6  # how far above the article's region a repeated wrapper is sought
 _BESIDE_TAGS = frozenset({"aside", "nav", "footer", "form", "header"})
 _BODY_PARAGRAPH_WORDS = 12  # a paragraph of prose, not a link or a label
@@ -119,12 +121,22 @@ def parse_html(path: Path, text: str) -> tuple[dict[str, Any], list[Block]]:
     Raises ArticleError naming the file when the page cannot be read or holds no article.
     """
     tree = _parse(path, text)
+    scripted = _metadata_words(tree)
+    _drop_scripts(tree)
     title, title_line = headline(tree)
     found = _extract(tree)
     if not any(f.role is not None for f in found):
         raise ArticleError(path, "no article text found in the page")
     blocks = [Block((Line(title_line, title),), Role.TITLE)] if title else []
     blocks += _blocks(tree, found, title)
+    shown = sum(word_count(b.text) for b in blocks if b.role is not None)
+    if scripted >= _SCRIPTED_MIN_WORDS and scripted >= _SCRIPTED_SHARE * shown:
+        raise ArticleError(
+            path,
+            f"the page shows {shown} words of article text, but its metadata's articleBody "
+            f"holds {scripted}: the text is filled in by scripts; save the page once it has "
+            "loaded, or give the article as text",
+        )
     meta = {"title": title, "lang": tree.get("lang", "")}
     return meta, blocks
 
@@ -146,9 +158,38 @@ def _parse(path: Path, text: str) -> Any:
         raise ArticleError(path, "no article text found in the page") from None
     if any("Excessive depth" in e.message for e in parser.error_log):
         raise ArticleError(path, f"markup nested deeper than {_MAX_DEPTH} levels; not read")
+    return tree
+
+
+def _drop_scripts(tree: Any) -> None:
     for node in list(tree.iter("script", "style", "noscript", "template")):
         node.drop_tree()  # never text, whatever the extractor does with them (tails stay)
-    return tree
+
+
+def _metadata_words(tree: Any) -> int:
+    """The words of the longest ``articleBody`` in the page's JSON-LD (0 when none): what
+    the story holds, to tell a page whose text scripts fill in after loading."""
+    import json
+
+    found = 0
+    for node in tree.iter("script"):
+        if (node.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            data = json.loads(node.text or "")
+        except ValueError:
+            continue
+        stack: list[Any] = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                body = item.get("articleBody")
+                if isinstance(body, str):
+                    found = max(found, word_count(body))
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+    return found
 
 
 def headline(tree: Any) -> tuple[str, int]:
