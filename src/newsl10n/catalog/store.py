@@ -555,9 +555,9 @@ def commit(snapshot: Snapshot, draft: Draft, *, sweep: bool = True) -> Committed
 def _read_regular(path: Path) -> bytes | None:
     """The bytes at ``path``, None when nothing is there; anything but a regular file (a
     FIFO would block the reader forever, a directory named ``x.po``) is refused by name."""
-    _check_link(path)
+    _linked_file(path)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        return read_regular(path)
     except FileNotFoundError:
         if os.path.islink(path):  # a catalog kept elsewhere (a share that is offline)
             target = os.readlink(path)
@@ -566,14 +566,29 @@ def _read_regular(path: Path) -> bytes | None:
             )
             raise CatalogError(path, problem) from None
         return None
+    except NotRegularFile as err:
+        raise CatalogError(path, f"is {err}, not a catalog file; remove or rename it") from None
     except OSError as err:
         raise CatalogError(path, f"cannot read catalog: {err.strerror or err}") from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
+
+
+class NotRegularFile(Exception):
+    """What a path is instead of a regular file (``errors.file_kind``)."""
+
+
+def read_regular(path: Path) -> bytes:
+    """A regular file's bytes, opened without blocking and checked on the open file: a
+    FIFO named like a catalog or a glossary would block a reader for ever, and so would
+    one swapped in after a check. Raises NotRegularFile, or OSError (missing, unreadable)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(file_kind(mode))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
         os.close(fd)
-        raise CatalogError(path, f"is {file_kind(mode)}, not a catalog file; remove or rename it")
-    with os.fdopen(fd, "rb") as handle:
-        return handle.read()
 
 
 def read_bytes(path: Path) -> bytes | None:
@@ -743,29 +758,28 @@ def _write_if_changed(
     return True, encoded
 
 
-def _check_link(path: Path) -> None:
-    """A catalog may be a link to a catalog file (same suffix) outside this project's
-    catalogs, nothing else: a link to notes.txt would have the notes overwritten with a
-    catalog, and one to fr/…/x.po the French catalog with German."""
-    if os.path.islink(path):
-        target = Path(os.path.realpath(path))
-        if target.suffix != path.suffix and target.exists():
-            problem = f"is a symbolic link to {target}, which is not a catalog file"
-            raise CatalogError(path, f"{problem} (*{path.suffix}); remove or fix the link")
-        if target.is_relative_to(os.path.realpath(_locks_dir(path).parent)):
-            problem = f"is a symbolic link to {target}, another catalog of this project"
-            raise CatalogError(path, f"{problem}; remove the link")
-
-
 def _linked_file(path: Path) -> Path:
-    """The file a catalog's name leads to. A catalog may be a symbolic link (translators
-    keep it on a share): it is written where the link points, and the link stays, as
-    gettext's tools and editors write through it. A rename onto the link itself would
-    replace it with a copy, from which the shared file would drift apart. (Hard links
-    are left to break: a backup's hard-linked snapshot must keep its old bytes.) Locks are
-    the project's: two projects linking one file do not see each other's writes."""
-    _check_link(path)
-    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+    """The file a catalog's name leads to, checked on every read and write. A catalog may
+    be a symbolic link (translators keep it on a share): it is written where the link
+    points, and the link stays, as gettext's tools and editors write through it. A rename
+    onto the link itself would replace it with a copy, from which the shared file would
+    drift apart. (Hard links are left to break: a backup's hard-linked snapshot must keep
+    its old bytes.) Locks are the project's: two projects linking one file do not see each
+    other's writes.
+
+    The link must lead to a catalog file (same suffix) outside this project's catalogs:
+    one to notes.txt would have the notes overwritten with a catalog, and one to
+    fr/…/x.po the French catalog with German."""
+    if not os.path.islink(path):
+        return path
+    target = Path(os.path.realpath(path))
+    if target.suffix != path.suffix and target.exists():
+        problem = f"is a symbolic link to {target}, which is not a catalog file"
+        raise CatalogError(path, f"{problem} (*{path.suffix}); remove or fix the link")
+    if target.is_relative_to(os.path.realpath(_locks_dir(path).parent)):
+        problem = f"is a symbolic link to {target}, another catalog of this project"
+        raise CatalogError(path, f"{problem}; remove the link")
+    return target
 
 
 def atomic_write(path: Path, text: str, encoding: str = "utf-8") -> None:

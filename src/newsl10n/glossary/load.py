@@ -6,12 +6,10 @@ reports every problem for ``newsl10n glossary check``."""
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from newsl10n.errors import file_kind
+from newsl10n.catalog.store import NotRegularFile, read_regular
 from newsl10n.glossary.csvformat import parse_csv
 from newsl10n.glossary.model import (
     SUFFIXES,
@@ -91,10 +89,10 @@ def _parse_files(
     problems: list[GlossaryProblem] = []
     for path in files:
         try:
-            data = _read_regular(path)
+            data = read_regular(path)
             if read is not None:
                 read[path] = data
-        except _NotAFile as err:
+        except NotRegularFile as err:
             problems.append(GlossaryProblem(path, None, f"{err}, not a regular file; not read"))
             continue
         except OSError as err:
@@ -106,21 +104,3 @@ def _parse_files(
         problems.extend(trouble)
     problems.extend(find_conflicts(terms))
     return terms, problems
-
-
-class _NotAFile(Exception):
-    """What the path is instead (``errors.file_kind``)."""
-
-
-def _read_regular(path: Path) -> bytes:
-    """The file's bytes, opened without blocking and checked on the open file: a FIFO
-    named x.csv would block a reader for ever, and so would one swapped in after a check."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise _NotAFile(file_kind(mode))
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read()
-    finally:
-        os.close(fd)
