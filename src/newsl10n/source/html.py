@@ -238,8 +238,9 @@ def _strip_site(title: str, site: str, page_title: str = "") -> str:
     extra = word_count(last) - word_count(name)
     section = last.startswith(f"{name} ") and (extra == 1 or ends == last)
     after = name[len(last) :][:1]
-    shorter = len(last) >= 2 and name.startswith(last) and not (after.isalnum() and after.isascii())
-    shorter = shorter and (len(last) >= 4 or not last.isascii())
+    at_word_end = not (after.isalnum() and after.isascii())
+    long_enough = len(last) >= 4 or (len(last) >= 2 and not last.isascii())
+    shorter = long_enough and name.startswith(last) and at_word_end
     if name and (last == name or section or shorter):
         return title[: title.rfind(parts[-1])].rstrip(" " + _SPACED + _TIGHT + _WIDE_COLON)
     return title
@@ -362,14 +363,22 @@ def _left_over(region: Any, placed: Sequence[_Found], title: str) -> list[_Found
     extra: list[_Found] = []
     candidates = [*region.iter(*_BLOCK_TAGS), *around.iter("figcaption")]
     for el in candidates:
-        if el in taken or _inside_taken(el, region, taken):
-            continue
-        text = _clean(_text_of(el))
-        if not text or _same_text(text, title) or any(d in taken for d in el.iterdescendants()):
-            continue
-        extra.append(_Found(Role.CAPTION if el.tag == "figcaption" else None, text, el))
-        taken.add(el)
+        text = _unread_text(el, region, taken, title)
+        if text:
+            extra.append(_Found(Role.CAPTION if el.tag == "figcaption" else None, text, el))
+            taken.add(el)
     return extra
+
+
+def _unread_text(el: Any, scope: Any, taken: set[Any], title: str) -> str:
+    """The text of a block nothing placed yet holds ("" when ``el``, an ancestor up to
+    ``scope`` or a descendant is already placed, or it only repeats the headline)."""
+    if el in taken or _inside_taken(el, scope, taken):
+        return ""
+    if any(d in taken for d in el.iterdescendants()):
+        return ""
+    text = _clean(_text_of(el))
+    return "" if _same_text(text, title) else text
 
 
 def _continued(region: Any) -> list[Any]:
@@ -428,11 +437,10 @@ def _body_of(container: Any, placed: Sequence[_Found], title: str) -> list[_Foun
     taken = {p.element for p in placed if p.element is not None}
     found: list[_Found] = []
     for el in container.iter(*_BLOCK_TAGS):
-        inner = [d for d in el.iterdescendants() if d.tag in _BLOCK_TAGS or d in taken]
-        if el in taken or inner or _inside_taken(el, container, taken):
-            continue
-        text = _clean(_text_of(el))
-        if text and not _same_text(text, title):
+        if any(d.tag in _BLOCK_TAGS for d in el.iterdescendants()):
+            continue  # its inner blocks come on their own
+        text = _unread_text(el, container, taken, title)
+        if text:
             role = None if _beside(el, container) else _ROLE_OF_TAG.get(el.tag, Role.PARAGRAPH)
             found.append(_Found(role, text, el))  # beside the story: residue, reported
             taken.add(el)
